@@ -1,0 +1,34 @@
+import { Command, CommanderError } from 'commander';
+import { registerServe } from './cli/serve';
+
+/**
+ * `orcoursetrion`: the 2015 tool's seven GitHub actions (same names, flags, output lines),
+ * plus the service's own commands. Each command module registers itself on the program.
+ * Exit codes: 0 ok, 1 failed, 2 usage.
+ */
+export function buildProgram(): Command {
+  const program = new Command('orcoursetrion')
+    .description('Course provisioning for Open edX: GitHub repos and teams, Zendesk requests, edX steps')
+    .option('--verbose', 'print stack traces on errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerServe(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return 2;
+    }
+    const verbose = argv.includes('--verbose');
+    process.stderr.write(`orcoursetrion: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (verbose && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
+    return 1;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Names derived from a course number and a term, the same way everywhere (CLI, intake,
+ * workflows, instructions). Repo names follow the 2015 tool exactly.
+ */
+
+/** One part of an edX course key (opaque-keys ALLOWED_ID_CHARS, ASCII only as Studio requires). */
+export const COURSE_KEY_PART = /^[A-Za-z0-9_.~-]+$/;
+
+/** `{prefix}-{course with dots removed}-{term}`, e.g. content-mit-801r-2027_Spring. */
+export function repoName(prefix: string, courseNumber: string, term: string): string {
+  return `${prefix}-${courseNumber.replace(/\./g, '')}-${term}`;
+}
+
+/** The run part of a course key for a term: the term itself, e.g. 2027_Spring. */
+export function runOf(term: string): string {
+  return term;
+}
+
+export class InvalidCourseKeyPart extends Error {
+  constructor(readonly part: 'org' | 'number' | 'run', readonly value: string) {
+    super(`The course key ${part} "${value}" may only use letters, digits and _ . ~ -`);
+    this.name = 'InvalidCourseKeyPart';
+  }
+}
+
+/** `course-v1:ORG+NUMBER+RUN`, each part validated. */
+export function courseKey(org: string, courseNumber: string, term: string): string {
+  const run = runOf(term);
+  for (const [part, value] of [['org', org], ['number', courseNumber], ['run', run]] as const) {
+    if (!COURSE_KEY_PART.test(value)) throw new InvalidCourseKeyPart(part, value);
+  }
+  return `course-v1:${org}+${courseNumber}+${run}`;
+}
+
+/** Parses `course-v1:ORG+NUMBER+RUN`; undefined when it is not one. */
+export function parseCourseKey(key: string): { org: string; number: string; run: string } | undefined {
+  const m = /^course-v1:([^+]+)\+([^+]+)\+([^+]+)$/.exec(key);
+  if (!m || ![m[1], m[2], m[3]].every((p) => COURSE_KEY_PART.test(p!))) return undefined;
+  return { org: m[1]!, number: m[2]!, run: m[3]! };
+}
+
+/** Same key ignoring case (edX treats keys that differ only by case as duplicates). */
+export function sameCourseKey(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/**
+ * The web address of GitHub for an API base URL: GHES `https://host/api/v3/` -> `https://host`,
+ * api.github.com -> https://github.com.
+ */
+export function githubWebUrl(apiUrl: string): string {
+  const url = new URL(apiUrl);
+  if (url.hostname === 'api.github.com') return 'https://github.com';
+  return `${url.protocol}//${url.host}${url.pathname.replace(/\/api\/v3\/?$/, '').replace(/\/+$/, '')}`;
+}

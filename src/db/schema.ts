@@ -1,0 +1,230 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/**
+ * One schema for Node (better-sqlite3) and Workers (D1). Times are epoch milliseconds
+ * (integers), so claims and timers compare numbers in SQL on both runtimes.
+ */
+
+export const REQUEST_TYPES = ['new', 'publish', 'rerun'] as const;
+export type RequestType = (typeof REQUEST_TYPES)[number];
+
+export const COURSE_KINDS = ['xml', 'studio'] as const;
+export type CourseKind = (typeof COURSE_KINDS)[number];
+
+export const REQUEST_STATUSES = [
+  'waiting_on_requester',
+  'pending_approval',
+  'scheduled',
+  'in_progress',
+  'waiting_on_agent',
+  'completed',
+  'failed',
+  'rejected',
+] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+export const STEP_KINDS = ['auto', 'manual'] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
+export const STEP_STATUSES = ['pending', 'running', 'waiting', 'done', 'skipped', 'failed'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+export const DELIVERY_STATUSES = ['pending', 'running', 'done', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+// ---- The original design's ERD --------------------------------------------------------------
+
+export const courses = sqliteTable(
+  'courses',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** e.g. "8.01r"; unique ignoring case. */
+    courseNumber: text('course_number').notNull(),
+    title: text('title').notNull(),
+    kind: text('kind', { enum: COURSE_KINDS }).notNull(),
+    description: text('description'),
+    instructor: text('instructor'),
+    weeks: integer('weeks'),
+    evaluationCriteria: text('evaluation_criteria'),
+    preexistingResources: text('preexisting_resources'),
+    initialRepo: text('initial_repo'),
+    firstTerm: text('first_term'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('courses_number_unique').on(sql`lower(${t.courseNumber})`)],
+);
+
+export const teamMembers = sqliteTable(
+  'team_members',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    courseId: integer('course_id')
+      .notNull()
+      .references(() => courses.id),
+    /** GitHub username. */
+    username: text('username').notNull(),
+  },
+  (t) => [uniqueIndex('team_members_course_user').on(t.courseId, sql`lower(${t.username})`)],
+);
+
+export const terms = sqliteTable('terms', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  /** e.g. "2027_Spring": the form used in repo names and course keys. */
+  name: text('name').notNull().unique(),
+  year: integer('year').notNull(),
+  season: text('season').notNull(),
+});
+
+export const runs = sqliteTable(
+  'runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    courseId: integer('course_id')
+      .notNull()
+      .references(() => courses.id),
+    termId: integer('term_id')
+      .notNull()
+      .references(() => terms.id),
+    /** "org/name" of the course's git repository. */
+    gitRepo: text('git_repo'),
+    courseKey: text('course_key').notNull(),
+    stagingHook: integer('staging_hook', { mode: 'boolean' }).notNull().default(false),
+    productionHook: integer('production_hook', { mode: 'boolean' }).notNull().default(false),
+    liveBranch: integer('live_branch', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('runs_course_key_unique').on(sql`lower(${t.courseKey})`)],
+);
+
+export const requests = sqliteTable(
+  'requests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The Zendesk ticket this request lives on; null for CLI requests without Zendesk. */
+    ticketId: integer('ticket_id').unique(),
+    type: text('type', { enum: REQUEST_TYPES }).notNull(),
+    kind: text('kind', { enum: COURSE_KINDS }),
+    status: text('status', { enum: REQUEST_STATUSES }).notNull(),
+    courseId: integer('course_id').references(() => courses.id),
+    courseNumber: text('course_number'),
+    term: text('term'),
+    newTerm: text('new_term'),
+    courseKey: text('course_key'),
+    /** "org/name" of the repo the request works on (the new one for new/rerun). */
+    repo: text('repo'),
+    /** The request's fields as read from the ticket or CLI (JSON). */
+    params: text('params', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    /** Validation problems from intake (JSON list), empty when valid. */
+    problems: text('problems', { mode: 'json' }).$type<{ field: string; message: string }[]>().notNull().default([]),
+    /** Branch decisions made once when the plan was materialised (JSON). */
+    plan: text('plan', { mode: 'json' }).$type<Record<string, unknown>>(),
+    requester: text('requester'),
+    desiredCompletion: text('desired_completion'),
+    /** When the work may start (epoch ms); null means as soon as approved. */
+    startAt: integer('start_at'),
+    decision: text('decision', { enum: ['approved', 'rejected'] }),
+    decidedBy: text('decided_by'),
+    decidedAt: integer('decided_at'),
+    reason: text('reason'),
+    requestedAt: integer('requested_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    completedAt: integer('completed_at'),
+  },
+  (t) => [index('requests_status').on(t.status, t.startAt)],
+);
+
+// ---- Execution ------------------------------------------------------------------------------
+
+export const steps = sqliteTable(
+  'steps',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    requestId: integer('request_id')
+      .notNull()
+      .references(() => requests.id),
+    /** Stable name within the workflow, e.g. "create-repo". */
+    key: text('key').notNull(),
+    position: integer('position').notNull(),
+    title: text('title').notNull(),
+    kind: text('kind', { enum: STEP_KINDS }).notNull(),
+    status: text('status', { enum: STEP_STATUSES }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextRunAt: integer('next_run_at').notNull().default(0),
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: integer('lease_expires_at'),
+    /** What the step produced (JSON), memoised so a resumed step does not redo its work. */
+    result: text('result', { mode: 'json' }).$type<unknown>(),
+    /** Set once the step's outcome has been reported (e.g. ticket note), so it is never reported twice. */
+    reported: integer('reported', { mode: 'boolean' }).notNull().default(false),
+    error: text('error'),
+    completedBy: text('completed_by'),
+    note: text('note'),
+    startedAt: integer('started_at'),
+    finishedAt: integer('finished_at'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('steps_request_key').on(t.requestId, t.key),
+    index('steps_due').on(t.status, t.nextRunAt),
+    index('steps_request_position').on(t.requestId, t.position),
+  ],
+);
+
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    invocationId: text('invocation_id').notNull().unique(),
+    webhookId: text('webhook_id'),
+    ticketId: integer('ticket_id'),
+    event: text('event'),
+    body: text('body').notNull(),
+    receivedAt: integer('received_at').notNull(),
+    status: text('status', { enum: DELIVERY_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextRunAt: integer('next_run_at').notNull().default(0),
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: integer('lease_expires_at'),
+    error: text('error'),
+    processedAt: integer('processed_at'),
+  },
+  (t) => [index('webhook_deliveries_due').on(t.status, t.nextRunAt)],
+);
+
+/** Append-only audit log: who did what, when. */
+export const events = sqliteTable(
+  'events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    requestId: integer('request_id').references(() => requests.id),
+    ticketId: integer('ticket_id'),
+    /** "agent:<zendesk user id>", "system", "cli", "requester". */
+    actor: text('actor').notNull(),
+    actorName: text('actor_name'),
+    action: text('action').notNull(),
+    detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('events_request').on(t.requestId, t.at)],
+);
+
+/** Zendesk objects made by `orcoursetrion zendesk setup`, found again by key. */
+export const zendeskObjects = sqliteTable('zendesk_objects', {
+  /** Stable key, e.g. "field:course_number", "form", "macro:approve", "webhook", "trigger:created". */
+  key: text('key').primaryKey(),
+  kind: text('kind').notNull(),
+  zendeskId: text('zendesk_id').notNull(),
+  title: text('title').notNull(),
+  /** Webhook signing secret read back from Zendesk (webhook row only). */
+  secret: text('secret'),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export type CourseRow = typeof courses.$inferSelect;
+export type RunRow = typeof runs.$inferSelect;
+export type RequestRow = typeof requests.$inferSelect;
+export type StepRow = typeof steps.$inferSelect;
+export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
+export type EventRow = typeof events.$inferSelect;
+export type ZendeskObjectRow = typeof zendeskObjects.$inferSelect;

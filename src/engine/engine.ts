@@ -1,0 +1,193 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { requests, steps, webhookDeliveries, type RequestRow, type RequestStatus, type StepRow } from '../db/schema';
+import type { Db } from '../db/types';
+import { isTransient, messageOf, PermanentError, retryAfterOf } from '../errors';
+import type { Logger } from '../log';
+import { backoffDelay } from './backoff';
+import { claimDelivery, claimStep, nextDueAt } from './claim';
+import type { Clock, EngineHooks, EngineOptions, StepContext, StepDefinition, WorkflowResolver } from './types';
+
+export interface EngineDeps {
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  workflows: WorkflowResolver;
+  hooks: EngineHooks;
+  options: EngineOptions;
+  /** Scrubs secrets from error text before it is stored or shown. */
+  scrub?: (text: string) => string;
+}
+
+export interface Engine {
+  /** Claims and runs due work until none is left or `limit` items ran. Returns how many ran. */
+  runDue(limit?: number): Promise<number>;
+  /** Runs at most one due item (a delivery first, then a step). False when nothing was due. */
+  runOne(): Promise<boolean>;
+  /** When the next item becomes due, for drivers that sleep until then. */
+  nextDueAt(): Promise<number | undefined>;
+  /** Re-derives a request's status from its steps (after agents act on steps). */
+  refreshRequestStatus(requestId: number): Promise<RequestStatus | undefined>;
+}
+
+const FINISHED = new Set(['done', 'skipped']);
+
+/** A request's status as its steps say; untouched outside the running states. */
+export function deriveStatus(request: RequestRow, rows: Pick<StepRow, 'status'>[], now: number): RequestStatus {
+  if (rows.some((s) => s.status === 'failed')) return 'failed';
+  if (rows.some((s) => s.status === 'waiting')) return 'waiting_on_agent';
+  if (rows.length > 0 && rows.every((s) => FINISHED.has(s.status))) return 'completed';
+  if (request.startAt !== null && request.startAt > now && rows.every((s) => s.status === 'pending')) return 'scheduled';
+  return 'in_progress';
+}
+
+export function createEngine(deps: EngineDeps): Engine {
+  const { db, clock, options } = deps;
+  const scrub = deps.scrub ?? ((t: string) => t);
+  const random = options.random ?? Math.random;
+  const baseMs = options.backoffBaseMs ?? 1_000;
+  const maxMs = options.backoffMaxMs ?? 5 * 60_000;
+
+  async function refreshRequestStatus(requestId: number): Promise<RequestStatus | undefined> {
+    const [request] = await db.select().from(requests).where(eq(requests.id, requestId));
+    if (!request) return undefined;
+    if (!['scheduled', 'in_progress', 'waiting_on_agent', 'failed'].includes(request.status)) return request.status;
+    const rows = await db.select({ status: steps.status }).from(steps).where(eq(steps.requestId, requestId));
+    const now = clock();
+    const status = deriveStatus(request, rows, now);
+    if (status !== request.status) {
+      await db
+        .update(requests)
+        .set({ status, updatedAt: now, completedAt: status === 'completed' ? now : null })
+        .where(and(eq(requests.id, requestId), inArray(requests.status, ['scheduled', 'in_progress', 'waiting_on_agent', 'failed'])));
+    }
+    return status;
+  }
+
+  /** Writes a step's new state only while this worker still holds its lease (fencing). */
+  async function settle(step: StepRow, values: Partial<typeof steps.$inferInsert>): Promise<boolean> {
+    const rows = await db
+      .update(steps)
+      .set({ ...values, updatedAt: clock() })
+      .where(and(eq(steps.id, step.id), eq(steps.status, 'running'), eq(steps.leaseOwner, options.workerId)))
+      .returning({ id: steps.id });
+    return rows.length === 1;
+  }
+
+  function startHeartbeat(step: StepRow): { beat: () => Promise<void>; stop: () => void } {
+    const beat = async () => {
+      await db
+        .update(steps)
+        .set({ leaseExpiresAt: clock() + options.leaseMs })
+        .where(and(eq(steps.id, step.id), eq(steps.status, 'running'), eq(steps.leaseOwner, options.workerId)));
+    };
+    const timer = setInterval(() => void beat().catch(() => {}), Math.max(50, Math.floor(options.leaseMs / 3)));
+    (timer as { unref?: () => void }).unref?.();
+    return { beat, stop: () => clearInterval(timer) };
+  }
+
+  async function runStep(step: StepRow): Promise<void> {
+    const [request] = await db.select().from(requests).where(eq(requests.id, step.requestId));
+    const log = deps.log.child({ requestId: step.requestId, ticketId: request?.ticketId ?? undefined, step: step.key, attempt: step.attempts });
+    if (!request) {
+      await settle(step, { status: 'failed', error: 'The request of this step no longer exists', leaseOwner: null, leaseExpiresAt: null });
+      return;
+    }
+    const def: StepDefinition | undefined = deps.workflows(request).find((d) => d.key === step.key);
+    const heartbeat = startHeartbeat(step);
+    const ctx: StepContext = { request, step, log, heartbeat: heartbeat.beat };
+    try {
+      if (!def) throw new PermanentError(`Step "${step.key}" is not part of the ${request.type} workflow any more`);
+      if (def.kind === 'manual') {
+        await deps.hooks.stepWaiting?.(ctx, def.instructions?.(request));
+        if (await settle(step, { status: 'waiting', error: null, leaseOwner: null, leaseExpiresAt: null })) {
+          log.info('step waiting for an agent');
+        }
+      } else {
+        let result = step.result as Record<string, unknown> | null;
+        if (result === null) {
+          if (!def.run) throw new PermanentError(`Automatic step "${step.key}" has nothing to run`);
+          const started = clock();
+          result = (await def.run(ctx)) ?? {};
+          // Memoise before reporting: a crash from here on never repeats the side effect.
+          if (!(await settle(step, { result }))) return;
+          log.info('step ran', { ms: clock() - started });
+        }
+        if (!step.reported) await deps.hooks.stepDone?.(ctx, result);
+        if (await settle(step, { status: 'done', reported: true, error: null, finishedAt: clock(), leaseOwner: null, leaseExpiresAt: null })) {
+          log.info('step done');
+        }
+      }
+    } catch (err) {
+      const message = scrub(messageOf(err));
+      if (isTransient(err) && step.attempts < options.maxAttempts) {
+        const delay = backoffDelay(step.attempts, { baseMs, maxMs, retryAfterMs: retryAfterOf(err), random });
+        await settle(step, { status: 'pending', error: message, nextRunAt: clock() + delay, leaseOwner: null, leaseExpiresAt: null });
+        log.warn('step will retry', { error: message, inMs: delay });
+      } else {
+        const final = isTransient(err) ? `${message} (gave up after ${step.attempts} attempts)` : message;
+        if (await settle(step, { status: 'failed', error: final, finishedAt: clock(), leaseOwner: null, leaseExpiresAt: null })) {
+          log.error('step failed', { error: final });
+          await deps.hooks.stepFailed?.(ctx, final).catch((e: unknown) => log.warn('could not report the failure', { error: scrub(messageOf(e)) }));
+        }
+      }
+    } finally {
+      heartbeat.stop();
+    }
+    await refreshRequestStatus(step.requestId);
+  }
+
+  async function runDelivery(delivery: typeof webhookDeliveries.$inferSelect): Promise<void> {
+    const log = deps.log.child({ ticketId: delivery.ticketId ?? undefined, invocationId: delivery.invocationId });
+    const fenced = (values: Partial<typeof webhookDeliveries.$inferInsert>) =>
+      db
+        .update(webhookDeliveries)
+        .set(values)
+        .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, 'running'), eq(webhookDeliveries.leaseOwner, options.workerId)));
+    try {
+      if (!deps.hooks.processDelivery) throw new PermanentError('No intake is configured');
+      await deps.hooks.processDelivery(delivery, log);
+      await fenced({ status: 'done', error: null, processedAt: clock(), leaseOwner: null, leaseExpiresAt: null });
+    } catch (err) {
+      const message = scrub(messageOf(err));
+      if (isTransient(err) && delivery.attempts < options.maxAttempts) {
+        const delay = backoffDelay(delivery.attempts, { baseMs, maxMs, retryAfterMs: retryAfterOf(err), random });
+        await fenced({ status: 'pending', error: message, nextRunAt: clock() + delay, leaseOwner: null, leaseExpiresAt: null });
+        log.warn('delivery will retry', { error: message, inMs: delay });
+      } else {
+        await fenced({ status: 'failed', error: message, processedAt: clock(), leaseOwner: null, leaseExpiresAt: null });
+        log.error('delivery failed', { error: message });
+      }
+    }
+  }
+
+  async function runOne(): Promise<boolean> {
+    const now = clock();
+    const delivery = await claimDelivery(db, now, options.workerId, options.leaseMs);
+    if (delivery) {
+      await runDelivery(delivery);
+      return true;
+    }
+    const step = await claimStep(db, now, options.workerId, options.leaseMs);
+    if (step) {
+      await runStep(step);
+      return true;
+    }
+    return false;
+  }
+
+  return {
+    runOne,
+    async runDue(limit = Number.POSITIVE_INFINITY) {
+      let ran = 0;
+      while (ran < limit && (await runOne())) ran++;
+      return ran;
+    },
+    nextDueAt: () => nextDueAt(db),
+    refreshRequestStatus,
+  };
+}
+
+/** Steps of a request in plan order. */
+export function stepsOf(db: Db, requestId: number): Promise<StepRow[]> {
+  return db.select().from(steps).where(eq(steps.requestId, requestId)).orderBy(asc(steps.position));
+}

@@ -1,0 +1,67 @@
+import type { Logger } from '../log';
+import type { DeliveryRow, RequestRow, StepKind, StepRow } from '../db/schema';
+
+export type Clock = () => number;
+
+/** Text for a manual step: plain for the sidebar, HTML (every value escaped) for Zendesk. */
+export interface Instructions {
+  text: string;
+  html: string;
+  /** Destructive steps (e.g. delete a course) need an explicit confirmation note to complete. */
+  destructive?: boolean;
+}
+
+export interface StepContext {
+  request: RequestRow;
+  step: StepRow;
+  log: Logger;
+  /** Extends this worker's lease; call it from long waits (e.g. polling an import). */
+  heartbeat(): Promise<void>;
+}
+
+/**
+ * One named step of a workflow, in the style of Inngest's `step.run(id, fn)`: the key is
+ * stable, the result is memoised in the step row, and `run` must be idempotent because a
+ * crash after its side effect but before the row is written makes it run again.
+ */
+export interface StepDefinition {
+  key: string;
+  title: string;
+  kind: StepKind;
+  /** Auto steps: do the work and return what to remember (JSON). */
+  run?(ctx: StepContext): Promise<Record<string, unknown> | void>;
+  /** Manual steps: what the agent must do. */
+  instructions?(request: RequestRow): Instructions;
+  /** Recorded as skipped when the plan is made (e.g. Jenkins CI, out of scope), with this reason. */
+  skipReason?: string;
+}
+
+/** Builds a request's step list. Must be a pure function of the request row (plan included). */
+export type WorkflowResolver = (request: RequestRow) => StepDefinition[];
+
+/**
+ * What happens around steps that the engine itself does not know about (the ticket story).
+ * Every hook must be idempotent: a crash between the hook and the row update repeats it.
+ */
+export interface EngineHooks {
+  /** An auto step finished; its result is memoised before this is called. */
+  stepDone?(ctx: StepContext, result: Record<string, unknown>): Promise<void>;
+  /** A manual step is about to wait for an agent (post the instructions). */
+  stepWaiting?(ctx: StepContext, instructions: Instructions | undefined): Promise<void>;
+  /** A step failed for good (after retries, or a permanent error). Best effort. */
+  stepFailed?(ctx: StepContext, error: string): Promise<void>;
+  /** A webhook delivery to process (ticket intake). */
+  processDelivery?(delivery: DeliveryRow, log: Logger): Promise<void>;
+}
+
+export interface EngineOptions {
+  /** Identifies this worker in leases. */
+  workerId: string;
+  leaseMs: number;
+  maxAttempts: number;
+  /** Backoff base and cap for transient failures. */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Random source for jitter (tests pin it). */
+  random?: () => number;
+}
