@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerServe } from './cli/serve';
 
@@ -17,6 +18,8 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // Settings may live in .env, as .env.example shows; the environment wins over the file.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });

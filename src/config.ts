@@ -218,8 +218,23 @@ function crossFieldProblems(env: Env, sandbox: boolean): string[] {
   return problems;
 }
 
-function issuesToProblems(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message}`);
+/**
+ * Parses each setting on its own, so one bad value does not hide the others: returns the
+ * settings that parsed (invalid ones fall back to their defaults) and a problem per bad one.
+ */
+function parseFields<S extends z.ZodRawShape>(shape: S, source: Record<string, string | undefined>): { values: z.infer<z.ZodObject<S>>; problems: string[] } {
+  const values: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, schema] of Object.entries(shape) as [string, z.ZodType][]) {
+    const parsed = schema.safeParse(source[key]);
+    if (parsed.success) {
+      values[key] = parsed.data;
+    } else {
+      problems.push(...parsed.error.issues.map((issue) => `${key}: ${issue.message}`));
+      values[key] = schema.safeParse(undefined).data;
+    }
+  }
+  return { values: values as z.infer<z.ZodObject<S>>, problems };
 }
 
 export const GITHUB_SETTINGS = [
@@ -247,14 +262,13 @@ export type GithubConfig = z.infer<typeof githubSchema>;
  * nothing else: no database, Zendesk or edX. A token or a GitHub App is required.
  */
 export function parseGithubConfig(source: Record<string, string | undefined>): GithubConfig {
-  const parsed = githubSchema.safeParse(source);
-  if (!parsed.success) throw new ConfigError(issuesToProblems(parsed.error.issues));
-  const problems = crossFieldProblems({ ...envSchema.parse({}), ...parsed.data }, true);
-  if (!parsed.data.ORC_GH_OAUTH2_TOKEN && !parsed.data.ORC_GH_APP_ID) {
+  const { values, problems } = parseFields(githubSchema.shape, source);
+  problems.push(...crossFieldProblems({ ...envSchema.parse({}), ...values }, true));
+  if (!values.ORC_GH_OAUTH2_TOKEN && !values.ORC_GH_APP_ID) {
     problems.push('ORC_GH_OAUTH2_TOKEN: required; set a GitHub token with repo and admin:org scopes (or ORC_GH_APP_ID, ORC_GH_APP_PRIVATE_KEY, ORC_GH_APP_INSTALLATION_ID)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return parsed.data;
+  return values;
 }
 
 /**
@@ -262,13 +276,11 @@ export function parseGithubConfig(source: Record<string, string | undefined>): G
  * Values of secret settings never appear in the message.
  */
 export function parseConfig(source: Record<string, string | undefined>): Config {
-  const parsed = envSchema.safeParse(source);
-  if (!parsed.success) throw new ConfigError(issuesToProblems(parsed.error.issues));
-  const env = parsed.data;
+  const { values: env, problems } = parseFields(envSchema.shape, source);
   const hasGithub = Boolean(env.ORC_GH_OAUTH2_TOKEN || env.ORC_GH_APP_ID);
   const hasZendesk = Boolean(env.ORC_ZENDESK_URL || env.ORC_ZENDESK_EMAIL || env.ORC_ZENDESK_TOKEN);
   const sandbox = env.ORC_SANDBOX || (!hasGithub && !hasZendesk);
-  const problems = crossFieldProblems(env, sandbox);
+  problems.push(...crossFieldProblems(env, sandbox));
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {

@@ -1,0 +1,41 @@
+import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Logger } from './log';
+import { apiRoutes, type ApiDeps } from './routes/api';
+import { healthRoutes, type Readiness } from './routes/health';
+import { errorResponse } from './routes/http-errors';
+import { webhookRoutes, type WebhookDeps } from './routes/webhooks';
+
+export interface AppDeps extends ApiDeps, Omit<WebhookDeps, 'onDelivery'> {
+  log: Logger;
+  scrub(text: string): string;
+  ready(): Promise<Readiness>;
+  /** Extra routes mounted by the entry point (e.g. the sandbox's help-desk page). */
+  extraRoutes?: (app: Hono) => void;
+}
+
+/**
+ * The service as a Hono app. It takes every dependency in (database, clock, integrations,
+ * engine wake-up), so Node, Workers and tests build the same app around different parts.
+ */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.use('*', requestId());
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: false }));
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    // Webhook intake is the hot path; its outcome is logged by the engine when processed.
+    if (c.req.path === '/webhooks/zendesk' && c.res.status < 300) return;
+    deps.log.info('http', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started), requestId: c.get('requestId') });
+  });
+  app.onError((err, c) => errorResponse(err, c, deps.log, deps.scrub));
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}`, details: null } }, 404));
+
+  app.route('/', healthRoutes(deps.ready));
+  app.route('/webhooks', webhookRoutes({ ...deps, onDelivery: deps.wake }));
+  app.route('/api', apiRoutes(deps));
+  deps.extraRoutes?.(app);
+  return app;
+}

@@ -1,0 +1,141 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { requests, steps, type RequestRow, type RequestStatus, type StepRow } from '../db/schema';
+import type { Db } from '../db/types';
+import type { Engine } from '../engine/engine';
+import type { Clock, WorkflowResolver } from '../engine/types';
+import { AppError, conflict, notFound } from '../errors';
+import { recordEvent, type Actor } from './events';
+import { dropUnstartedSteps, materialisePlan } from './plan';
+
+/**
+ * What agents (sidebar, macros), the CLI and automatic mode do to a request. Every transition
+ * is a conditional UPDATE on the state it starts from, so two agents clicking at once get one
+ * success and one 409, and every action lands in the audit log.
+ */
+export interface RequestDeps {
+  db: Db;
+  clock: Clock;
+  workflows: WorkflowResolver;
+  engine: Pick<Engine, 'refreshRequestStatus'>;
+  /** Tells the engine driver that work may be due now. */
+  wake(): void;
+}
+
+export async function getRequest(db: Db, id: number): Promise<RequestRow> {
+  const [row] = await db.select().from(requests).where(eq(requests.id, id));
+  if (!row) throw notFound(`Request ${id}`);
+  return row;
+}
+
+async function getStep(db: Db, requestId: number, key: string): Promise<StepRow> {
+  const [row] = await db.select().from(steps).where(and(eq(steps.requestId, requestId), eq(steps.key, key)));
+  if (!row) throw notFound(`Step "${key}" of request ${requestId}`);
+  return row;
+}
+
+const noteRequired = (what: string) => new AppError(400, 'note_required', `A note is required to ${what}: say what was done and why`, { field: 'note' });
+
+export async function approveRequest(deps: RequestDeps, id: number, actor: Actor, via: string): Promise<RequestRow> {
+  const { db, clock } = deps;
+  const request = await getRequest(db, id);
+  if (request.status !== 'pending_approval') {
+    throw conflict(`Request ${id} is ${request.status.replace(/_/g, ' ')}; only a request pending approval can be approved`);
+  }
+  const now = clock();
+  // Rows first, status second: a crash in between leaves rows that are not runnable yet, and
+  // the next approval reuses them.
+  await materialisePlan(db, deps.workflows, request, now);
+  const status: RequestStatus = request.startAt !== null && request.startAt > now ? 'scheduled' : 'in_progress';
+  const [updated] = await db
+    .update(requests)
+    .set({ status, decision: 'approved', decidedBy: actor.name ?? actor.id, decidedAt: now, updatedAt: now })
+    .where(and(eq(requests.id, id), eq(requests.status, 'pending_approval')))
+    .returning();
+  if (!updated) throw conflict(`Request ${id} was decided by someone else at the same time`);
+  await recordEvent(db, now, { requestId: id, ticketId: request.ticketId, actor, action: 'approved', detail: { via, startAt: request.startAt } });
+  deps.wake();
+  return updated;
+}
+
+export async function rejectRequest(deps: RequestDeps, id: number, reason: string | undefined, actor: Actor, via: string): Promise<RequestRow> {
+  const { db, clock } = deps;
+  const trimmed = reason?.trim();
+  if (!trimmed) throw new AppError(400, 'reason_required', 'A reason is required to reject a request: the requester will read it', { field: 'reason' });
+  const request = await getRequest(db, id);
+  if (!['pending_approval', 'waiting_on_requester'].includes(request.status)) {
+    throw conflict(`Request ${id} is ${request.status.replace(/_/g, ' ')}; only a request that has not started can be rejected`);
+  }
+  const now = clock();
+  const rejected: RequestRow = { ...request, status: 'rejected', decision: 'rejected', reason: trimmed, decidedBy: actor.name ?? actor.id, decidedAt: now };
+  const plan = deps.workflows(rejected);
+  await dropUnstartedSteps(db, id, plan.map((d) => d.key));
+  await materialisePlan(db, deps.workflows, rejected, now);
+  const [updated] = await db
+    .update(requests)
+    .set({ status: 'rejected', decision: 'rejected', reason: trimmed, decidedBy: rejected.decidedBy, decidedAt: now, updatedAt: now })
+    .where(and(eq(requests.id, id), inArray(requests.status, ['pending_approval', 'waiting_on_requester'])))
+    .returning();
+  if (!updated) throw conflict(`Request ${id} was decided by someone else at the same time`);
+  await recordEvent(db, now, { requestId: id, ticketId: request.ticketId, actor, action: 'rejected', detail: { via, reason: trimmed } });
+  deps.wake();
+  return updated;
+}
+
+export async function completeStep(deps: RequestDeps, id: number, key: string, note: string | undefined, actor: Actor): Promise<StepRow> {
+  const { db, clock } = deps;
+  const request = await getRequest(db, id);
+  const step = await getStep(db, id, key);
+  if (step.kind !== 'manual') throw conflict(`Step "${key}" is automatic; only manual steps are marked done by an agent (retry it if it failed)`);
+  if (!['waiting', 'pending'].includes(step.status)) throw conflict(`Step "${key}" is ${step.status}; only a waiting or pending manual step can be marked done`);
+  const def = deps.workflows(request).find((d) => d.key === key);
+  if (def?.instructions?.(request).destructive && !note?.trim()) throw noteRequired('confirm this destructive step');
+  const now = clock();
+  const [updated] = await db
+    .update(steps)
+    .set({ status: 'done', completedBy: actor.name ?? actor.id, note: note?.trim() || null, finishedAt: now, updatedAt: now, reported: true })
+    .where(and(eq(steps.id, step.id), inArray(steps.status, ['waiting', 'pending'])))
+    .returning();
+  if (!updated) throw conflict(`Step "${key}" changed while you acted; reload and try again`);
+  await recordEvent(db, now, { requestId: id, ticketId: request.ticketId, actor, action: 'step_completed', detail: { step: key, note: note?.trim() || undefined } });
+  await deps.engine.refreshRequestStatus(id);
+  deps.wake();
+  return updated;
+}
+
+export async function skipStep(deps: RequestDeps, id: number, key: string, note: string | undefined, actor: Actor): Promise<StepRow> {
+  const { db, clock } = deps;
+  if (!note?.trim()) throw noteRequired('skip a step');
+  const request = await getRequest(db, id);
+  const step = await getStep(db, id, key);
+  const skippable = step.status === 'failed' || (step.kind === 'manual' && ['waiting', 'pending'].includes(step.status));
+  if (!skippable) throw conflict(`Step "${key}" is ${step.status}; only a manual step that is not done, or a failed step, can be skipped`);
+  const now = clock();
+  const [updated] = await db
+    .update(steps)
+    .set({ status: 'skipped', completedBy: actor.name ?? actor.id, note: note.trim(), finishedAt: now, updatedAt: now, leaseOwner: null, leaseExpiresAt: null })
+    .where(and(eq(steps.id, step.id), eq(steps.status, step.status)))
+    .returning();
+  if (!updated) throw conflict(`Step "${key}" changed while you acted; reload and try again`);
+  await recordEvent(db, now, { requestId: id, ticketId: request.ticketId, actor, action: 'step_skipped', detail: { step: key, note: note.trim() } });
+  await deps.engine.refreshRequestStatus(id);
+  deps.wake();
+  return updated;
+}
+
+export async function retryStep(deps: RequestDeps, id: number, key: string, actor: Actor): Promise<StepRow> {
+  const { db, clock } = deps;
+  const request = await getRequest(db, id);
+  const step = await getStep(db, id, key);
+  if (step.status !== 'failed') throw conflict(`Step "${key}" is ${step.status}; only a failed step can be retried`);
+  const now = clock();
+  const [updated] = await db
+    .update(steps)
+    .set({ status: 'pending', attempts: 0, nextRunAt: now, error: null, finishedAt: null, updatedAt: now })
+    .where(and(eq(steps.id, step.id), eq(steps.status, 'failed')))
+    .returning();
+  if (!updated) throw conflict(`Step "${key}" changed while you acted; reload and try again`);
+  await recordEvent(db, now, { requestId: id, ticketId: request.ticketId, actor, action: 'step_retried', detail: { step: key, previousError: step.error } });
+  await deps.engine.refreshRequestStatus(id);
+  deps.wake();
+  return updated;
+}

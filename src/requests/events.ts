@@ -1,0 +1,33 @@
+import { asc, eq } from 'drizzle-orm';
+import { events, type EventRow } from '../db/schema';
+import type { Db } from '../db/types';
+
+/** Who acted: an agent (from the sidebar JWT or a Zendesk macro), the CLI, or the service itself. */
+export interface Actor {
+  /** "agent:<zendesk user id>", "cli:<os user>", "requester", "system". */
+  id: string;
+  name?: string;
+}
+
+export const SYSTEM: Actor = { id: 'system', name: 'Orcoursetrion' };
+
+/** Appends to the audit log; rows are never updated or deleted. */
+export async function recordEvent(
+  db: Db,
+  at: number,
+  entry: { requestId?: number | null; ticketId?: number | null; actor: Actor; action: string; detail?: Record<string, unknown> },
+): Promise<void> {
+  await db.insert(events).values({
+    requestId: entry.requestId ?? null,
+    ticketId: entry.ticketId ?? null,
+    actor: entry.actor.id,
+    actorName: entry.actor.name ?? null,
+    action: entry.action,
+    detail: entry.detail ?? null,
+    at,
+  });
+}
+
+export function eventsOf(db: Db, requestId: number): Promise<EventRow[]> {
+  return db.select().from(events).where(eq(events.requestId, requestId)).orderBy(asc(events.at), asc(events.id));
+}

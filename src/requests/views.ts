@@ -1,0 +1,78 @@
+import type { EventRow, RequestRow, StepRow } from '../db/schema';
+import type { Instructions, StepDefinition } from '../engine/types';
+
+/** The API's JSON shapes (camelCase, ISO times): one place, shared by the sidebar, CLI and scripts. */
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** Past its desired completion date and not finished. */
+export function isOverdue(request: Pick<RequestRow, 'desiredCompletion' | 'status'>, now: number): boolean {
+  if (!request.desiredCompletion || ['completed', 'rejected'].includes(request.status)) return false;
+  const due = Date.parse(`${request.desiredCompletion}T23:59:59Z`);
+  return !Number.isNaN(due) && due < now;
+}
+
+export function requestView(r: RequestRow, now: number) {
+  const params = r.params;
+  return {
+    id: r.id,
+    ticketId: r.ticketId,
+    type: r.type,
+    kind: r.kind,
+    status: r.status,
+    courseNumber: r.courseNumber,
+    courseTitle: typeof params.courseTitle === 'string' ? params.courseTitle : null,
+    term: r.term,
+    newTerm: r.newTerm,
+    courseKey: r.courseKey,
+    repo: r.repo,
+    requester: r.requester,
+    params,
+    problems: r.problems,
+    plan: r.plan,
+    desiredCompletion: r.desiredCompletion,
+    overdue: isOverdue(r, now),
+    startAt: iso(r.startAt),
+    decision: r.decision,
+    decidedBy: r.decidedBy,
+    decidedAt: iso(r.decidedAt),
+    reason: r.reason,
+    requestedAt: iso(r.requestedAt),
+    updatedAt: iso(r.updatedAt),
+    completedAt: iso(r.completedAt),
+  };
+}
+
+export function stepView(s: StepRow, instructions: Instructions | undefined) {
+  return {
+    key: s.key,
+    title: s.title,
+    kind: s.kind,
+    status: s.status,
+    attempts: s.attempts,
+    error: s.error,
+    result: s.result ?? null,
+    instructions: s.kind === 'manual' && instructions ? instructions : null,
+    completedBy: s.completedBy,
+    note: s.note,
+    nextRunAt: s.status === 'pending' && s.nextRunAt > 0 ? iso(s.nextRunAt) : null,
+    startedAt: iso(s.startedAt),
+    finishedAt: iso(s.finishedAt),
+  };
+}
+
+/** A step of a plan that has not been materialised yet (preview before approval). */
+export function plannedStepView(def: StepDefinition, request: RequestRow) {
+  return {
+    key: def.key,
+    title: def.title,
+    kind: def.kind,
+    status: def.skipReason ? ('skipped' as const) : ('pending' as const),
+    note: def.skipReason ?? null,
+    instructions: def.kind === 'manual' ? (def.instructions?.(request) ?? null) : null,
+  };
+}
+
+export function eventView(e: EventRow) {
+  return { id: e.id, actor: e.actor, actorName: e.actorName, action: e.action, detail: e.detail, at: new Date(e.at).toISOString() };
+}

@@ -1,0 +1,108 @@
+import { desc, eq, inArray } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { REQUEST_STATUSES, requests, type RequestRow } from '../db/schema';
+import { stepsOf } from '../engine/engine';
+import { AppError, notFound } from '../errors';
+import { approveRequest, completeStep, getRequest, rejectRequest, retryStep, skipStep, type RequestDeps } from '../requests/actions';
+import type { Problem } from '../requests/draft';
+import { eventsOf } from '../requests/events';
+import { eventView, plannedStepView, requestView, stepView } from '../requests/views';
+import { sidebarAuth, type AuthVariables } from '../auth/sidebar-jwt';
+import { parseId, parseJsonBody } from './http-errors';
+
+export interface ApiDeps extends RequestDeps {
+  sharedSecret: string;
+  /** Every rule intake applies (shape, GitHub, edX, database), for a draft from the form. */
+  validateDraft(draft: unknown): Promise<Problem[]>;
+}
+
+const noteBody = z.object({ note: z.string().max(5000, { message: 'must be at most 5000 characters' }).optional() });
+const reasonBody = z.object({ reason: z.string().max(5000, { message: 'must be at most 5000 characters' }).optional() });
+const statusQuery = z
+  .string()
+  .optional()
+  .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []))
+  .pipe(z.array(z.enum(REQUEST_STATUSES, { message: `must be a comma list of ${REQUEST_STATUSES.join(', ')}` })));
+
+/** The sidebar API: every route needs the HS256 token Zendesk's proxy mints from the shared secret. */
+export function apiRoutes(deps: ApiDeps) {
+  const app = new Hono<{ Variables: AuthVariables }>();
+  app.use('*', sidebarAuth(deps.sharedSecret));
+
+  async function detail(request: RequestRow) {
+    const now = deps.clock();
+    const defs = deps.workflows(request);
+    const rows = await stepsOf(deps.db, request.id);
+    const steps =
+      rows.length > 0
+        ? rows.map((s) => stepView(s, defs.find((d) => d.key === s.key)?.instructions?.(request)))
+        : defs.map((d) => plannedStepView(d, request));
+    const events = (await eventsOf(deps.db, request.id)).map(eventView);
+    return { request: requestView(request, now), planned: rows.length === 0, steps, events };
+  }
+  const detailOf = async (id: number) => detail(await getRequest(deps.db, id));
+
+  app.get('/tickets/:ticketId', async (c) => {
+    const ticketId = parseId(c.req.param('ticketId'), 'ticketId');
+    const [request] = await deps.db.select().from(requests).where(eq(requests.ticketId, ticketId));
+    if (!request) throw notFound(`A course request for ticket ${ticketId}`);
+    return c.json(await detail(request));
+  });
+
+  app.get('/requests', async (c) => {
+    const parsed = statusQuery.safeParse(c.req.query('status'));
+    if (!parsed.success) throw new AppError(400, 'invalid_query', `status: ${parsed.error.issues[0]?.message}`, { field: 'status' });
+    const rows = await deps.db
+      .select()
+      .from(requests)
+      .where(parsed.data.length > 0 ? inArray(requests.status, parsed.data) : undefined)
+      .orderBy(desc(requests.updatedAt))
+      .limit(1000);
+    const now = deps.clock();
+    return c.json({ requests: rows.map((r) => requestView(r, now)) });
+  });
+
+  app.get('/requests/:id', async (c) => c.json(await detailOf(parseId(c.req.param('id'), 'id'))));
+
+  app.post('/requests/:id/approve', async (c) => {
+    const id = parseId(c.req.param('id'), 'id');
+    await approveRequest(deps, id, c.get('actor'), 'sidebar');
+    return c.json(await detailOf(id));
+  });
+
+  app.post('/requests/:id/reject', async (c) => {
+    const id = parseId(c.req.param('id'), 'id');
+    const { reason } = await parseJsonBody(c, reasonBody);
+    await rejectRequest(deps, id, reason, c.get('actor'), 'sidebar');
+    return c.json(await detailOf(id));
+  });
+
+  app.post('/requests/:id/steps/:key/complete', async (c) => {
+    const id = parseId(c.req.param('id'), 'id');
+    const { note } = await parseJsonBody(c, noteBody);
+    await completeStep(deps, id, c.req.param('key'), note, c.get('actor'));
+    return c.json(await detailOf(id));
+  });
+
+  app.post('/requests/:id/steps/:key/skip', async (c) => {
+    const id = parseId(c.req.param('id'), 'id');
+    const { note } = await parseJsonBody(c, noteBody);
+    await skipStep(deps, id, c.req.param('key'), note, c.get('actor'));
+    return c.json(await detailOf(id));
+  });
+
+  app.post('/requests/:id/steps/:key/retry', async (c) => {
+    const id = parseId(c.req.param('id'), 'id');
+    await retryStep(deps, id, c.req.param('key'), c.get('actor'));
+    return c.json(await detailOf(id));
+  });
+
+  app.post('/validate', async (c) => {
+    const draft = await parseJsonBody(c, z.record(z.string(), z.unknown(), { message: 'must be a JSON object with the request fields' }));
+    const problems = await deps.validateDraft(draft);
+    return c.json({ valid: problems.length === 0, problems });
+  });
+
+  return app;
+}

@@ -1,0 +1,78 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import type { Clock } from '../engine/types';
+import { AppError } from '../errors';
+import type { Logger } from '../log';
+import type { DeliveryRecorder } from '../webhooks/delivery-recorder';
+import { parseJson } from './http-errors';
+import { INVOCATION_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyZendeskSignature, WEBHOOK_ID_HEADER } from '../webhooks/signature';
+
+/** Trigger bodies carry ids only (free text would break the JSON Zendesk pastes together). */
+const deliveryBody = z.object({
+  ticket_id: z.union([z.number().int().positive(), z.string().regex(/^\d{1,15}$/, { message: 'must be a ticket number' }).transform(Number)], {
+    message: 'is required: the trigger body must be {"ticket_id":"{{ticket.id}}","event":"..."}',
+  }),
+  event: z.string().max(64).optional(),
+});
+
+export interface WebhookDeps {
+  clock: Clock;
+  log: Logger;
+  recorder: DeliveryRecorder;
+  webhookSecrets(): Promise<readonly string[]>;
+  /** Called after a new delivery is durable: the engine should look at it now. */
+  onDelivery(): void;
+}
+
+/**
+ * POST /webhooks/zendesk: verify, record, acknowledge. Nothing else happens on this path: the
+ * ticket is re-read through the API by the engine, so the answer takes milliseconds and
+ * Zendesk's 10 s timeout and circuit breaker never come near.
+ */
+export function webhookRoutes(deps: WebhookDeps) {
+  const app = new Hono();
+  app.post(
+    '/zendesk',
+    bodyLimit({
+      maxSize: 256 * 1024,
+      onError: () => {
+        throw new AppError(413, 'payload_too_large', 'Webhook bodies are at most 256 KiB; trigger bodies should carry the ticket id only');
+      },
+    }),
+    async (c) => {
+      const body = new Uint8Array(await c.req.arrayBuffer());
+      const check = await verifyZendeskSignature({
+        secrets: await deps.webhookSecrets(),
+        signature: c.req.header(SIGNATURE_HEADER),
+        timestamp: c.req.header(TIMESTAMP_HEADER),
+        body,
+        now: deps.clock(),
+      });
+      if (!check.ok) {
+        deps.log.warn('webhook rejected', { reason: check.reason });
+        return c.json({ error: { code: 'invalid_signature', message: `Webhook rejected: ${check.reason}`, details: null } }, 401);
+      }
+      const type = c.req.header('content-type') ?? '';
+      if (!/^application\/json\b/i.test(type)) {
+        throw new AppError(415, 'unsupported_media_type', `Content-Type must be application/json (got "${type.slice(0, 60)}")`);
+      }
+      const invocationId = c.req.header(INVOCATION_HEADER);
+      if (!invocationId || invocationId.length > 200) throw new AppError(400, 'missing_invocation_id', `The ${INVOCATION_HEADER} header is required`);
+      const text = new TextDecoder().decode(body);
+      const parsed = parseJson(text, deliveryBody);
+      const outcome = await deps.recorder.record({
+        invocationId,
+        webhookId: c.req.header(WEBHOOK_ID_HEADER) ?? null,
+        ticketId: parsed.ticket_id,
+        event: parsed.event ?? null,
+        body: text,
+        receivedAt: deps.clock(),
+      });
+      if (outcome === 'duplicate') return c.json({ status: 'duplicate' }, 200);
+      deps.onDelivery();
+      return c.json({ status: 'accepted' }, 202);
+    },
+  );
+  return app;
+}

@@ -1,0 +1,97 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { serve, type ServerType } from '@hono/node-server';
+import { createApp } from './app';
+import { parseConfig, secretValues, type Config } from './config';
+import { sqliteReadiness } from './db/readiness';
+import { openSqlite } from './db/sqlite';
+import { createEngine } from './engine/engine';
+import { startNodeDriver } from './engine/node-driver';
+import type { Clock } from './engine/types';
+import { createLogger, createScrubber, type Logger } from './log';
+import { createServices } from './services';
+import { createDeliveryRecorder } from './webhooks/delivery-recorder';
+import { webhookSecretSource } from './webhooks/secrets';
+
+export interface RunningService {
+  url: string;
+  port: number;
+  config: Config;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the service on Node: SQLite file (migrated), the Hono app on a real HTTP server, and
+ * the in-process engine driver. Used by `orcoursetrion serve` and by tests that need a real
+ * process boundary.
+ */
+export async function startService(config: Config, options: { log?: Logger; clock?: Clock } = {}): Promise<RunningService> {
+  const clock = options.clock ?? Date.now;
+  // Sandbox without a configured secret: a fresh one per process (the local pages mint their tokens in-process).
+  const sharedSecret = config.ORC_APP_SHARED_SECRET ?? randomBytes(32).toString('hex');
+  const secrets = [...secretValues(config), sharedSecret];
+  const scrub = createScrubber(secrets);
+  const log = options.log ?? createLogger({ level: config.ORC_LOG_LEVEL, secrets });
+  const handle = openSqlite(config.ORC_DATABASE);
+  const services = await createServices({ config, db: handle.db, clock, log });
+
+  let wake = () => {};
+  const engine = createEngine({
+    db: handle.db,
+    clock,
+    log,
+    scrub,
+    workflows: services.workflows,
+    hooks: services.hooks,
+    options: { workerId: `node-${process.pid}-${randomUUID().slice(0, 8)}`, leaseMs: config.ORC_LEASE_SECONDS * 1000, maxAttempts: config.ORC_STEP_MAX_ATTEMPTS },
+  });
+  const app = createApp({
+    db: handle.db,
+    clock,
+    log,
+    scrub,
+    engine,
+    workflows: services.workflows,
+    validateDraft: services.validateDraft,
+    sharedSecret,
+    recorder: createDeliveryRecorder(handle.db),
+    webhookSecrets: webhookSecretSource(handle.db, clock, config.ORC_ZENDESK_WEBHOOK_SECRET),
+    ready: sqliteReadiness(handle.db),
+    wake: () => wake(),
+  });
+
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.ORC_HOST }, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const driver = startNodeDriver(engine, { concurrency: config.ORC_ENGINE_CONCURRENCY, clock, log });
+  wake = driver.wake;
+
+  return {
+    url: `http://${config.ORC_HOST === '0.0.0.0' ? '127.0.0.1' : config.ORC_HOST}:${port}`,
+    port,
+    config,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await driver.stop();
+      await services.close?.();
+      handle.close();
+    },
+  };
+}
+
+/** `orcoursetrion serve` / `npm start`. */
+export async function runServer(env: Record<string, string | undefined>): Promise<void> {
+  const config = parseConfig(env);
+  const service = await startService(config);
+  process.stdout.write(
+    `Orcoursetrion is running at ${service.url}${config.sandbox ? ' (sandbox mode: GitHub, Zendesk and edX are simulated)' : ''}\n` +
+      `  database: ${config.ORC_DATABASE}\n  health:   ${service.url}/healthz\n`,
+  );
+  const stop = async () => {
+    await service.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}

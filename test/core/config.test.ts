@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig, parseGithubConfig } from '../../src/config';
+import { createLogger } from '../../src/log';
+
+const problemsOf = (env: Record<string, string>) => {
+  try {
+    parseConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('config', () => {
+  it('is sandbox with nothing set, with the original defaults', () => {
+    const c = parseConfig({});
+    expect(c.sandbox).toBe(true);
+    expect(c).toMatchObject({
+      ORC_GH_API_URL: 'https://github.mit.edu/api/v3/',
+      ORC_COURSE_PREFIX: 'content-mit',
+      ORC_STUDIO_ORG: 'MITx-Studio2LMS',
+      ORC_STUDIO_DEPLOY_TEAM: 'mitx-studio-export',
+      ORC_XML_ORG: 'mitx',
+      ORC_XML_DEPLOY_TEAM: 'mitx-content-deployment',
+      ORC_DATABASE: './data/orcoursetrion.db',
+      PORT: 8787,
+      ORC_AUTO_APPROVE: false,
+      ORC_EDX_ORG: 'MITx',
+      publicUrl: 'http://localhost:8787',
+    });
+    expect([...c.edx.api]).toEqual([]);
+  });
+
+  it('lists every problem in one message, naming each setting and the fix, without echoing secrets', () => {
+    const err = problemsOf({
+      ORC_GH_OAUTH2_TOKEN: 'ghp_supersecretvalue',
+      ORC_ZENDESK_URL: 'acme',
+      ORC_ZENDESK_TOKEN: 'zd-secret-token-value',
+      ORC_APP_SHARED_SECRET: 'short-secret-value',
+      ORC_EDX_API: 'course_runs,frobnicate',
+      PORT: 'eighty',
+      ORC_AUTO_APPROVE: 'maybe',
+      ORC_GH_APP_ID: '12',
+    });
+    const lines = err.problems.join('\n');
+    for (const key of ['ORC_ZENDESK_URL', 'ORC_APP_SHARED_SECRET', 'ORC_EDX_API', 'PORT', 'ORC_AUTO_APPROVE', 'ORC_GH_APP_PRIVATE_KEY', 'ORC_ZENDESK_EMAIL']) {
+      expect(lines, key).toContain(key);
+    }
+    expect(err.message).toMatch(/^Configuration has \d+ problems:/);
+    expect(err.message).toContain('frobnicate');
+    expect(err.message).toContain('https://acme.zendesk.com');
+    expect(err.message).toContain('.env.example');
+    for (const secret of ['ghp_supersecretvalue', 'zd-secret-token-value', 'short-secret-value']) expect(err.message).not.toContain(secret);
+  });
+
+  it('leaves sandbox mode when GitHub credentials are given, and ORC_SANDBOX forces it', () => {
+    const real = parseConfig({ ORC_GH_OAUTH2_TOKEN: 't', ORC_APP_SHARED_SECRET: 'x'.repeat(32), ORC_EDX_API: 'all', ORC_EDX_CLIENT_ID: 'id', ORC_EDX_CLIENT_SECRET: 's', ORC_EDX_STUDIO_URL: 'https://studio.example.edu', ORC_EDX_STAGING_URL: 'https://staging.example.edu', ORC_STAGING_GITRELOAD: 'https://gr.example.edu/' });
+    expect(real.sandbox).toBe(false);
+    expect(real.edx.api.has('rerun')).toBe(true);
+    expect(parseConfig({ ORC_GH_OAUTH2_TOKEN: 't', ORC_SANDBOX: '1' }).sandbox).toBe(true);
+    const missing = problemsOf({ ORC_GH_OAUTH2_TOKEN: 't', ORC_APP_SHARED_SECRET: 'x'.repeat(32), ORC_EDX_API: 'course_runs' }).problems.join('\n');
+    for (const key of ['ORC_EDX_CLIENT_ID', 'ORC_EDX_CLIENT_SECRET', 'ORC_EDX_STUDIO_URL', 'ORC_EDX_STAGING_URL']) expect(missing).toContain(key);
+  });
+
+  it('gives the CLI actions a GitHub-only config that needs a token and nothing else', () => {
+    expect(parseGithubConfig({ ORC_GH_OAUTH2_TOKEN: 't' }).ORC_XML_ORG).toBe('mitx');
+    expect(() => parseGithubConfig({})).toThrow(/ORC_GH_OAUTH2_TOKEN: required/);
+  });
+});
+
+describe('structured logs', () => {
+  it('writes one JSON object per line and never a secret', () => {
+    const lines: string[] = [];
+    const log = createLogger({ secrets: ['s3cr3t-value', 'tok-123456'], write: (l) => lines.push(l) }).child({ requestId: 4 });
+    log.info('calling GitHub', { authorization: 'token tok-123456', url: 'https://user:pw@gitreload.example.edu/', note: 'key is s3cr3t-value', nested: { apiToken: 'anything' } });
+    log.error('failed', { error: new Error('401 for token tok-123456') });
+    expect(lines).toHaveLength(2);
+    const text = lines.join('\n');
+    for (const secret of ['s3cr3t-value', 'tok-123456', 'user:pw', 'anything']) expect(text).not.toContain(secret);
+    const first = JSON.parse(lines[0]!);
+    expect(first).toMatchObject({ level: 'info', msg: 'calling GitHub', requestId: 4, authorization: '[redacted]', url: 'https://[redacted]@gitreload.example.edu/' });
+  });
+});
+
+describe('.env.example', () => {
+  it('documents every setting the service reads', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { envSchema } = await import('../../src/config');
+    const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+    const documented = new Set([...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]));
+    expect(Object.keys(envSchema.shape).filter((k) => !documented.has(k))).toEqual([]);
+  });
+});

@@ -1,0 +1,230 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { requests } from '../../src/db/schema';
+import { claimStep } from '../../src/engine/claim';
+import { createEngine, stepsOf } from '../../src/engine/engine';
+import type { StepDefinition } from '../../src/engine/types';
+import { PermanentError, TransientError } from '../../src/errors';
+import { silentLogger } from '../../src/log';
+import { approveRequest, completeStep, retryStep } from '../../src/requests/actions';
+import { createHarness, insertRequest, type Harness } from '../support/harness';
+
+const agent = { id: 'agent:1', name: 'Ada' };
+
+function deps(h: Harness, workflows: () => StepDefinition[]) {
+  return { db: h.handle.db, clock: h.clock, workflows, engine: h.engine, wake: () => {} };
+}
+
+describe('durable step engine', () => {
+  let h: Harness;
+  afterEach(() => h?.handle.close());
+
+  it('retries a transient failure with backoff, honouring Retry-After, then completes', async () => {
+    let calls = 0;
+    const flow: StepDefinition[] = [
+      {
+        key: 'flaky',
+        title: 'Flaky call',
+        kind: 'auto',
+        run: async () => {
+          calls++;
+          if (calls === 1) throw new TransientError('GitHub answered 502');
+          if (calls === 2) throw new TransientError('rate limited', 90_000);
+          return { ok: true };
+        },
+      },
+    ];
+    h = createHarness({ workflows: () => flow });
+    const req = await insertRequest(h);
+    await approveRequest(deps(h, () => flow), req.id, agent, 'test');
+
+    expect(await h.engine.runDue()).toBe(1);
+    let [step] = await stepsOf(h.handle.db, req.id);
+    expect(step).toMatchObject({ status: 'pending', attempts: 1, error: 'GitHub answered 502' });
+    // base 1s, attempt 1, jitter pinned at 0.5 -> 750 ms
+    expect(step!.nextRunAt - h.clock.now).toBe(750);
+    expect(await h.engine.runDue()).toBe(0); // not due yet: no busy retry
+
+    h.clock.advance(750);
+    expect(await h.engine.runDue()).toBe(1);
+    [step] = await stepsOf(h.handle.db, req.id);
+    expect(step).toMatchObject({ status: 'pending', attempts: 2 });
+    expect(step!.nextRunAt - h.clock.now).toBe(90_000); // Retry-After wins over a 1.5 s backoff
+    expect(await h.engine.nextDueAt()).toBe(step!.nextRunAt);
+
+    h.clock.advance(90_000);
+    await h.engine.runDue();
+    [step] = await stepsOf(h.handle.db, req.id);
+    expect(step).toMatchObject({ status: 'done', attempts: 3, result: { ok: true }, error: null });
+    const [r] = await h.handle.db.select().from(requests).where(eq(requests.id, req.id));
+    expect(r?.status).toBe('completed');
+    expect(calls).toBe(3);
+  });
+
+  it('fails a permanent error at once, visibly, and completes after an agent retries it', async () => {
+    let broken = true;
+    const failures: string[] = [];
+    const flow: StepDefinition[] = [
+      { key: 'create-repo', title: 'Create repo', kind: 'auto', run: async () => { if (broken) throw new PermanentError('Repository content-mit-801r-2027_Spring exists with foreign content'); return { repo: 'x' }; } },
+    ];
+    h = createHarness({ workflows: () => flow, hooks: { stepFailed: async (_ctx, e) => void failures.push(e) } });
+    const req = await insertRequest(h);
+    await approveRequest(deps(h, () => flow), req.id, agent, 'test');
+    await h.engine.runDue();
+    const [step] = await stepsOf(h.handle.db, req.id);
+    expect(step).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(step!.error).toContain('foreign content');
+    expect(failures).toHaveLength(1);
+    expect((await h.handle.db.select().from(requests))[0]?.status).toBe('failed');
+    expect(await h.engine.runDue()).toBe(0);
+
+    broken = false;
+    await retryStep(deps(h, () => flow), req.id, 'create-repo', agent);
+    await h.engine.runDue();
+    expect((await stepsOf(h.handle.db, req.id))[0]).toMatchObject({ status: 'done', result: { repo: 'x' } });
+    expect((await h.handle.db.select().from(requests))[0]?.status).toBe('completed');
+  });
+
+  it('gives up on a transient error after the maximum attempts', async () => {
+    const flow: StepDefinition[] = [{ key: 'down', title: 'Down', kind: 'auto', run: async () => { throw new TransientError('edX answered 503'); } }];
+    h = createHarness({ workflows: () => flow, maxAttempts: 3 });
+    const req = await insertRequest(h);
+    await approveRequest(deps(h, () => flow), req.id, agent, 'test');
+    for (let i = 0; i < 5; i++) {
+      await h.engine.runDue();
+      h.clock.advance(10 * 60_000);
+    }
+    const [step] = await stepsOf(h.handle.db, req.id);
+    expect(step).toMatchObject({ status: 'failed', attempts: 3 });
+    expect(step!.error).toBe('edX answered 503 (gave up after 3 attempts)');
+  });
+
+  it('reclaims a step from a crashed worker after its lease and completes it once', async () => {
+    const effects: string[] = [];
+    const flow: StepDefinition[] = [{ key: 'hook', title: 'Add hook', kind: 'auto', run: async () => { effects.push('hook'); return { hook: 1 }; } }];
+    h = createHarness({ workflows: () => flow, leaseMs: 30_000 });
+    const req = await insertRequest(h);
+    await approveRequest(deps(h, () => flow), req.id, agent, 'test');
+
+    // Worker A claims the step, then dies (kill -9): it never settles.
+    const claimed = await claimStep(h.handle.db, h.clock.now, 'worker-A', 30_000);
+    expect(claimed).toMatchObject({ key: 'hook', status: 'running', leaseOwner: 'worker-A', attempts: 1 });
+
+    // Worker B sees nothing due while A's lease holds.
+    expect(await h.engine.runDue()).toBe(0);
+    expect(await h.engine.nextDueAt()).toBe(h.clock.now + 30_000);
+
+    h.clock.advance(30_001);
+    expect(await h.engine.runDue()).toBe(1);
+    const [step] = await stepsOf(h.handle.db, req.id);
+    expect(step).toMatchObject({ status: 'done', attempts: 2, leaseOwner: null, result: { hook: 1 } });
+    expect(effects).toEqual(['hook']);
+
+    // A wakes up late and tries to settle: fenced out, nothing changes.
+    const late = createEngine({ db: h.handle.db, clock: h.clock, log: silentLogger, workflows: () => flow, hooks: {}, options: { workerId: 'worker-A', leaseMs: 30_000, maxAttempts: 5 } });
+    expect(await late.runDue()).toBe(0);
+    expect((await stepsOf(h.handle.db, req.id))[0]?.status).toBe('done');
+  });
+
+  it('does not redo a memoised side effect when reporting it failed', async () => {
+    const effects: string[] = [];
+    let reportFails = true;
+    const flow: StepDefinition[] = [{ key: 'repo', title: 'Create repo', kind: 'auto', run: async () => { effects.push('create'); return { id: 7 }; } }];
+    h = createHarness({
+      workflows: () => flow,
+      hooks: {
+        stepDone: async () => {
+          if (reportFails) throw new TransientError('Zendesk answered 429', 2_000);
+        },
+      },
+    });
+    const req = await insertRequest(h);
+    await approveRequest(deps(h, () => flow), req.id, agent, 'test');
+    await h.engine.runDue();
+    expect((await stepsOf(h.handle.db, req.id))[0]).toMatchObject({ status: 'pending', result: { id: 7 }, reported: false });
+    reportFails = false;
+    h.clock.advance(2_000);
+    await h.engine.runDue();
+    expect((await stepsOf(h.handle.db, req.id))[0]).toMatchObject({ status: 'done', reported: true });
+    expect(effects).toEqual(['create']);
+  });
+
+  it('blocks on a manual step until an agent marks it done, then runs the rest', async () => {
+    const ran: string[] = [];
+    const waiting: string[] = [];
+    const flow: StepDefinition[] = [
+      { key: 'a', title: 'A', kind: 'auto', run: async () => void ran.push('a') },
+      { key: 'import', title: 'Import into staging', kind: 'manual', instructions: () => ({ text: 'Run git_add_course', html: '<p>Run git_add_course</p>' }) },
+      { key: 'c', title: 'C', kind: 'auto', run: async () => void ran.push('c') },
+      { key: 'jenkins', title: 'Jenkins CI', kind: 'auto', skipReason: 'Jenkins CI is out of scope' },
+    ];
+    h = createHarness({ workflows: () => flow, hooks: { stepWaiting: async (ctx, i) => void waiting.push(`${ctx.step.key}:${i?.text}`) } });
+    const req = await insertRequest(h);
+    await approveRequest(deps(h, () => flow), req.id, agent, 'test');
+    await h.engine.runDue();
+    expect(ran).toEqual(['a']);
+    expect(waiting).toEqual(['import:Run git_add_course']);
+    let rows = await stepsOf(h.handle.db, req.id);
+    expect(rows.map((s) => s.status)).toEqual(['done', 'waiting', 'pending', 'skipped']);
+    expect(rows[3]?.note).toBe('Jenkins CI is out of scope');
+    expect((await h.handle.db.select().from(requests))[0]?.status).toBe('waiting_on_agent');
+
+    h.clock.advance(24 * 3600_000);
+    expect(await h.engine.runDue()).toBe(0);
+    expect(await h.engine.nextDueAt()).toBeUndefined();
+    expect(ran).toEqual(['a']);
+
+    await completeStep(deps(h, () => flow), req.id, 'import', 'imported, checked the outline', agent);
+    await h.engine.runDue();
+    rows = await stepsOf(h.handle.db, req.id);
+    expect(rows.map((s) => s.status)).toEqual(['done', 'done', 'done', 'skipped']);
+    expect(rows[1]).toMatchObject({ completedBy: 'Ada', note: 'imported, checked the outline' });
+    expect(ran).toEqual(['a', 'c']);
+    expect((await h.handle.db.select().from(requests))[0]?.status).toBe('completed');
+  });
+
+  it('processes a delivery once, in order per ticket, and retries a transient intake failure', async () => {
+    const seen: string[] = [];
+    let fail = true;
+    h = createHarness({
+      hooks: {
+        processDelivery: async (d) => {
+          seen.push(d.invocationId);
+          if (d.invocationId === 'a' && fail) {
+            fail = false;
+            throw new TransientError('Zendesk answered 503');
+          }
+        },
+      },
+    });
+    const { createDeliveryRecorder } = await import('../../src/webhooks/delivery-recorder');
+    const recorder = createDeliveryRecorder(h.handle.db);
+    const base = { webhookId: null, event: 'updated', body: '{}', receivedAt: h.clock.now };
+    await Promise.all([recorder.record({ ...base, invocationId: 'a', ticketId: 1 }), recorder.record({ ...base, invocationId: 'b', ticketId: 1 }), recorder.record({ ...base, invocationId: 'a', ticketId: 1 })]);
+    await h.engine.runDue();
+    // b waits behind a (same ticket) while a backs off.
+    expect(seen).toEqual(['a']);
+    h.clock.advance(5_000);
+    await h.engine.runDue();
+    expect(seen).toEqual(['a', 'a', 'b']);
+    await h.engine.runDue();
+    expect(seen).toEqual(['a', 'a', 'b']);
+  });
+
+  it('does not start a scheduled request before its start time', async () => {
+    const ran: string[] = [];
+    const flow: StepDefinition[] = [{ key: 'go', title: 'Go', kind: 'auto', run: async () => void ran.push('go') }];
+    h = createHarness({ workflows: () => flow });
+    const startAt = h.clock.now + 3 * 86_400_000;
+    const req = await insertRequest(h, { startAt });
+    const approved = await approveRequest(deps(h, () => flow), req.id, agent, 'test');
+    expect(approved.status).toBe('scheduled');
+    expect(await h.engine.runDue()).toBe(0);
+    expect(await h.engine.nextDueAt()).toBe(startAt);
+    h.clock.now = startAt;
+    expect(await h.engine.runDue()).toBe(1);
+    expect(ran).toEqual(['go']);
+    const [r] = await h.handle.db.select().from(requests).where(eq(requests.id, req.id));
+    expect(r?.status).toBe('completed');
+  });
+});

@@ -1,0 +1,114 @@
+import { sign } from 'hono/jwt';
+import { createApp } from '../../src/app';
+import { sqliteReadiness } from '../../src/db/readiness';
+import { openSqlite, type SqliteHandle } from '../../src/db/sqlite';
+import { createEngine, type Engine } from '../../src/engine/engine';
+import type { EngineHooks, WorkflowResolver } from '../../src/engine/types';
+import { createLogger } from '../../src/log';
+import { validateDraft } from '../../src/requests/draft';
+import { createDeliveryRecorder } from '../../src/webhooks/delivery-recorder';
+import { signZendeskPayload } from '../../src/webhooks/signature';
+import { webhookSecretSource } from '../../src/webhooks/secrets';
+
+export const SHARED_SECRET = 'test-shared-secret-0123456789abcdef0123456789';
+export const WEBHOOK_SECRET = 'test-webhook-secret-abcdef';
+
+export interface Harness {
+  handle: SqliteHandle;
+  app: ReturnType<typeof createApp>;
+  engine: Engine;
+  clock: { now: number; advance(ms: number): void; (): number };
+  logs: string[];
+  wakes: number;
+}
+
+export function fakeClock(start = Date.parse('2026-11-25T12:00:00Z')) {
+  const clock = Object.assign(() => clock.now, {
+    now: start,
+    advance(ms: number) {
+      clock.now += ms;
+    },
+  });
+  return clock;
+}
+
+/** An app and engine on a fresh database, with the workflows and hooks a test gives it. */
+export function createHarness(options: { workflows?: WorkflowResolver; hooks?: EngineHooks; path?: string; workerId?: string; leaseMs?: number; maxAttempts?: number } = {}): Harness {
+  const handle = openSqlite(options.path ?? ':memory:');
+  const clock = fakeClock();
+  const logs: string[] = [];
+  const log = createLogger({ level: 'debug', write: (l) => logs.push(l), secrets: [SHARED_SECRET, WEBHOOK_SECRET], clock });
+  const workflows = options.workflows ?? (() => []);
+  const engine = createEngine({
+    db: handle.db,
+    clock,
+    log,
+    workflows,
+    hooks: options.hooks ?? {},
+    options: { workerId: options.workerId ?? 'test-worker', leaseMs: options.leaseMs ?? 30_000, maxAttempts: options.maxAttempts ?? 5, random: () => 0.5 },
+  });
+  const harness: Harness = {
+    handle,
+    engine,
+    clock,
+    logs,
+    wakes: 0,
+    app: createApp({
+      db: handle.db,
+      clock,
+      log,
+      scrub: (s) => s,
+      engine,
+      workflows,
+      validateDraft: async (d) => validateDraft(d).problems,
+      sharedSecret: SHARED_SECRET,
+      recorder: createDeliveryRecorder(handle.db),
+      webhookSecrets: webhookSecretSource(handle.db, clock, WEBHOOK_SECRET),
+      ready: sqliteReadiness(handle.db),
+      wake: () => {
+        harness.wakes++;
+      },
+    }),
+  };
+  return harness;
+}
+
+export async function agentToken(claims: Record<string, unknown> = {}, secret = SHARED_SECRET, now = Date.now()): Promise<string> {
+  const iat = Math.floor(now / 1000);
+  return sign({ sub: '1001', name: 'Ada Agent', email: 'ada@example.edu', iat, exp: iat + 300, ...claims }, secret, 'HS256');
+}
+
+export async function signedDelivery(body: string, options: { secret?: string; timestamp?: string; invocationId?: string; now?: number } = {}) {
+  const timestamp = options.timestamp ?? new Date(options.now ?? Date.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const signature = await signZendeskPayload(options.secret ?? WEBHOOK_SECRET, timestamp, body);
+  return {
+    method: 'POST',
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'x-zendesk-webhook-signature': signature,
+      'x-zendesk-webhook-signature-timestamp': timestamp,
+      'x-zendesk-webhook-invocation-id': options.invocationId ?? crypto.randomUUID(),
+      'x-zendesk-webhook-id': '01HWEBHOOK',
+    },
+  } satisfies RequestInit;
+}
+
+export async function insertRequest(h: Harness, overrides: Partial<typeof import('../../src/db/schema').requests.$inferInsert> = {}) {
+  const { requests } = await import('../../src/db/schema');
+  const [row] = await h.handle.db
+    .insert(requests)
+    .values({
+      type: 'new',
+      kind: 'xml',
+      status: 'pending_approval',
+      courseNumber: '8.01r',
+      term: '2027_Spring',
+      params: { courseTitle: 'Physics I' },
+      requestedAt: h.clock.now,
+      updatedAt: h.clock.now,
+      ...overrides,
+    })
+    .returning();
+  return row!;
+}
