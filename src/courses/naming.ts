@@ -53,3 +53,8 @@ export function githubWebUrl(apiUrl: string): string {
   if (url.hostname === 'api.github.com') return 'https://github.com';
   return `${url.protocol}//${url.host}${url.pathname.replace(/\/api\/v3\/?$/, '').replace(/\/+$/, '')}`;
 }
+
+/** The SSH clone URL of `org/name` on the GitHub of an API base URL: `git@host:org/name.git`. */
+export function githubSshUrl(apiUrl: string, repo: string): string {
+  return `git@${new URL(githubWebUrl(apiUrl)).hostname}:${repo}.git`;
+}

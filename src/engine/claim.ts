@@ -3,8 +3,8 @@ import { alias } from 'drizzle-orm/sqlite-core';
 import { requests, steps, webhookDeliveries, type DeliveryRow, type StepRow } from '../db/schema';
 import type { Db } from '../db/types';
 
-/** Requests whose steps may run (given their start time has come). */
-export const RUNNABLE_REQUEST_STATUSES = ['scheduled', 'in_progress', 'waiting_on_agent', 'failed'] as const;
+/** Requests whose steps may run (given their start time has come); a rejection runs its notification steps. */
+export const RUNNABLE_REQUEST_STATUSES = ['scheduled', 'in_progress', 'waiting_on_agent', 'failed', 'rejected'] as const;
 
 const stepDue = (now: number) =>
   or(
@@ -116,7 +116,7 @@ export async function nextDueAt(db: Db): Promise<number | undefined> {
     SELECT min(at) AS at FROM (
       SELECT min(max(s.next_run_at, coalesce(r.start_at, 0))) AS at
         FROM steps s JOIN requests r ON r.id = s.request_id
-        WHERE s.status = 'pending' AND r.status IN ('scheduled','in_progress','waiting_on_agent','failed')
+        WHERE s.status = 'pending' AND r.status IN ('scheduled','in_progress','waiting_on_agent','failed','rejected')
           AND NOT EXISTS (SELECT 1 FROM steps p WHERE p.request_id = s.request_id
                           AND p.position < s.position AND p.status NOT IN ('done','skipped'))
       UNION ALL SELECT min(lease_expires_at) FROM steps WHERE status = 'running'

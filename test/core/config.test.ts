@@ -87,7 +87,7 @@ describe('.env.example', () => {
     const { readFileSync } = await import('node:fs');
     const { envSchema } = await import('../../src/config');
     const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
-    const documented = new Set([...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]));
+    const documented = new Set([...example.matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]));
     expect(Object.keys(envSchema.shape).filter((k) => !documented.has(k))).toEqual([]);
   });
 });
