@@ -1,0 +1,83 @@
+import axios, { type AxiosRequestConfig } from 'axios';
+import type { Config } from '../../config';
+import type { Logger } from '../../log';
+import { setAdvancedSettings, type SettingsChange } from './advanced-settings';
+import { importCourseTarball, type CourseArchive, type ImportOptions, type ImportResult } from './course-import';
+import {
+  createCourseRun,
+  findCourseRun,
+  listCourseRuns,
+  rerunCourseRun,
+  type CourseRerun,
+  type CourseRunResult,
+  type NewCourseRun,
+} from './course-runs';
+import { addCourseTeam, type TeamChange } from './course-team';
+import { EdxPermanentError } from './errors';
+import { triggerGitImport, type GitImportConfig, type GitImportInput, type GitImportResult } from './git-import';
+import type { CourseRun, TeamRole } from './schemas';
+import { createStudioApi, type StudioApi } from './studio-api';
+import { createTokenSource } from './token';
+
+export type EdxClientConfig = Pick<Config, 'ORC_EDX_STUDIO_URL' | 'ORC_EDX_STAGING_URL' | 'ORC_EDX_CLIENT_ID' | 'ORC_EDX_CLIENT_SECRET'> & GitImportConfig;
+
+export interface EdxClientDeps {
+  config: EdxClientConfig;
+  log: Logger;
+  /** axios adapter; default: Node's http adapter, or `fetch` when `fetch` is given (Workers). */
+  adapter?: AxiosRequestConfig['adapter'];
+  fetch?: typeof fetch;
+  clock?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Per request. A rerun runs inline in the request on edX, so this is generous. Default 5 min. */
+  requestTimeoutMs?: number;
+}
+
+/** The Open edX operations the workflows use; each is idempotent (create-or-adopt, add-only, re-import). */
+export interface EdxClient {
+  /** Duplicate check: the run whose key equals `key` ignoring case, if any. */
+  findCourseRun(key: string): Promise<CourseRun | undefined>;
+  listCourseRuns(): Promise<CourseRun[]>;
+  createCourseRun(input: NewCourseRun): Promise<CourseRunResult>;
+  rerunCourseRun(input: CourseRerun): Promise<CourseRunResult>;
+  addCourseTeam(key: string, members: { user: string; role: TeamRole }[]): Promise<TeamChange>;
+  setAdvancedSettings(key: string, settings: Record<string, unknown>): Promise<SettingsChange>;
+  importCourseTarball(key: string, archive: CourseArchive, options?: ImportOptions): Promise<ImportResult>;
+  triggerGitImport(input: GitImportInput): Promise<GitImportResult>;
+}
+
+export function createEdxClient(deps: EdxClientDeps): EdxClient {
+  const clock = deps.clock ?? Date.now;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const log = deps.log.child({ integration: 'edx' });
+  const http = axios.create({
+    adapter: deps.adapter ?? (deps.fetch ? 'fetch' : undefined),
+    ...(deps.fetch && { env: { fetch: deps.fetch } }),
+    timeout: deps.requestTimeoutMs ?? 5 * 60_000,
+    maxRedirects: 0,
+  });
+
+  // Built on first use, so a deployment that only uses git_import needs no Studio settings.
+  let studio: StudioApi | undefined;
+  const api = (): StudioApi => {
+    if (studio) return studio;
+    const { ORC_EDX_STUDIO_URL: studioUrl, ORC_EDX_STAGING_URL: lmsUrl, ORC_EDX_CLIENT_ID: clientId, ORC_EDX_CLIENT_SECRET: clientSecret } = deps.config;
+    if (!studioUrl || !lmsUrl || !clientId || !clientSecret) {
+      throw new EdxPermanentError('edX API calls need ORC_EDX_STUDIO_URL, ORC_EDX_STAGING_URL, ORC_EDX_CLIENT_ID and ORC_EDX_CLIENT_SECRET; set them or remove the operation from ORC_EDX_API');
+    }
+    const tokens = createTokenSource({ http, lmsUrl, clientId, clientSecret, clock, log });
+    studio = createStudioApi({ http, studioUrl, tokens, clock });
+    return studio;
+  };
+
+  return {
+    findCourseRun: async (key) => findCourseRun(api(), key),
+    listCourseRuns: async () => listCourseRuns(api()),
+    createCourseRun: async (input) => createCourseRun(api(), input, log),
+    rerunCourseRun: async (input) => rerunCourseRun(api(), input, log),
+    addCourseTeam: async (key, members) => addCourseTeam(api(), key, members),
+    setAdvancedSettings: async (key, settings) => setAdvancedSettings(api(), key, settings),
+    importCourseTarball: async (key, archive, options) => importCourseTarball({ api: api(), clock, sleep, log }, key, archive, options),
+    triggerGitImport: (input) => triggerGitImport({ http, config: deps.config, clock, log }, input),
+  };
+}

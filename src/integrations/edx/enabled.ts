@@ -1,0 +1,9 @@
+import type { Config, EdxOperation } from '../../config';
+
+/**
+ * Whether an edX operation runs through its API (an `auto` step) or is left to an agent with
+ * instructions (a `manual` step): only the operations named in ORC_EDX_API are automatic.
+ */
+export function isEdxApiEnabled(config: Pick<Config, 'edx'>, operation: EdxOperation): boolean {
+  return config.edx.api.has(operation);
+}
