@@ -1,0 +1,141 @@
+import type { GithubContext } from './context';
+import { fullName } from './context';
+import { TeamNotFound, UserNotFound, isAlreadyExists, isStatus, toGithubError } from './errors';
+
+export type TeamPermission = 'pull' | 'push';
+
+export interface TeamInfo {
+  org: string;
+  name: string;
+  slug: string;
+  created: boolean;
+  /** Membership changes made (empty when members were not given or already matched). */
+  added: string[];
+  removed: string[];
+}
+
+export interface EnsureTeamInput {
+  org: string;
+  name: string;
+  /** Used only when the team is created, as the 2015 tool did. */
+  permission: TeamPermission;
+  /** The exact membership wanted; undefined leaves membership alone. */
+  members?: readonly string[];
+}
+
+/**
+ * GitHub's slug for a team name (lower case, runs of other characters become `-`). A name whose
+ * slug we guess wrong is still found: creating it answers "already exists" and we list teams.
+ */
+export function teamSlug(name: string): string {
+  return name.trim().toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
+}
+
+const sameLogin = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+export function teamOperations(ctx: GithubContext) {
+  const { octokit } = ctx;
+
+  async function findTeam(org: string, name: string): Promise<{ name: string; slug: string } | undefined> {
+    try {
+      const { data } = await octokit.rest.teams.getByName({ org, team_slug: teamSlug(name) });
+      return { name: data.name, slug: data.slug };
+    } catch (err) {
+      if (isStatus(err, 404)) return undefined;
+      throw toGithubError(err, `read team ${name} in ${org}`);
+    }
+  }
+
+  /** By name, case-insensitive, as the 2015 tool matched; only when the slug guess missed. */
+  async function findTeamByListing(org: string, name: string) {
+    const teams = await octokit.paginate(octokit.rest.teams.list, { org, per_page: 100 }).catch((err: unknown) => {
+      throw toGithubError(err, `list teams of ${org}`);
+    });
+    const found = teams.find((t) => t.name.trim().toLowerCase() === name.trim().toLowerCase());
+    return found && { name: found.name, slug: found.slug };
+  }
+
+  async function listMembers(org: string, slug: string): Promise<string[] | undefined> {
+    try {
+      const members = await octokit.paginate(octokit.rest.teams.listMembersInOrg, { org, team_slug: slug, per_page: 100 });
+      return members.map((m) => m.login);
+    } catch (err) {
+      if (isStatus(err, 404)) return undefined;
+      throw toGithubError(err, `list members of team ${slug} in ${org}`);
+    }
+  }
+
+  async function createTeam(input: EnsureTeamInput) {
+    try {
+      const { data } = await octokit.rest.teams.create({ org: input.org, name: input.name, permission: input.permission, privacy: 'closed' });
+      return { team: { name: data.name, slug: data.slug }, created: true };
+    } catch (err) {
+      if (!isAlreadyExists(err)) throw toGithubError(err, `create team ${input.name} in ${input.org}`);
+      const team = await findTeamByListing(input.org, input.name);
+      if (!team) throw new TeamNotFound(input.org, input.name);
+      return { team, created: false };
+    }
+  }
+
+  async function setMembership(org: string, slug: string, wanted: readonly string[], current: readonly string[]) {
+    const added = wanted.filter((w) => !current.some((c) => sameLogin(c, w)));
+    const removed = current.filter((c) => !wanted.some((w) => sameLogin(c, w)));
+    const missing: string[] = [];
+    await Promise.all([
+      ...added.map((username) =>
+        octokit.rest.teams.addOrUpdateMembershipForUserInOrg({ org, team_slug: slug, username, role: 'member' }).catch((err: unknown) => {
+          if (isStatus(err, 404)) missing.push(username);
+          else throw toGithubError(err, `add ${username} to team ${slug} in ${org}`);
+        }),
+      ),
+      ...removed.map((username) =>
+        octokit.rest.teams.removeMembershipForUserInOrg({ org, team_slug: slug, username }).catch((err: unknown) => {
+          // Already gone: the goal is met.
+          if (!isStatus(err, 404)) throw toGithubError(err, `remove ${username} from team ${slug} in ${org}`);
+        }),
+      ),
+    ]);
+    if (missing.length > 0) throw new UserNotFound(missing);
+    return { added, removed };
+  }
+
+  /**
+   * Creates the team if missing and, when members are given, makes its membership exactly
+   * those members (adding the missing, removing the extra, including the token's user whom
+   * GitHub makes maintainer of a team it creates). The team and its members are read at once.
+   */
+  async function ensureTeam(input: EnsureTeamInput): Promise<TeamInfo> {
+    const { org, members } = input;
+    const [existing, existingMembers] = await Promise.all([
+      findTeam(org, input.name),
+      members ? listMembers(org, teamSlug(input.name)) : undefined,
+    ]);
+    const { team, created } = existing ? { team: existing, created: false } : await createTeam(input);
+    const result: TeamInfo = { org, name: team.name, slug: team.slug, created, added: [], removed: [] };
+    if (!members) return result;
+    const current = existing && existingMembers ? existingMembers : await listMembers(org, team.slug);
+    if (!current) throw new TeamNotFound(org, input.name);
+    return { ...result, ...(await setMembership(org, team.slug, members, current)) };
+  }
+
+  /**
+   * Gives a team access to a repository. Without a permission GitHub applies the team's own
+   * permission, which is what the 2015 tool relied on; PUT is idempotent. `slug` when known
+   * (from ensureTeam), else derived from the name.
+   */
+  async function grantTeamRepo(input: { org: string; team: string; slug?: string; owner: string; repo: string; permission?: TeamPermission }): Promise<void> {
+    const { org, owner, repo } = input;
+    try {
+      await octokit.rest.teams.addOrUpdateRepoPermissionsInOrg({ org, team_slug: input.slug ?? teamSlug(input.team), owner, repo, permission: input.permission });
+    } catch (err) {
+      if (isStatus(err, 404)) throw new TeamNotFound(org, input.team);
+      throw toGithubError(err, `give team ${input.team} access to ${fullName(owner, repo)}`);
+    }
+  }
+
+  async function teamExists(org: string, name: string): Promise<boolean> {
+    return Boolean((await findTeam(org, name)) ?? (await findTeamByListing(org, name)));
+  }
+
+  return { ensureTeam, grantTeamRepo, teamExists };
+}
