@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerServe } from './cli/serve';
+import { registerGithubActions } from './cli/github-actions';
+import { registerZendeskCommands } from './cli/zendesk-setup';
 
 /**
  * `orcoursetrion`: the 2015 tool's seven GitHub actions (same names, flags, output lines),
@@ -14,6 +16,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerServe(program);
+  registerGithubActions(program);
+  registerZendeskCommands(program);
   return program;
 }
 

@@ -1,0 +1,97 @@
+import type { Command } from 'commander';
+import { envSchema, secretValues, SECRET_SETTINGS } from '../config';
+import { openSqlite } from '../db/sqlite';
+import { messageOf } from '../errors';
+import { createLogger } from '../log';
+import { createZendeskAdapter } from '../integrations/zendesk/adapter';
+import { applySetup, readAccount, SetupConflict } from '../integrations/zendesk/setup/apply';
+import { WEBHOOK_PATH } from '../integrations/zendesk/setup/desired';
+import { planSetup } from '../integrations/zendesk/setup/plan';
+import { reportJson, reportText, type SetupReport } from '../integrations/zendesk/setup/report';
+
+const SETTINGS = ['ORC_ZENDESK_URL', 'ORC_ZENDESK_EMAIL', 'ORC_ZENDESK_TOKEN', 'ORC_PUBLIC_URL', 'ORC_DATABASE', 'ORC_LOG_LEVEL', ...SECRET_SETTINGS] as const;
+const setupSettings = envSchema.pick(Object.fromEntries(SETTINGS.map((k) => [k, true])) as { [K in (typeof SETTINGS)[number]]: true });
+
+export interface SetupRun {
+  env: Record<string, string | undefined>;
+  dryRun: boolean;
+  json: boolean;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Tests and the sandbox may route Zendesk calls elsewhere; default global fetch. */
+  fetch?: typeof globalThis.fetch;
+}
+
+/**
+ * `orcoursetrion zendesk setup`: needs only the Zendesk settings, ORC_PUBLIC_URL and
+ * ORC_DATABASE (not GitHub or edX). Exit codes: 0 done (or nothing to do), 1 Zendesk or the
+ * database failed or an object needs a person, 2 settings missing or invalid.
+ */
+export async function runZendeskSetup(run: SetupRun): Promise<0 | 1 | 2> {
+  const parsed = setupSettings.safeParse(run.env);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`);
+  if (parsed.success) {
+    const needed = {
+      ORC_ZENDESK_URL: 'your Zendesk URL, e.g. https://acme.zendesk.com',
+      ORC_ZENDESK_EMAIL: 'the email address of a Zendesk admin',
+      ORC_ZENDESK_TOKEN: 'a Zendesk API token (Admin Center > Apps and integrations > Zendesk API)',
+    } as const;
+    for (const key of ['ORC_ZENDESK_URL', 'ORC_ZENDESK_EMAIL', 'ORC_ZENDESK_TOKEN'] as const) {
+      if (!parsed.data[key]) problems.push(`${key}: required for zendesk setup; set it to ${needed[key]}`);
+    }
+    if (!parsed.data.ORC_PUBLIC_URL) problems.push(`ORC_PUBLIC_URL: required for zendesk setup; set the https URL where Zendesk reaches this service (the webhook calls ORC_PUBLIC_URL${WEBHOOK_PATH})`);
+  }
+  if (!parsed.success || problems.length > 0) {
+    run.stderr(problems.map((p) => `orcoursetrion zendesk setup: ${p}\n`).join(''));
+    return 2;
+  }
+  const config = parsed.data;
+  const logger = createLogger({ level: 'warn', secrets: secretValues(config), write: (l) => run.stderr(l + '\n') });
+  const publicUrl = (config.ORC_PUBLIC_URL ?? '').replace(/\/+$/, '');
+  const admin = createZendeskAdapter({ config, logger, fetch: run.fetch }).admin;
+  const base = { dryRun: run.dryRun, zendeskUrl: config.ORC_ZENDESK_URL ?? '', webhookEndpoint: `${publicUrl}${WEBHOOK_PATH}` };
+
+  let report: SetupReport;
+  try {
+    if (run.dryRun) {
+      report = { ...base, actions: planSetup(await readAccount(admin), publicUrl) };
+    } else {
+      let handle;
+      try {
+        handle = openSqlite(config.ORC_DATABASE);
+      } catch (err) {
+        run.stderr(`orcoursetrion zendesk setup: ORC_DATABASE: cannot open ${config.ORC_DATABASE}: ${messageOf(err)}\n`);
+        return 1;
+      }
+      try {
+        report = { ...base, ...(await applySetup({ admin, db: handle.db, publicUrl, now: Date.now })) };
+      } finally {
+        handle.close();
+      }
+    }
+  } catch (err) {
+    const hint = err instanceof SetupConflict ? '' : ' (safe to run again once fixed: objects already made are found again by title)';
+    run.stderr(`orcoursetrion zendesk setup: ${messageOf(err)}${hint}\n`);
+    return 1;
+  }
+  run.stdout(run.json ? reportJson(report) : reportText(report));
+  return report.actions.some((a) => a.type === 'conflict') ? 1 : 0;
+}
+
+export function registerZendeskCommands(program: Command): void {
+  const zendesk = program.command('zendesk').description('the Zendesk account objects the service needs');
+  zendesk
+    .command('setup')
+    .description('create or update the ticket fields, form, macros, webhook and triggers (idempotent)')
+    .option('--dry-run', 'print the plan and change nothing')
+    .option('--json', 'print the plan or result as JSON')
+    .action(async (options: { dryRun?: boolean; json?: boolean }) => {
+      process.exitCode = await runZendeskSetup({
+        env: process.env,
+        dryRun: Boolean(options.dryRun),
+        json: Boolean(options.json),
+        stdout: (t) => process.stdout.write(t),
+        stderr: (t) => process.stderr.write(t),
+      });
+    });
+}

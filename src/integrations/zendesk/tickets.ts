@@ -1,0 +1,177 @@
+import { isMarker, carriesMarker, withMarker } from './marker';
+import { many, one, type ZendeskHttp } from './client';
+import { isNotFound, TicketNotFound, ZendeskConflict } from './errors';
+import {
+  commentSchema,
+  type FieldValue,
+  ticketSchema,
+  type TicketStatus,
+  type ZendeskTicketBody,
+  userSchema,
+  wrapped,
+} from './schemas';
+
+/** A ticket as the service sees it: what intake and the ticket story need, nothing more. */
+export interface Ticket {
+  id: number;
+  status: TicketStatus;
+  subject?: string;
+  formId?: number;
+  requester: { id: number; email?: string; name?: string };
+  /** Zendesk's `updated_at`: with the invocation id, a cheap key for "have I seen this version". */
+  updatedAt: string;
+  tags: string[];
+  /** Custom field values by Zendesk field id (see `ticketToDraft` for the mapping to a draft). */
+  customFields: ReadonlyMap<number, FieldValue>;
+}
+
+export interface Comment {
+  id: number;
+  authorId: number;
+  public: boolean;
+  body: string;
+  htmlBody: string;
+  plainBody?: string;
+  createdAt: string;
+}
+
+export interface NewComment {
+  html: string;
+  /** false: internal note (agents only); true: public reply, emailed to the requester. */
+  public: boolean;
+  /** From `commentMarker(requestId, stepKey)`: the comment is posted once per marker. */
+  marker: string;
+}
+
+export interface TicketChange {
+  status?: TicketStatus;
+  customFields?: Array<{ id: number; value: FieldValue }>;
+  comment?: NewComment;
+}
+
+export interface TicketUpdate {
+  ticket: Ticket;
+  /** false when the marker was already on the ticket (or there was no comment). */
+  commentPosted: boolean;
+  /** false when the ticket already had every value and the comment: nothing was sent. */
+  changed: boolean;
+}
+
+const MAX_CONFLICT_RETRIES = 3;
+
+const sameValue = (a: FieldValue | undefined, b: FieldValue) => JSON.stringify(a ?? null) === JSON.stringify(b);
+
+export function createTicketOperations(http: ZendeskHttp) {
+  const { client, logger, scrub, sleep } = http;
+
+  async function readBody(ticketId: number): Promise<ZendeskTicketBody> {
+    try {
+      return await one(`GET ticket ${ticketId}`, wrapped('ticket', ticketSchema), client.tickets.show(ticketId));
+    } catch (err) {
+      if (isNotFound(err)) throw new TicketNotFound(ticketId);
+      throw err;
+    }
+  }
+
+  async function requesterOf(body: ZendeskTicketBody): Promise<Ticket['requester']> {
+    try {
+      const user = await one(`GET user ${body.requester_id}`, wrapped('user', userSchema), client.users.show(body.requester_id));
+      return { id: user.id, email: user.email ?? undefined, name: user.name ?? undefined };
+    } catch (err) {
+      // A deleted requester leaves the ticket readable; intake reports the missing address.
+      if (isNotFound(err)) return { id: body.requester_id };
+      throw err;
+    }
+  }
+
+  const toTicket = (body: ZendeskTicketBody, requester: Ticket['requester']): Ticket => ({
+    id: body.id,
+    status: body.status,
+    subject: body.subject ?? undefined,
+    formId: body.ticket_form_id ?? undefined,
+    requester,
+    updatedAt: body.updated_at,
+    tags: body.tags,
+    customFields: new Map(body.custom_fields.map((f) => [f.id, f.value ?? null])),
+  });
+
+  /** The ticket with its custom field values and its requester's address. 404: TicketNotFound. */
+  async function getTicket(ticketId: number): Promise<Ticket> {
+    const body = await readBody(ticketId);
+    return toTicket(body, await requesterOf(body));
+  }
+
+  async function listComments(ticketId: number): Promise<Comment[]> {
+    let comments;
+    try {
+      comments = await many(`GET ticket ${ticketId} comments`, commentSchema, client.tickets.getComments(ticketId));
+    } catch (err) {
+      if (isNotFound(err)) throw new TicketNotFound(ticketId);
+      throw err;
+    }
+    return comments.map((c) => ({
+      id: c.id,
+      authorId: c.author_id,
+      public: c.public,
+      body: c.body,
+      htmlBody: c.html_body,
+      plainBody: c.plain_body,
+      createdAt: c.created_at,
+    }));
+  }
+
+  const markerPresent = async (ticketId: number, marker: string) => (await listComments(ticketId)).some((c) => carriesMarker(c, marker));
+
+  /**
+   * Applies a change against a fresh read, with `safe_update` so Zendesk refuses it (409) if
+   * the ticket moved in between; a 409 (that, or Zendesk's own DatabaseConflict on concurrent
+   * writes) re-reads and re-applies, up to 3 times, then throws ZendeskConflict (transient).
+   * Values the ticket already has are not sent, so a replayed step fires no trigger; a
+   * comment whose marker is on the ticket is not posted again.
+   */
+  async function updateTicket(ticketId: number, change: TicketChange): Promise<TicketUpdate> {
+    if (change.comment && !isMarker(change.comment.marker)) {
+      throw new Error(`comment marker ${JSON.stringify(change.comment.marker)} was not made by commentMarker()`);
+    }
+    for (let attempt = 0; ; attempt++) {
+      const current = await readBody(ticketId);
+      const values = new Map(current.custom_fields.map((f) => [f.id, f.value ?? null]));
+      const fields = (change.customFields ?? []).filter((f) => !sameValue(values.get(f.id), f.value));
+      const status = change.status !== undefined && change.status !== current.status ? change.status : undefined;
+      const comment = change.comment && !(await markerPresent(ticketId, change.comment.marker)) ? change.comment : undefined;
+      if (!comment && fields.length === 0 && status === undefined) {
+        return { ticket: toTicket(current, await requesterOf(current)), commentPosted: false, changed: false };
+      }
+      const payload = {
+        ticket: {
+          ...(status && { status }),
+          ...(fields.length > 0 && { custom_fields: fields }),
+          ...(comment && { comment: { html_body: scrub(withMarker(comment.html, comment.marker)), public: comment.public } }),
+          safe_update: true,
+          updated_stamp: current.updated_at,
+        },
+      };
+      try {
+        // `put`, not `tickets.update`: node-zendesk's CustomField type forbids null, which clears a field.
+        const updated = await one(`PUT ticket ${ticketId}`, wrapped('ticket', ticketSchema), client.tickets.put(['tickets', ticketId], payload));
+        return { ticket: toTicket(updated, await requesterOf(updated)), commentPosted: Boolean(comment), changed: true };
+      } catch (err) {
+        if (isNotFound(err)) throw new TicketNotFound(ticketId);
+        if (!(err instanceof ZendeskConflict) || attempt >= MAX_CONFLICT_RETRIES) throw err;
+        logger.info('zendesk ticket update conflicted; re-reading', { ticketId, attempt });
+        await sleep(100 * 2 ** attempt);
+      }
+    }
+  }
+
+  /** Posts the comment unless its marker is already on the ticket; may set the status with it. */
+  async function addComment(input: { ticketId: number; status?: TicketStatus } & NewComment): Promise<{ posted: boolean }> {
+    const { ticketId, status, ...comment } = input;
+    const { commentPosted } = await updateTicket(ticketId, { status, comment });
+    return { posted: commentPosted };
+  }
+
+  return { getTicket, listComments, updateTicket, addComment };
+}
+
+export type TicketOperations = ReturnType<typeof createTicketOperations>;
