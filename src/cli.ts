@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerServe } from './cli/serve';
+import { registerGithubActions } from './cli/github-actions';
 import { registerZendeskCommands } from './cli/zendesk-setup';
 
 /**
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerServe(program);
+  registerGithubActions(program);
   registerZendeskCommands(program);
   return program;
 }
