@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { EDX_OPERATIONS, parseConfig, type EdxOperation } from '../../src/config';
+import { courseKey } from '../../src/courses/naming';
+import type { Instructions } from '../../src/engine/types';
+import { isEdxApiEnabled } from '../../src/integrations/edx/enabled';
+import { courseTeamInstructions } from '../../src/instructions/course-team';
+import { createCourseInstructions } from '../../src/instructions/create-course';
+import { deleteCourseInstructions } from '../../src/instructions/delete-course';
+import { exportToGitInstructions } from '../../src/instructions/export-to-git';
+import { gitImportInstructions } from '../../src/instructions/git-import';
+import { importTarballInstructions } from '../../src/instructions/import-tarball';
+import { renderInstructions, shellQuote } from '../../src/instructions/render';
+import { rerunInstructions } from '../../src/instructions/rerun';
+import { setGitUrlInstructions } from '../../src/instructions/set-giturl';
+import { edxSites } from '../../src/instructions/sites';
+import { edxEnv } from './harness';
+
+const sites = edxSites(parseConfig({ ...edxEnv, ORC_EDX_STUDIO_URL: 'https://studio.mitx.example.edu', ORC_EDX_STAGING_URL: 'https://staging.mitx.example.edu', ORC_EDX_PRODUCTION_URL: 'https://lms.mitx.example.edu', ORC_GH_API_URL: 'https://github.mit.example.edu/api/v3/' }));
+const KEY = courseKey('MITx', '8.01r', '2027_Spring');
+const NEXT = courseKey('MITx', '8.01r', '2027_Fall');
+const REPO = 'mitx/content-mit-801r-2027_Spring';
+
+/** Every template, fed the same values; `v` replaces whatever a ticket could influence. */
+function everyTemplate(v: string): Record<string, Instructions> {
+  return {
+    gitImport: gitImportInstructions({ sites, environment: 'staging', courseKey: v, repo: `mitx/${v}`, branch: v }),
+    deleteCourse: deleteCourseInstructions({ sites, environment: 'production', courseKey: v, repo: `mitx/${v}` }),
+    exportToGit: exportToGitInstructions({ sites, courseKey: v, repo: `mitx/${v}`, branch: v }),
+    createCourse: createCourseInstructions({ sites, courseKey: KEY, title: v }),
+    setGitUrl: setGitUrlInstructions({ sites, courseKey: v, repo: `mitx/${v}` }),
+    courseTeam: courseTeamInstructions({ sites, courseKey: v, environment: 'staging', members: [{ user: v, role: 'instructor' }, { user: `${v}2`, role: 'staff' }] }),
+    rerun: rerunInstructions({ sites, sourceKey: v, newKey: NEXT, title: v }),
+    importTarball: importTarballInstructions({ sites, courseKey: v, filename: v, downloadUrl: `javascript:alert(${v})` }),
+  };
+}
+
+const ALLOWED_TAG = /<\/?(p|strong|ol|ul|li|pre|code)>|<a href="https?:\/\/[^"<>]*">|<\/a>/g;
+
+describe('instruction templates with hostile input', () => {
+  const hostile = [`<script>alert("x")</script>`, `"'><img src=x onerror=alert(1)>&amp;`, `${'long-value-'.repeat(2000)}<b>end</b>`];
+
+  for (const value of hostile) {
+    for (const [name, out] of Object.entries(everyTemplate(value))) {
+      it(`${name} escapes ${value.slice(0, 20)}…`, () => {
+        // Nothing but our own markup survives, and every link is http(s).
+        expect(out.html.replace(ALLOWED_TAG, '')).not.toMatch(/[<>]/);
+        expect(out.html).not.toMatch(/href="(?!https?:)/);
+        expect(out.html).not.toContain('javascript:alert(<');
+        expect(out.html).toContain(value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'));
+        // The sidebar shows text as text: the value is there as typed.
+        expect(out.text).toContain(value);
+      });
+    }
+  }
+
+  it('quotes values for the shell', () => {
+    expect(shellQuote("x'; rm -rf / #")).toBe(`'x'\\''; rm -rf / #'`);
+    expect(shellQuote('course-v1:MITx+8.01r+2027_Spring')).toBe('course-v1:MITx+8.01r+2027_Spring');
+    const out = gitImportInstructions({ sites, environment: 'staging', courseKey: KEY, repo: REPO, branch: 'x; reboot' });
+    expect(out.text).toContain(`--repository_branch 'x; reboot'`);
+  });
+
+  it('renders an address that is not configured as text, not as a link', () => {
+    const bare = edxSites(parseConfig({ ORC_SANDBOX: '1' }));
+    const out = setGitUrlInstructions({ sites: bare, courseKey: KEY, repo: REPO });
+    expect(out.text).toContain(`[ORC_EDX_STUDIO_URL not set]/settings/advanced/${KEY}`);
+    expect(out.html).not.toContain('<a href="[ORC');
+  });
+});
+
+describe('instruction content', () => {
+  it('delete course is destructive, says so in bold, and asks for a confirmation note', () => {
+    const out = deleteCourseInstructions({ sites, environment: 'production', courseKey: KEY, repo: REPO });
+    expect(out.destructive).toBe(true);
+    expect(out.html).toMatch(/^<p><strong>Delete .*<\/strong><\/p>\n<p><strong>Warning: This permanently deletes/);
+    expect(out.text).toContain(`./manage.py cms delete_course ${KEY} --settings=production`);
+    expect(out.text).toContain('confirmation note');
+    expect(gitImportInstructions({ sites, environment: 'staging', courseKey: KEY, repo: REPO, branch: 'master' }).destructive).toBeUndefined();
+  });
+
+  it('links the real Studio, LMS and GitHub pages', () => {
+    const all = Object.values({
+      ...everyTemplate(KEY),
+      rerun: rerunInstructions({ sites, sourceKey: KEY, newKey: NEXT, title: 'Mechanics' }),
+    })
+      .map((o) => o.html)
+      .join('\n');
+    for (const url of [
+      `https://studio.mitx.example.edu/course/${KEY}`,
+      `https://studio.mitx.example.edu/settings/advanced/${KEY}`,
+      `https://studio.mitx.example.edu/course_team/${KEY}`,
+      `https://studio.mitx.example.edu/course_rerun/${KEY}`,
+      `https://studio.mitx.example.edu/import/${KEY}`,
+      `https://studio.mitx.example.edu/export/${KEY}`,
+      'https://staging.mitx.example.edu/sysadmin/gitimport/',
+      'https://lms.mitx.example.edu/sysadmin/courses',
+      `https://github.mit.example.edu/mitx/${KEY}`,
+    ]) {
+      expect(all).toContain(`href="${url}"`);
+    }
+  });
+
+  it('a full git import note reads well (reviewed snapshot)', async () => {
+    const out = gitImportInstructions({ sites, environment: 'staging', courseKey: KEY, repo: REPO, branch: 'master' });
+    await expect(out.html).toMatchFileSnapshot('__snapshots__/git-import.html');
+    await expect(out.text).toMatchFileSnapshot('__snapshots__/git-import.txt');
+  });
+
+  it('a full delete note reads well (reviewed snapshot)', async () => {
+    const out = deleteCourseInstructions({ sites, environment: 'production', courseKey: KEY, repo: REPO });
+    await expect(out.text).toMatchFileSnapshot('__snapshots__/delete-course.txt');
+  });
+});
+
+describe('operations without their API become manual steps with instructions', () => {
+  const config = parseConfig({ ...edxEnv, ORC_EDX_API: 'course_runs,import' });
+  const manualTemplate: Record<EdxOperation, () => Instructions> = {
+    course_runs: () => createCourseInstructions({ sites, courseKey: KEY, title: 'Mechanics' }),
+    rerun: () => rerunInstructions({ sites, sourceKey: KEY, newKey: NEXT, title: 'Mechanics' }),
+    course_team: () => courseTeamInstructions({ sites, courseKey: KEY, environment: 'staging', members: [{ user: 'prof-x', role: 'instructor' }] }),
+    advanced_settings: () => setGitUrlInstructions({ sites, courseKey: KEY, repo: REPO }),
+    import: () => importTarballInstructions({ sites, courseKey: KEY, filename: '8.01r-2027_Spring.tar.gz' }),
+    git_import: () => gitImportInstructions({ sites, environment: 'staging', courseKey: KEY, repo: REPO, branch: 'master' }),
+  };
+
+  it('only the operations named in ORC_EDX_API are automatic', () => {
+    expect(EDX_OPERATIONS.filter((op) => isEdxApiEnabled(config, op))).toEqual(['course_runs', 'import']);
+    expect(EDX_OPERATIONS.filter((op) => isEdxApiEnabled(parseConfig({ ORC_SANDBOX: '1' }), op))).toEqual([]);
+    expect(EDX_OPERATIONS.every((op) => isEdxApiEnabled(parseConfig({ ORC_SANDBOX: '1', ORC_EDX_API: 'all' }), op))).toBe(true);
+  });
+
+  for (const op of EDX_OPERATIONS) {
+    it(`${op}: a manual step gets numbered steps naming the run and how to mark it done`, () => {
+      const out = manualTemplate[op]();
+      expect(out.text).toMatch(/^1\. /m);
+      expect(out.text).toContain(KEY);
+      expect(out.text).toContain('Mark done');
+      expect(out.html).toContain('<ol><li>');
+    });
+  }
+});
+
+describe('renderer', () => {
+  it('puts commands under their step in both forms', () => {
+    const out = renderInstructions({ title: 'T', steps: [{ text: ['Run:'], command: 'echo "<x>"' }], checks: [] });
+    expect(out.text).toContain('1. Run:\n\n       echo "<x>"');
+    expect(out.html).toContain('<li>Run:<pre><code>echo &quot;&lt;x&gt;&quot;</code></pre></li>');
+  });
+});
