@@ -66,6 +66,7 @@ export async function startService(config: Config, options: { log?: Logger; cloc
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const driver = startNodeDriver(engine, { concurrency: config.ORC_ENGINE_CONCURRENCY, clock, log });
   wake = driver.wake;
+  services.bind({ engine, wake: driver.wake });
 
   return {
     url: `http://${config.ORC_HOST === '0.0.0.0' ? '127.0.0.1' : config.ORC_HOST}:${port}`,
@@ -74,7 +75,6 @@ export async function startService(config: Config, options: { log?: Logger; cloc
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await driver.stop();
-      await services.close?.();
       handle.close();
     },
   };

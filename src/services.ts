@@ -1,22 +1,80 @@
 import type { Config } from './config';
 import type { Db } from './db/types';
+import type { Engine } from './engine/engine';
 import type { Clock, EngineHooks, WorkflowResolver } from './engine/types';
+import { createEdxClient } from './integrations/edx/client';
+import { createGithubClient } from './integrations/github/client';
+import { createZendeskAdapter } from './integrations/zendesk/adapter';
+import { edxSites } from './instructions/sites';
 import type { Logger } from './log';
+import { externalProblems } from './requests/checks';
 import { validateDraft, type Problem } from './requests/draft';
+import { processDelivery } from './requests/intake';
+import type { TicketDesk } from './story/desk';
+import { storyHooks } from './story/hooks';
+import { zendeskDesk } from './story/zendesk-desk';
+import type { FlowDeps } from './workflows/context';
+import { createWorkflowResolver } from './workflows/index';
+import { decidePlan } from './workflows/plan';
 
 export interface Services {
   workflows: WorkflowResolver;
   hooks: EngineHooks;
+  desk?: TicketDesk;
+  flow: FlowDeps;
   validateDraft(draft: unknown): Promise<Problem[]>;
-  close?(): Promise<void>;
+  /** Gives intake the engine it hands approved work to (the engine is built from these services). */
+  bind(runtime: { engine: Pick<Engine, 'refreshRequestStatus'>; wake(): void }): void;
 }
 
-/** The composition root: integrations, workflows and the ticket story, from the config. */
-export async function createServices(deps: { config: Config; db: Db; clock: Clock; log: Logger }): Promise<Services> {
-  void deps;
+export interface ServiceDeps {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  /** The fetch every integration uses (Workers' global fetch, a test's, the sandbox's). */
+  fetch?: typeof fetch;
+}
+
+/** The composition root: integrations, workflows, intake and the ticket story, from the config. */
+export async function createServices(deps: ServiceDeps): Promise<Services> {
+  const { config, db, clock, log } = deps;
+  const github = await createGithubClient({ config, log, fetch: deps.fetch });
+  const edx = createEdxClient({ config, log, fetch: deps.fetch });
+  const desk = config.zendesk.configured ? zendeskDesk(createZendeskAdapter({ config, logger: log, fetch: deps.fetch }), db) : undefined;
+  const flow: FlowDeps = { config, db, clock, github, edx, desk, sites: edxSites(config) };
+  const workflows = createWorkflowResolver(flow);
+  const checks = (fields: Parameters<typeof externalProblems>[1], plan: Parameters<typeof externalProblems>[2], requestId: number | undefined) =>
+    externalProblems({ db, github, edx }, fields, plan, requestId);
+
+  let runtime: Parameters<Services['bind']>[0] | undefined;
+  const bound = () => {
+    if (!runtime) throw new Error('services used before bind(): the engine must be built first');
+    return runtime;
+  };
+
   return {
-    workflows: () => [],
-    hooks: {},
-    validateDraft: async (draft) => validateDraft(draft).problems,
+    workflows,
+    desk,
+    flow,
+    bind: (r) => {
+      runtime = r;
+    },
+    hooks: {
+      ...storyHooks(desk),
+      processDelivery: desk
+        ? (delivery, deliveryLog) =>
+            processDelivery(
+              { db, clock, config, desk, workflows, externalProblems: checks, engine: { refreshRequestStatus: (id) => bound().engine.refreshRequestStatus(id) }, wake: () => bound().wake() },
+              delivery,
+              deliveryLog,
+            )
+        : undefined,
+    },
+    async validateDraft(draft) {
+      const shape = validateDraft(draft);
+      if (!shape.fields) return shape.problems;
+      return [...shape.problems, ...(await checks(shape.fields, decidePlan(shape.fields, config), undefined))];
+    },
   };
 }

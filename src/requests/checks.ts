@@ -1,0 +1,96 @@
+import { and, eq, ne, notInArray, sql } from 'drizzle-orm';
+import { requests, runs } from '../db/schema';
+import type { Db } from '../db/types';
+import { RepoNotFound } from '../integrations/github/errors';
+import type { GithubClient } from '../integrations/github/client';
+import type { EdxClient } from '../integrations/edx/client';
+import { type Plan, usesApi } from '../workflows/plan';
+import type { CourseRequestFields, Problem } from './draft';
+import { courseQualityProblems } from './quality-check';
+
+export interface CheckDeps {
+  db: Db;
+  github: Pick<GithubClient, 'missingUsers' | 'getRepo' | 'readTree' | 'readFile'>;
+  edx: Pick<EdxClient, 'findCourseRun'>;
+}
+
+/** Paths a crashed earlier run of ours may have left in a new repo: such a repo is adoptable. */
+const OWN_PATHS = new Set(['.gitignore', 'course.xml', 'course', 'policies', 'about']);
+
+/**
+ * The checks that need the world (database, GitHub, edX), run after the draft's own rules.
+ * They throw on transient failures (the delivery is retried) and return problems otherwise.
+ */
+export async function externalProblems(deps: CheckDeps, fields: CourseRequestFields, plan: Plan, requestId: number | undefined): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  const termField = fields.type === 'rerun' ? 'newTerm' : 'term';
+  const checks: Promise<void>[] = [];
+
+  if (fields.type !== 'publish') {
+    // Duplicate course key: our own records first, then edX when its course list is enabled.
+    checks.push(
+      (async () => {
+        const key = plan.courseKey.toLowerCase();
+        const [dup] = await deps.db
+          .select({ id: requests.id, ticketId: requests.ticketId })
+          .from(requests)
+          .where(
+            and(
+              sql`lower(${requests.courseKey}) = ${key}`,
+              notInArray(requests.status, ['rejected', 'waiting_on_requester']),
+              requestId === undefined ? undefined : ne(requests.id, requestId),
+              fields.type === 'new' ? eq(requests.type, 'new') : undefined,
+            ),
+          );
+        const [run] = await deps.db.select({ id: runs.id }).from(runs).where(sql`lower(${runs.courseKey}) = ${key}`);
+        if (dup || run) {
+          problems.push({ field: termField, message: `${plan.courseKey} is already ${dup ? `requested (request ${dup.id}${dup.ticketId ? `, ticket #${dup.ticketId}` : ''})` : 'provisioned'}; choose another term or course number` });
+        } else if (usesApi(plan, 'course_runs') && (await deps.edx.findCourseRun(plan.courseKey))) {
+          problems.push({ field: termField, message: `${plan.courseKey} already exists on edX; choose another term or course number` });
+        }
+      })(),
+    );
+    // The new repo's name must be free, or hold only what an earlier attempt of ours wrote.
+    checks.push(
+      (async () => {
+        const existing = await deps.github.getRepo(plan.org, plan.repo).catch((err: unknown) => {
+          if (err instanceof RepoNotFound) return undefined;
+          throw err;
+        });
+        if (!existing) return;
+        const tree = await deps.github.readTree(plan.org, plan.repo, existing.defaultBranch);
+        const foreign = tree.filter((e) => !e.path.includes('/') && !OWN_PATHS.has(e.path));
+        if (foreign.length > 0) problems.push({ field: termField, message: `the repository ${existing.fullName} already exists with other content; choose another term, or ask us to archive it` });
+      })(),
+    );
+  }
+
+  if (plan.members.length > 0) {
+    checks.push(
+      (async () => {
+        const missing = await deps.github.missingUsers(plan.members);
+        if (missing.length > 0) problems.push({ field: 'teamMembers', message: `not GitHub users: ${missing.join(', ')}; check the spelling of each username` });
+      })(),
+    );
+  }
+
+  if (fields.type !== 'new') {
+    const source = fields.type === 'rerun' ? plan.sourceRepo! : plan.repo;
+    checks.push(
+      (async () => {
+        const repo = await deps.github.getRepo(plan.org, source).catch((err: unknown) => {
+          if (err instanceof RepoNotFound) return undefined;
+          throw err;
+        });
+        if (!repo) {
+          problems.push({ field: 'term', message: `there is no repository ${plan.org}/${source} for ${fields.courseNumber} in ${fields.term}; check the course number, term and course kind` });
+          return;
+        }
+        if (fields.type === 'publish') problems.push(...(await courseQualityProblems(deps.github, repo)));
+      })(),
+    );
+  }
+
+  await Promise.all(checks);
+  return problems;
+}

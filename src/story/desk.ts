@@ -1,0 +1,31 @@
+import type { TicketStatus } from '../integrations/zendesk/schemas';
+import type { TicketRequest } from '../integrations/zendesk/ticket-to-draft';
+
+/** A comment the service writes; the marker makes a retried or resumed write post it once. */
+export interface StoryComment {
+  html: string;
+  public: boolean;
+  marker: string;
+  /** Ticket status to set in the same update. */
+  status?: TicketStatus;
+}
+
+export interface TicketSnapshot {
+  ticketId: number;
+  /** Zendesk's updated_at: a new version of the ticket re-runs validation. */
+  version: string;
+  status: TicketStatus;
+  /** The ticket uses the "Course request" form. */
+  isCourseRequest: boolean;
+  request: TicketRequest;
+  requester?: string;
+}
+
+/**
+ * The help desk as the ticket story needs it. Backed by Zendesk; a deployment without Zendesk
+ * (CLI requests only) has none, and requests without a ticket tell no story.
+ */
+export interface TicketDesk {
+  readTicket(ticketId: number): Promise<TicketSnapshot>;
+  post(ticketId: number, comment: StoryComment): Promise<void>;
+}

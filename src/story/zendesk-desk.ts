@@ -1,0 +1,30 @@
+import type { Db } from '../db/types';
+import type { ZendeskAdapter } from '../integrations/zendesk/adapter';
+import { loadZendeskIds } from '../integrations/zendesk/stored-objects';
+import { ticketToDraft } from '../integrations/zendesk/ticket-to-draft';
+import type { TicketDesk } from './desk';
+
+/**
+ * The desk on Zendesk. Field and form ids come from what `orcoursetrion zendesk setup` stored
+ * (a ticket cannot be read as a request before setup ran: that fails with ZendeskNotSetUp).
+ */
+export function zendeskDesk(zendesk: ZendeskAdapter, db: Db): TicketDesk {
+  return {
+    async readTicket(ticketId) {
+      const ids = await loadZendeskIds(db);
+      const ticket = await zendesk.getTicket(ticketId);
+      const request = ticketToDraft(ticket, ids.fields);
+      return {
+        ticketId,
+        version: ticket.updatedAt,
+        status: ticket.status,
+        isCourseRequest: ticket.formId === ids.formId || request.draft.type !== undefined,
+        request,
+        requester: ticket.requester.email,
+      };
+    },
+    async post(ticketId, comment) {
+      await zendesk.addComment({ ticketId, ...comment });
+    },
+  };
+}

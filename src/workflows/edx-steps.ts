@@ -1,0 +1,159 @@
+import type { EdxOperation } from '../config';
+import { parseCourseKey } from '../courses/naming';
+import { termDates } from '../courses/terms';
+import type { StepContext, StepDefinition } from '../engine/types';
+import type { EdxEnvironment } from '../integrations/edx/git-import';
+import { buildCourseTarball } from '../integrations/edx/course-tarball';
+import type { TeamRole } from '../integrations/edx/schemas';
+import { courseTeamInstructions } from '../instructions/course-team';
+import { createCourseInstructions } from '../instructions/create-course';
+import { deleteCourseInstructions } from '../instructions/delete-course';
+import { exportToGitInstructions } from '../instructions/export-to-git';
+import { gitImportInstructions } from '../instructions/git-import';
+import { importTarballInstructions } from '../instructions/import-tarball';
+import { rerunInstructions } from '../instructions/rerun';
+import { setGitUrlInstructions } from '../instructions/set-giturl';
+import { lmsPage, studioPage } from '../instructions/sites';
+import { fullRepo, type FlowDeps, type FlowInput } from './context';
+import { usesApi } from './plan';
+
+/**
+ * Steps on Open edX. Each is automatic when its operation is in the plan's API list (decided
+ * once, from ORC_EDX_API) and otherwise a manual step with instructions for the agent.
+ */
+
+type Instructed = Pick<StepDefinition, 'key' | 'title'> & { instructions: StepDefinition['instructions'] };
+
+function edxStep(input: FlowInput, op: EdxOperation, manual: Instructed, run: (ctx: StepContext) => Promise<Record<string, unknown>>): StepDefinition {
+  return usesApi(input.plan, op) ? { key: manual.key, title: manual.title, kind: 'auto', run } : { ...manual, kind: 'manual' };
+}
+
+/** The course team on edX: the instructor as Admin, the team members as Staff. */
+export function edxTeam(input: FlowInput): { user: string; role: TeamRole }[] {
+  const team: { user: string; role: TeamRole }[] = input.instructor ? [{ user: input.instructor, role: 'instructor' }] : [];
+  for (const m of input.plan.members) if (m.toLowerCase() !== input.instructor?.toLowerCase()) team.push({ user: m, role: 'staff' });
+  return team;
+}
+
+const runOf = (key: string) => parseCourseKey(key)!;
+
+export function createStudioCourseStep(d: FlowDeps, input: FlowInput): StepDefinition {
+  const key = input.plan.courseKey;
+  return edxStep(
+    input,
+    'course_runs',
+    { key: 'create-studio-course', title: `Create ${key} in Studio`, instructions: () => createCourseInstructions({ sites: d.sites, courseKey: key, title: input.title }) },
+    async () => {
+      const { org, number, run } = runOf(key);
+      const dates = termDates(run);
+      const { outcome } = await d.edx.createCourseRun({ org, number, run, title: input.title, schedule: dates, team: edxTeam(input) });
+      return { summary: `${outcome === 'created' ? 'Created' : 'Adopted the existing'} course run ${key} in Studio.`, links: [{ label: 'Course outline', url: studioPage.outline(d.sites, key) }] };
+    },
+  );
+}
+
+export function setGiturlStep(d: FlowDeps, input: FlowInput): StepDefinition {
+  const key = input.plan.courseKey;
+  const repo = fullRepo(input.plan);
+  return edxStep(
+    input,
+    'advanced_settings',
+    { key: 'set-giturl', title: `Set giturl of ${key}`, instructions: () => setGitUrlInstructions({ sites: d.sites, courseKey: key, repo }) },
+    async () => {
+      await d.edx.setAdvancedSettings(key, { giturl: d.sites.sshUrl(repo) });
+      return { summary: `giturl of ${key} is ${d.sites.sshUrl(repo)}.`, links: [{ label: 'Advanced settings', url: studioPage.advancedSettings(d.sites, key) }] };
+    },
+  );
+}
+
+export function importInitialCourseStep(d: FlowDeps, input: FlowInput): StepDefinition {
+  const key = input.plan.courseKey;
+  const { number, run, org } = runOf(key);
+  return edxStep(
+    input,
+    'import',
+    { key: 'import-course', title: `Import the initial course into ${key}`, instructions: () => importTarballInstructions({ sites: d.sites, courseKey: key, filename: `${number}-${run}.tar.gz` }) },
+    async (ctx) => {
+      const archive = await buildCourseTarball({ org, number, run, title: input.title, start: termDates(run)?.start, description: input.description });
+      const result = await d.edx.importCourseTarball(key, archive, { heartbeat: ctx.heartbeat });
+      return { summary: `Imported ${archive.filename} into ${key} (task ${result.taskId}).`, links: [{ label: 'Course outline', url: studioPage.outline(d.sites, key) }] };
+    },
+  );
+}
+
+export function edxCourseTeamStep(d: FlowDeps, input: FlowInput, environment: EdxEnvironment): StepDefinition {
+  const key = input.plan.courseKey;
+  const members = edxTeam(input);
+  return edxStep(
+    input,
+    'course_team',
+    {
+      key: environment === 'staging' ? 'edx-course-team' : 'edx-course-team-production',
+      title: `Add the course team to ${key}${environment === 'production' ? ' on production' : ''}`,
+      instructions: () => courseTeamInstructions({ sites: d.sites, courseKey: key, members, environment }),
+    },
+    async () => {
+      const change = await d.edx.addCourseTeam(key, members);
+      return { summary: `Course team of ${key}: ${members.map((m) => `${m.user} (${m.role})`).join(', ') || 'nobody to add'}.`, change: { ...change } };
+    },
+  );
+}
+
+export function gitImportStep(d: FlowDeps, input: FlowInput, environment: EdxEnvironment, branch: string | 'default'): StepDefinition {
+  const key = input.plan.courseKey;
+  const repo = fullRepo(input.plan);
+  const shownBranch = branch === 'default' ? 'main' : branch;
+  return edxStep(
+    input,
+    'git_import',
+    {
+      key: `${environment}-import`,
+      title: `Git import ${repo} into ${environment}`,
+      instructions: () => gitImportInstructions({ sites: d.sites, environment, courseKey: key, repo, branch: shownBranch }),
+    },
+    async () => {
+      const actual = branch === 'default' ? (await d.github.getRepo(input.plan.org, input.plan.repo)).defaultBranch : branch;
+      const result = await d.edx.triggerGitImport({ environment, repo, branch: actual });
+      return { summary: `The ${environment} gitreload hook answered ${result.status}: ${result.message}`, links: [{ label: 'Git logs', url: lmsPage.gitLogs(d.sites, environment) }] };
+    },
+  );
+}
+
+export function splitRerunStep(d: FlowDeps, input: FlowInput): StepDefinition {
+  const { courseKey: newKey, sourceCourseKey } = input.plan;
+  return edxStep(
+    input,
+    'rerun',
+    { key: 'split-rerun', title: `Rerun ${sourceCourseKey} as ${newKey} in Studio`, instructions: () => rerunInstructions({ sites: d.sites, sourceKey: sourceCourseKey!, newKey, title: input.title }) },
+    async () => {
+      const { run } = runOf(newKey);
+      const { outcome } = await d.edx.rerunCourseRun({ sourceKey: sourceCourseKey!, run, schedule: termDates(run), team: edxTeam(input) });
+      return { summary: `${outcome === 'created' ? 'Reran' : 'Adopted the existing rerun'} ${sourceCourseKey} as ${newKey}.`, links: [{ label: 'Course outline', url: studioPage.outline(d.sites, newKey) }] };
+    },
+  );
+}
+
+/** No edX API exports a course to git: always manual. */
+export function exportToGitStep(d: FlowDeps, input: FlowInput, which: 'current' | 'source'): StepDefinition {
+  const key = which === 'source' ? input.plan.sourceCourseKey! : input.plan.courseKey;
+  const repo = fullRepo(input.plan, which === 'source' ? input.plan.sourceRepo : input.plan.repo);
+  return { key: which === 'source' ? 'export-old-run' : 'export-to-git', title: `Export ${key} to git`, kind: 'manual', instructions: () => exportToGitInstructions({ sites: d.sites, courseKey: key, repo, branch: 'main' }) };
+}
+
+/** Deleting a course has no HTTP API and is destructive: always manual, confirmed with a note. */
+export function deleteOldRunStep(d: FlowDeps, input: FlowInput, environment: EdxEnvironment): StepDefinition {
+  const key = input.plan.sourceCourseKey!;
+  return {
+    key: `delete-${environment}`,
+    title: `Delete ${key} from ${environment}`,
+    kind: 'manual',
+    instructions: () => deleteCourseInstructions({ sites: d.sites, environment, courseKey: key, repo: fullRepo(input.plan, input.plan.sourceRepo) }),
+  };
+}
+
+export const jenkinsStep: StepDefinition = {
+  key: 'jenkins',
+  title: 'Set up Jenkins CI for the course',
+  kind: 'auto',
+  skipReason: 'Jenkins CI is out of scope for course provisioning (the design leaves it cut out)',
+};
