@@ -1,0 +1,87 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli';
+import { githubEnv, TOKEN, useSimulator } from './setup';
+
+const h = useSimulator();
+let out = '';
+let err = '';
+
+beforeEach(() => {
+  out = '';
+  err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
+  for (const [k, v] of Object.entries(githubEnv())) vi.stubEnv(k, v);
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+  // Secrets never leave through any output.
+  for (const secret of [TOKEN, 'stagingpass', 'prodpass']) {
+    expect(out + err).not.toContain(secret);
+  }
+});
+
+describe('orcoursetrion CLI', () => {
+  it('create_xml_repo prints the 2015 first line and exits 0', async () => {
+    const code = await main(['create_xml_repo', '-c', '8.01', '-t', '2027_Spring', '-m', 'alice', 'bob']);
+    expect(code).toBe(0);
+    expect(out).toBe('Newly created repository for XML course created at https://github.test/mitx/content-mit-801-2027_Spring\n');
+    expect(h.sim.read.team('mitx', 'content-mit-801-2027_spring')?.members).toEqual(['alice', 'bob']);
+  });
+
+  it('put_team -r with an empty -m empties the team', async () => {
+    h.sim.seed.team('mitx', 'graders', { members: ['carol'] });
+    expect(await main(['put_team', '-o', 'mitx', '-g', 'graders', '--read_only', '-m'])).toBe(0);
+    expect(out).toBe('Team successfully modified/created.\n');
+    expect(h.sim.read.team('mitx', 'graders')?.members).toEqual([]);
+  });
+
+  it('--dry-run prints the plan and changes nothing', async () => {
+    const before = h.sim.read.snapshot();
+    expect(await main(['rerun_studio', '-c', '8.01', '-t', '2027_Spring', '-n', '2028_Spring', '--dry-run'])).toBe(0);
+    expect(out.split('\n')[0]).toMatch(/^Dry run of rerun_studio/);
+    expect(out).toContain('POST   /orgs/MITx-Studio2LMS/repos');
+    expect(h.sim.stats.total()).toBe(0);
+    expect(h.sim.read.snapshot()).toEqual(before);
+  });
+
+  it('--json prints the result as one JSON object', async () => {
+    h.sim.seed.repo('mitx', 'content-mit-801-2027_Spring', { hooks: ['https://a.test/', 'https://b.test/'] });
+    expect(await main(['rerun_xml', '-c', '8.01', '-t', '2027_Spring', '--json'])).toBe(0);
+    expect(JSON.parse(out)).toEqual({ action: 'rerun_xml', ok: true, message: "Successfully removed 2 hooks from course's repository.", hooksRemoved: 2 });
+  });
+
+  it('a failure is one line naming what to fix, exit 1; --json reports it too', async () => {
+    expect(await main(['release_xml', '-c', '8.01', '-t', '2031_Fall'])).toBe(1);
+    expect(err).toBe('orcoursetrion release_xml: Repository mitx/content-mit-801-2031_Fall does not exist (or the token cannot see it); check the course number and term\n');
+    out = '';
+    expect(await main(['release_xml', '-c', '8.01', '-t', '2031_Fall', '--json'])).toBe(1);
+    expect(JSON.parse(out)).toMatchObject({ ok: false, error: { type: 'RepoNotFound', transient: false } });
+  });
+
+  it('--verbose adds the stack trace', async () => {
+    expect(await main(['release_xml', '-c', '8.01', '-t', '2031_Fall', '--verbose'])).toBe(1);
+    expect(err.split('\n').length).toBeGreaterThan(3);
+    expect(err).toContain('at ');
+  });
+
+  it('a missing token is a configuration error, exit 1, one line', async () => {
+    vi.stubEnv('ORC_GH_OAUTH2_TOKEN', '');
+    expect(await main(['release_xml', '-c', '8.01', '-t', '2027_Spring'])).toBe(1);
+    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(err).toContain('ORC_GH_OAUTH2_TOKEN');
+  });
+
+  it('usage errors exit 2', async () => {
+    expect(await main(['rerun_studio', '-c', '8.01', '-t', '2027_Spring'])).toBe(2);
+    expect(await main(['create_export_repo', '-c', '8.01 x', '-t', '2027_Spring'])).toBe(2);
+    expect(h.sim.stats.total()).toBe(0);
+  });
+
+  it('--help exits 0', async () => {
+    expect(await main(['create_xml_repo', '--help'])).toBe(0);
+    expect(out).toContain('-g, --team <team>');
+    expect(out).toContain('-m, --member [usernames...]');
+  });
+});
