@@ -58,8 +58,17 @@ export async function importCourseTarball(deps: ImportDeps, key: string, archive
 
   const form = new FormData();
   form.append('course_data', new Blob([archive.data], { type: 'application/gzip' }), archive.filename);
+  // Encoded here rather than by axios: its http and fetch adapters disagree on FormData headers.
+  const multipart = new Response(form);
+  const contentType = multipart.headers.get('content-type') ?? 'multipart/form-data';
   const started = deps.clock();
-  const { task_id: taskId } = await deps.api.call(uploadAnswer, { method: 'POST', path, data: form, what: `upload ${archive.filename} to ${key}` });
+  const { task_id: taskId } = await deps.api.call(uploadAnswer, {
+    method: 'POST',
+    path,
+    data: await multipart.arrayBuffer(),
+    headers: { 'Content-Type': contentType },
+    what: `upload ${archive.filename} to ${key}`,
+  });
   deps.log.info('edx import started', { courseKey: key, taskId });
 
   let failures = 0;

@@ -27,13 +27,14 @@ export interface StudioApiDeps {
 }
 
 export function createStudioApi(deps: StudioApiDeps): StudioApi {
-  const origin = new URL(deps.studioUrl).origin;
+  const studio = new URL(deps.studioUrl);
 
   function resolve(path: string, what: string): string {
-    const url = new URL(path, deps.studioUrl);
-    // The JWT goes only to Studio, whatever URL an answer points us at.
-    if (url.origin !== origin) throw new EdxPermanentError(`${what}: Studio pointed at ${url.origin}, which is not ${origin}`);
-    return url.toString();
+    const url = new URL(path, studio);
+    // The JWT goes only to Studio, whatever URL an answer points us at. Behind a TLS proxy
+    // Django may build `http://` links to itself: same host means the configured origin.
+    if (url.host !== studio.host) throw new EdxPermanentError(`${what}: Studio pointed at ${url.origin}, which is not ${studio.origin}`);
+    return new URL(`${url.pathname}${url.search}`, studio.origin).toString();
   }
 
   async function send(request: StudioRequest, token: string): Promise<unknown> {
