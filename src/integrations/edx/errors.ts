@@ -47,7 +47,7 @@ export function describeBody(data: unknown): string {
 }
 
 /** Retry-After in ms: delta-seconds or an HTTP date. */
-export function parseRetryAfter(value: unknown, now: number): number | undefined {
+function parseRetryAfter(value: unknown, now: number): number | undefined {
   if (typeof value !== 'string' || value.trim() === '') return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
