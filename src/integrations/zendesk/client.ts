@@ -55,7 +55,12 @@ export function createZendeskHttp(deps: ZendeskDeps): ZendeskHttp {
     endpointUri,
     // Our transport throws typed errors itself; the original exception keeps their class.
     throwOriginalException: true,
-    transportConfig: { transportFn },
+    // node-zendesk replaces both functions when `transportConfig` is given (its default
+    // responseAdapter is not kept), so the fetch-shaped adapter is restated here.
+    transportConfig: {
+      transportFn,
+      responseAdapter: (res: Response) => ({ json: () => res.json(), status: res.status, headers: { get: (name: string) => res.headers.get(name) }, statusText: res.statusText }),
+    },
   });
   return { client, logger, sleep, scrub };
 }

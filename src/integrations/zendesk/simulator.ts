@@ -1,0 +1,590 @@
+import { randomBytes } from 'node:crypto';
+import { type Context, Hono } from 'hono';
+import { z } from 'zod';
+import { type FieldKey, FIELDS, fieldSpec, fieldTitle } from './fields';
+import { type FieldValue, fieldValueSchema, TICKET_STATUSES, type TicketStatus } from './schemas';
+import { FORM_TITLE } from './setup/desired';
+import { zendeskSignature, zendeskTimestamp } from './signature';
+import {
+  type MacroInput,
+  macroEffect,
+  macroInputSchema,
+  renderPlaceholders,
+  type RuleContext,
+  type TicketState,
+  triggerFires,
+  type TriggerInput,
+  triggerInputSchema,
+} from './simulator-rules';
+
+/**
+ * A stateful Zendesk account for tests and the sandbox: the endpoints node-zendesk calls
+ * (tickets, comments, users, ticket fields, forms, macros, triggers, webhooks with signing
+ * secrets), Basic auth `email/token:TOKEN`, triggers evaluated on every ticket create and
+ * update, and signed webhook deliveries (with duplicates and retries on demand). Tests mount
+ * `fetch` through msw (test/support/msw.ts); the sandbox serves it with @hono/node-server.
+ */
+
+export interface ZendeskSimulatorOptions {
+  /** The API user's credentials (ORC_ZENDESK_EMAIL / ORC_ZENDESK_TOKEN). */
+  email: string;
+  token: string;
+  accountId?: number;
+  /** Sends a webhook delivery; default global fetch. */
+  deliver?: (url: string, init: RequestInit) => Promise<Response>;
+  clock?: () => number;
+  /** `auto` (default): deliveries go out as triggers fire; `manual`: queued until `deliverPending()`. */
+  deliveries?: 'auto' | 'manual';
+}
+
+type Role = 'end-user' | 'agent' | 'admin';
+interface User {
+  id: number;
+  name: string;
+  email: string;
+  role: Role;
+}
+
+interface Comment {
+  id: number;
+  author_id: number;
+  body: string;
+  html_body: string;
+  plain_body: string;
+  public: boolean;
+  created_at: string;
+}
+
+interface Ticket extends TicketState {
+  subject: string;
+  requester_id: number;
+  submitter_id: number;
+  created_at: string;
+  updated_at: string;
+  comments: Comment[];
+}
+
+interface Webhook {
+  id: string;
+  name: string;
+  status: string;
+  endpoint: string;
+  http_method: string;
+  request_format: string;
+  subscriptions: string[];
+  secret: string;
+}
+
+export interface DeliveryAttempt {
+  timestamp: string;
+  signature: string;
+  status?: number;
+  error?: string;
+}
+
+export interface Invocation {
+  id: string;
+  webhookId: string;
+  endpoint: string;
+  ticketId: number;
+  body: string;
+  attempts: DeliveryAttempt[];
+}
+
+/** A change as a person makes it in the UI: fields by catalogue key, tagger values as draft values. */
+export interface PersonChange {
+  fields?: Partial<Record<FieldKey, string | number | null>>;
+  comment?: string;
+  status?: TicketStatus;
+}
+
+interface TicketChange {
+  status?: TicketStatus;
+  customFields?: Array<{ id: number; value: FieldValue }>;
+  comment?: { html: string; public: boolean };
+}
+
+const ticketFieldInput = z.object({
+  type: z.string().min(1),
+  title: z.string().min(1),
+  title_in_portal: z.string().optional(),
+  description: z.string().optional(),
+  active: z.boolean().default(true),
+  visible_in_portal: z.boolean().default(false),
+  editable_in_portal: z.boolean().default(false),
+  custom_field_options: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
+});
+type TicketField = z.infer<typeof ticketFieldInput> & { id: number; custom_field_options?: Array<{ id: number; name: string; value: string }> };
+
+const ticketFormInput = z.object({
+  name: z.string().min(1),
+  display_name: z.string().optional(),
+  active: z.boolean().default(true),
+  end_user_visible: z.boolean().default(false),
+  ticket_field_ids: z.array(z.number()).default([]),
+});
+type TicketForm = z.infer<typeof ticketFormInput> & { id: number };
+
+const webhookInput = z.object({
+  name: z.string().min(1),
+  status: z.enum(['active', 'inactive']),
+  endpoint: z.string().url(),
+  http_method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+  request_format: z.enum(['json', 'xml', 'form_encoded']),
+  subscriptions: z.array(z.string()).default([]),
+});
+
+const customFieldsInput = z.array(z.object({ id: z.number(), value: fieldValueSchema }));
+const commentInput = z.object({ body: z.string().optional(), html_body: z.string().optional(), public: z.boolean().default(true) });
+const ticketInput = z.object({
+  subject: z.string().optional(),
+  status: z.enum(TICKET_STATUSES).optional(),
+  ticket_form_id: z.number().nullish(),
+  requester_id: z.number().optional(),
+  requester: z.object({ email: z.string(), name: z.string().optional() }).optional(),
+  custom_fields: customFieldsInput.optional(),
+  comment: commentInput.optional(),
+  safe_update: z.boolean().optional(),
+  updated_stamp: z.string().optional(),
+});
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const textOf = (html: string) => html.replace(/<[^>]*>/g, '').trim();
+
+const ULID_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const ulid = () => Array.from(randomBytes(26), (b) => ULID_ALPHABET[b % 32]).join('');
+
+export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
+  const clock = options.clock ?? Date.now;
+  const deliver = options.deliver ?? ((url: string, init: RequestInit) => globalThis.fetch(url, init));
+  const accountId = options.accountId ?? 1;
+  let nextId = 1000;
+  const newId = () => nextId++;
+
+  const users = new Map<number, User>();
+  const tickets = new Map<number, Ticket>();
+  const fields = new Map<number, TicketField>();
+  const forms = new Map<number, TicketForm>();
+  const macros = new Map<number, MacroInput & { id: number }>();
+  const triggers = new Map<number, TriggerInput & { id: number }>();
+  const webhooks = new Map<string, Webhook>();
+  const invocations = new Map<string, Invocation>();
+  const inflight = new Set<Promise<unknown>>();
+  const queued: Invocation[] = [];
+  const requests: Array<{ method: string; path: string }> = [];
+  const faults: Array<{ remaining: number; applies: (method: string, path: string) => boolean; respond: () => Response }> = [];
+
+  function userByEmail(email: string, role: Role, name?: string): User {
+    const found = [...users.values()].find((u) => u.email.toLowerCase() === email.toLowerCase());
+    if (found) return found;
+    const user = { id: newId(), email, role, name: name ?? email.split('@')[0] ?? email };
+    users.set(user.id, user);
+    return user;
+  }
+  const apiUser = userByEmail(options.email, 'admin', 'Orcoursetrion');
+
+  for (const type of ['subject', 'description', 'status']) {
+    const id = newId();
+    fields.set(id, { id, type, title: type[0]!.toUpperCase() + type.slice(1), active: true, visible_in_portal: true, editable_in_portal: type !== 'status' });
+  }
+
+  // Stamps strictly increase, so a safe_update with an old stamp always conflicts.
+  let lastStamp = 0;
+  const stamp = () => {
+    lastStamp = Math.max(clock(), lastStamp + 1000);
+    return zendeskTimestamp(lastStamp);
+  };
+
+  const ticketJson = (t: Ticket) => ({
+    id: t.id,
+    subject: t.subject,
+    description: t.comments[0]?.body ?? '',
+    status: t.status,
+    ticket_form_id: t.ticket_form_id,
+    requester_id: t.requester_id,
+    submitter_id: t.submitter_id,
+    tags: t.tags,
+    custom_fields: [...fields.values()]
+      .filter((f) => !['subject', 'description', 'status'].includes(f.type))
+      .map((f) => ({ id: f.id, value: t.custom_fields.get(f.id) ?? null })),
+    created_at: t.created_at,
+    updated_at: t.updated_at,
+  });
+
+  const state = (t: Ticket): TicketState => ({ id: t.id, status: t.status, ticket_form_id: t.ticket_form_id, tags: [...t.tags], custom_fields: new Map(t.custom_fields) });
+
+  // ---- webhook deliveries ------------------------------------------------------------------
+
+  async function attempt(invocation: Invocation, reuse?: DeliveryAttempt): Promise<DeliveryAttempt> {
+    const webhook = webhooks.get(invocation.webhookId);
+    const timestamp = reuse?.timestamp ?? zendeskTimestamp(clock());
+    const signature = reuse?.signature ?? zendeskSignature(webhook?.secret ?? '', timestamp, invocation.body);
+    const record: DeliveryAttempt = { timestamp, signature };
+    invocation.attempts.push(record);
+    try {
+      const response = await deliver(invocation.endpoint, {
+        method: webhook?.http_method ?? 'POST',
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'user-agent': 'Zendesk Webhook',
+          'x-zendesk-account-id': String(accountId),
+          'x-zendesk-webhook-id': invocation.webhookId,
+          'x-zendesk-webhook-invocation-id': invocation.id,
+          'x-zendesk-webhook-signature-timestamp': timestamp,
+          'x-zendesk-webhook-signature': signature,
+        },
+        body: invocation.body,
+      });
+      record.status = response.status;
+      await response.body?.cancel();
+    } catch (err) {
+      record.error = err instanceof Error ? err.message : String(err);
+    }
+    return record;
+  }
+
+  function track<T>(promise: Promise<T>): Promise<T> {
+    inflight.add(promise);
+    void promise.finally(() => inflight.delete(promise));
+    return promise;
+  }
+
+  function invoke(webhookId: string, bodyTemplate: string, ctx: RuleContext) {
+    const webhook = webhooks.get(webhookId);
+    if (!webhook || webhook.status !== 'active') return;
+    const invocation: Invocation = { id: ulid(), webhookId, endpoint: webhook.endpoint, ticketId: ctx.current.id, body: renderPlaceholders(bodyTemplate, ctx), attempts: [] };
+    invocations.set(invocation.id, invocation);
+    if (options.deliveries === 'manual') queued.push(invocation);
+    // Zendesk sends after the update is committed, never inside the API call.
+    else track(Promise.resolve().then(() => attempt(invocation)));
+  }
+
+  function runTriggers(ctx: RuleContext) {
+    for (const trigger of triggers.values()) {
+      if (!trigger.active || !triggerFires(trigger, ctx)) continue;
+      for (const action of trigger.actions) {
+        if (action.field === 'notification_webhook') invoke(action.value[0], action.value[1], ctx);
+        else if (!ctx.current.tags.includes(action.value)) ctx.current.tags.push(action.value);
+      }
+    }
+  }
+
+  // ---- tickets --------------------------------------------------------------------------------
+
+  function addComment(ticket: Ticket, author: User, comment: { html: string; public: boolean }) {
+    const plain = textOf(comment.html);
+    ticket.comments.push({ id: newId(), author_id: author.id, body: plain, html_body: comment.html, plain_body: plain, public: comment.public, created_at: ticket.updated_at });
+  }
+
+  function createTicket(input: { requester: User; submitter: User; subject: string; comment: { html: string; public: boolean }; formId: number | null; customFields: Array<{ id: number; value: FieldValue }>; status?: TicketStatus }): Ticket {
+    const now = stamp();
+    const ticket: Ticket = {
+      id: newId(),
+      subject: input.subject,
+      status: input.status ?? 'new',
+      ticket_form_id: input.formId,
+      requester_id: input.requester.id,
+      submitter_id: input.submitter.id,
+      tags: [],
+      custom_fields: new Map(input.customFields.map((f) => [f.id, f.value])),
+      created_at: now,
+      updated_at: now,
+      comments: [],
+    };
+    addComment(ticket, input.submitter, input.comment);
+    tickets.set(ticket.id, ticket);
+    const current = state(ticket);
+    runTriggers({ type: 'Create', current, actor: input.submitter });
+    ticket.tags = current.tags;
+    return ticket;
+  }
+
+  function updateTicket(ticket: Ticket, actor: User, change: TicketChange): Ticket {
+    const previous = state(ticket);
+    for (const f of change.customFields ?? []) ticket.custom_fields.set(f.id, f.value);
+    if (change.status) ticket.status = change.status;
+    ticket.updated_at = stamp();
+    if (change.comment) {
+      addComment(ticket, actor, change.comment);
+      // A requester's reply reopens a ticket that waits on them, as in Zendesk.
+      if (actor.role === 'end-user' && ['pending', 'solved'].includes(ticket.status)) ticket.status = 'open';
+    }
+    if (ticket.status === 'new' && actor.role !== 'end-user' && change.comment) ticket.status = 'open';
+    const current = state(ticket);
+    runTriggers({ type: 'Change', previous, current, actor });
+    ticket.tags = current.tags;
+    return ticket;
+  }
+
+  // ---- helpers that act as people (no HTTP) -----------------------------------------------------
+
+  function fieldIdByKey(key: FieldKey): number {
+    const title = fieldTitle(fieldSpec(key));
+    const field = [...fields.values()].find((f) => f.title === title);
+    if (!field) throw new Error(`simulator: no ticket field "${title}" (run zendesk setup against the simulator first)`);
+    return field.id;
+  }
+
+  function toCustomFields(values: PersonChange['fields'] = {}): Array<{ id: number; value: FieldValue }> {
+    return FIELDS.filter((spec) => spec.key in values).map((spec) => {
+      const value = values[spec.key] ?? null;
+      const tag = 'options' in spec ? spec.options.find((o) => o.value === value)?.tag : undefined;
+      return { id: fieldIdByKey(spec.key), value: tag ?? value };
+    });
+  }
+
+  function ticketOrThrow(id: number): Ticket {
+    const ticket = tickets.get(id);
+    if (!ticket) throw new Error(`simulator: no ticket ${id}`);
+    return ticket;
+  }
+
+  const personComment = (text: string | undefined, isPublic: boolean) => (text === undefined ? undefined : { html: `<p>${escapeHtml(text)}</p>`, public: isPublic });
+
+  const helpers = {
+    /** Files a ticket on the Course request form as an end user (created if new). Returns its id. */
+    createTicketAsRequester(input: { email: string; name?: string; subject?: string; description?: string; fields: NonNullable<PersonChange['fields']>; onForm?: boolean }): number {
+      const requester = userByEmail(input.email, 'end-user', input.name);
+      const form = [...forms.values()].find((f) => f.name === FORM_TITLE);
+      return createTicket({
+        requester,
+        submitter: requester,
+        subject: input.subject ?? 'Course request',
+        comment: { html: `<p>${escapeHtml(input.description ?? 'Please set up my course.')}</p>`, public: true },
+        formId: input.onForm === false ? null : (form?.id ?? null),
+        customFields: toCustomFields(input.fields),
+      }).id;
+    },
+    /** The requester changes fields and/or replies (a reply reopens a pending ticket). */
+    editAsRequester(ticketId: number, change: PersonChange): void {
+      const ticket = ticketOrThrow(ticketId);
+      const requester = users.get(ticket.requester_id) ?? apiUser;
+      updateTicket(ticket, requester, { customFields: toCustomFields(change.fields), status: change.status, comment: personComment(change.comment, true) });
+    },
+    /** An agent edits the ticket in the agent UI and submits. */
+    updateAsAgent(ticketId: number, change: PersonChange & { agentEmail?: string; publicComment?: boolean }): void {
+      const agent = userByEmail(change.agentEmail ?? 'agent@acme.test', 'agent');
+      updateTicket(ticketOrThrow(ticketId), agent, { customFields: toCustomFields(change.fields), status: change.status, comment: personComment(change.comment, change.publicComment ?? false) });
+    },
+    /** An agent applies a macro (by title or id), optionally edits more, and submits: one update. */
+    applyMacroAsAgent(ticketId: number, macro: string | number, extra: PersonChange & { agentEmail?: string } = {}): void {
+      const found = [...macros.values()].find((m) => m.id === macro || m.title === macro);
+      if (!found) throw new Error(`simulator: no macro ${macro}`);
+      const effect = macroEffect(found);
+      const agent = userByEmail(extra.agentEmail ?? 'agent@acme.test', 'agent');
+      updateTicket(ticketOrThrow(ticketId), agent, {
+        customFields: [...effect.customFields, ...toCustomFields(extra.fields)],
+        status: extra.status ?? effect.status,
+        comment: personComment(extra.comment, false) ?? effect.comment,
+      });
+    },
+    ticket(ticketId: number) {
+      const t = ticketOrThrow(ticketId);
+      return { ...ticketJson(t), requesterEmail: users.get(t.requester_id)?.email };
+    },
+    comments: (ticketId: number): Comment[] => ticketOrThrow(ticketId).comments.map((c) => ({ ...c })),
+    /** A field's value by catalogue key, as stored (tagger fields hold the tag). */
+    fieldValue: (ticketId: number, key: FieldKey): FieldValue => ticketOrThrow(ticketId).custom_fields.get(fieldIdByKey(key)) ?? null,
+  };
+
+  const admin = {
+    ticketFields: () => [...fields.values()],
+    ticketForms: () => [...forms.values()],
+    macros: () => [...macros.values()],
+    triggers: () => [...triggers.values()],
+    webhooks: () => [...webhooks.values()].map(({ secret: _secret, ...w }) => w),
+    signingSecret: (webhookId: string) => webhooks.get(webhookId)?.secret,
+    /** Deletes an object as an admin would in Admin Center. */
+    remove(kind: 'ticket_field' | 'ticket_form' | 'macro' | 'trigger' | 'webhook', id: number | string): boolean {
+      const stores = { ticket_field: fields, ticket_form: forms, macro: macros, trigger: triggers };
+      return kind === 'webhook' ? webhooks.delete(String(id)) : stores[kind].delete(Number(id));
+    },
+  };
+
+  const deliveries = {
+    invocations: (): Invocation[] => [...invocations.values()],
+    /** Sends the queued deliveries (`deliveries: 'manual'`). */
+    async deliverPending(): Promise<void> {
+      await Promise.all(queued.splice(0).map((inv) => track(attempt(inv))));
+    },
+    /** The same request again, byte for byte (same invocation id, timestamp and signature). */
+    redeliver(invocationId: string): Promise<DeliveryAttempt> {
+      const inv = invocations.get(invocationId);
+      const first = inv?.attempts[0];
+      if (!inv || !first) throw new Error(`simulator: invocation ${invocationId} was never sent`);
+      return track(attempt(inv, first));
+    },
+    /** A retry as Zendesk makes one: same invocation id, fresh timestamp and signature. */
+    retry(invocationId: string): Promise<DeliveryAttempt> {
+      const inv = invocations.get(invocationId);
+      if (!inv) throw new Error(`simulator: no invocation ${invocationId}`);
+      return track(attempt(inv));
+    },
+    /** Resolves when every delivery in flight (and any they caused) has been answered. */
+    async idle(): Promise<void> {
+      while (inflight.size > 0) await Promise.allSettled([...inflight]);
+    },
+  };
+
+  const faultSwitches = {
+    /** The next `times` API requests answer 429 with Retry-After. */
+    rateLimit(times = 1, retryAfterSeconds = 1) {
+      faults.push({ remaining: times, applies: () => true, respond: () => Response.json({ error: 'APIRateLimitExceeded', description: 'Number of allowed API requests per minute exceeded' }, { status: 429, headers: { 'retry-after': String(retryAfterSeconds) } }) });
+    },
+    /** The next `times` ticket updates answer 409 DatabaseConflict. */
+    conflictOnTicketUpdate(times = 1) {
+      faults.push({ remaining: times, applies: (m, p) => m === 'PUT' && /^\/api\/v2\/tickets\/\d+$/.test(p), respond: () => Response.json({ error: 'DatabaseConflict', description: 'The ticket was updated by someone else' }, { status: 409 }) });
+    },
+    /** The next `times` API requests answer `status` (5xx). */
+    serverError(times = 1, status = 503) {
+      faults.push({ remaining: times, applies: () => true, respond: () => Response.json({ error: 'ServerError' }, { status }) });
+    },
+    clear() {
+      faults.length = 0;
+    },
+  };
+
+  // ---- HTTP API ---------------------------------------------------------------------------------
+
+  const app = new Hono().basePath('/api/v2');
+  const expectedAuth = `Basic ${Buffer.from(`${options.email}/token:${options.token}`).toString('base64')}`;
+
+  app.use('*', async (c, next) => {
+    requests.push({ method: c.req.method, path: c.req.path });
+    if (c.req.header('authorization') !== expectedAuth) return c.json({ error: "Couldn't authenticate you" }, 401);
+    const fault = faults.find((f) => f.remaining > 0 && f.applies(c.req.method, c.req.path));
+    if (fault) {
+      fault.remaining -= 1;
+      return fault.respond();
+    }
+    await next();
+  });
+
+  const notFound = (c: Context) => c.json({ error: 'RecordNotFound', description: 'Not found' }, 404);
+  const invalid = (c: Context, error: z.ZodError) =>
+    c.json({ error: 'RecordInvalid', description: 'Record validation errors', details: z.flattenError(error).fieldErrors }, 422);
+  const record = (value: unknown): Record<string, unknown> => z.record(z.string(), z.unknown()).safeParse(value).data ?? {};
+  const body = async (c: Context, key: string): Promise<unknown> => record(await c.req.json().catch(() => undefined))[key];
+
+  /** List/create/show/update/delete for one kind of admin object stored as validated input. */
+  function crud<I extends z.ZodType, T extends { id: number | string }>(spec: {
+    path: string;
+    plural: string;
+    singular: string;
+    store: Map<T['id'], T>;
+    input: I;
+    make: (input: z.output<I>, id?: T['id']) => T;
+    render?: (item: T) => unknown;
+    parseId: (raw: string) => T['id'];
+    updateAnswersNoContent?: boolean;
+  }) {
+    const render = spec.render ?? ((item: T) => item);
+    app.get(spec.path, (c) => c.json({ [spec.plural]: [...spec.store.values()].map(render), next_page: null, count: spec.store.size }));
+    app.post(spec.path, async (c) => {
+      const parsed = spec.input.safeParse(await body(c, spec.singular));
+      if (!parsed.success) return invalid(c, parsed.error);
+      const item = spec.make(parsed.data);
+      spec.store.set(item.id, item);
+      return c.json({ [spec.singular]: render(item) }, 201);
+    });
+    app.get(`${spec.path}/:id`, (c) => {
+      const item = spec.store.get(spec.parseId(c.req.param('id')));
+      return item ? c.json({ [spec.singular]: render(item) }) : notFound(c);
+    });
+    app.on(['PUT', 'PATCH'], `${spec.path}/:id`, async (c) => {
+      const id = spec.parseId(c.req.param('id'));
+      const old = spec.store.get(id);
+      if (!old) return notFound(c);
+      const change = await body(c, spec.singular);
+      const parsed = spec.input.safeParse({ ...record(render(old)), ...record(change) });
+      if (!parsed.success) return invalid(c, parsed.error);
+      const item = spec.make(parsed.data, id);
+      spec.store.set(id, item);
+      return spec.updateAnswersNoContent ? c.body(null, 204) : c.json({ [spec.singular]: render(item) });
+    });
+    app.delete(`${spec.path}/:id`, (c) => (spec.store.delete(spec.parseId(c.req.param('id'))) ? c.body(null, 204) : notFound(c)));
+  }
+
+  const numericId = (raw: string) => Number(raw);
+  const withOptionIds = (input: z.output<typeof ticketFieldInput>, id?: number): TicketField => ({
+    ...input,
+    id: id ?? newId(),
+    custom_field_options: input.custom_field_options?.map((o) => ({ ...o, id: newId() })),
+  });
+  crud({ path: '/ticket_fields', plural: 'ticket_fields', singular: 'ticket_field', store: fields, input: ticketFieldInput, make: withOptionIds, parseId: numericId });
+  crud({ path: '/ticket_forms', plural: 'ticket_forms', singular: 'ticket_form', store: forms, input: ticketFormInput, make: (i, id) => ({ ...i, id: id ?? newId() }), parseId: numericId });
+  crud({ path: '/macros', plural: 'macros', singular: 'macro', store: macros, input: macroInputSchema, make: (i, id) => ({ ...i, id: id ?? newId() }), parseId: numericId });
+  crud({ path: '/triggers', plural: 'triggers', singular: 'trigger', store: triggers, input: triggerInputSchema, make: (i, id) => ({ ...i, id: id ?? newId() }), parseId: numericId });
+  crud({
+    path: '/webhooks',
+    plural: 'webhooks',
+    singular: 'webhook',
+    store: webhooks,
+    input: webhookInput,
+    make: (i, id) => ({ ...i, id: id ?? ulid(), secret: (id && webhooks.get(id)?.secret) || randomBytes(32).toString('base64url') }),
+    render: ({ secret: _secret, ...w }) => w,
+    parseId: String,
+    updateAnswersNoContent: true,
+  });
+  app.get('/webhooks/:id/signing_secret', (c) => {
+    const webhook = webhooks.get(c.req.param('id'));
+    return webhook ? c.json({ signing_secret: { algorithm: 'SHA256', secret: webhook.secret } }) : notFound(c);
+  });
+  app.post('/webhooks/:id/signing_secret', (c) => {
+    const webhook = webhooks.get(c.req.param('id'));
+    if (!webhook) return notFound(c);
+    webhook.secret = randomBytes(32).toString('base64url');
+    return c.json({ signing_secret: { algorithm: 'SHA256', secret: webhook.secret } });
+  });
+
+  app.get('/users/me', (c) => c.json({ user: apiUser }));
+  app.get('/users/:id', (c) => {
+    const user = users.get(Number(c.req.param('id')));
+    return user ? c.json({ user }) : notFound(c);
+  });
+
+  app.get('/tickets/:id', (c) => {
+    const ticket = tickets.get(Number(c.req.param('id')));
+    return ticket ? c.json({ ticket: ticketJson(ticket) }) : notFound(c);
+  });
+  app.get('/tickets/:id/comments', (c) => {
+    const ticket = tickets.get(Number(c.req.param('id')));
+    return ticket ? c.json({ comments: ticket.comments, next_page: null, count: ticket.comments.length }) : notFound(c);
+  });
+  const commentOf = (input: z.output<typeof commentInput> | undefined) =>
+    input && (input.html_body ?? input.body) !== undefined ? { html: input.html_body ?? `<p>${escapeHtml(input.body ?? '')}</p>`, public: input.public } : undefined;
+
+  app.post('/tickets', async (c) => {
+    const parsed = ticketInput.safeParse(await body(c, 'ticket'));
+    if (!parsed.success) return invalid(c, parsed.error);
+    const input = parsed.data;
+    const requester = input.requester ? userByEmail(input.requester.email, 'end-user', input.requester.name) : users.get(input.requester_id ?? apiUser.id);
+    const comment = commentOf(input.comment);
+    if (!requester || !comment) return c.json({ error: 'RecordInvalid', description: 'Record validation errors', details: { base: ['requester and comment are required'] } }, 422);
+    const ticket = createTicket({ requester, submitter: apiUser, subject: input.subject ?? '', comment, formId: input.ticket_form_id ?? null, customFields: input.custom_fields ?? [], status: input.status });
+    return c.json({ ticket: ticketJson(ticket), audit: { ticket_id: ticket.id } }, 201);
+  });
+  app.put('/tickets/:id', async (c) => {
+    const ticket = tickets.get(Number(c.req.param('id')));
+    if (!ticket) return notFound(c);
+    const parsed = ticketInput.safeParse(await body(c, 'ticket'));
+    if (!parsed.success) return invalid(c, parsed.error);
+    const input = parsed.data;
+    if (input.safe_update && input.updated_stamp !== ticket.updated_at) {
+      return c.json({ error: 'UpdateConflict', description: 'Safe Update prevented the update due to outdated ticket data. Please fetch the latest ticket data and try again.' }, 409);
+    }
+    updateTicket(ticket, apiUser, { status: input.status, customFields: input.custom_fields, comment: commentOf(input.comment) });
+    return c.json({ ticket: ticketJson(ticket), audit: { ticket_id: ticket.id } });
+  });
+
+  /** node-zendesk adds `.json` to every path but webhooks'; the routes above take both. */
+  const fetch = (request: Request): Promise<Response> => {
+    const url = new URL(request.url);
+    url.pathname = url.pathname.replace(/\.json$/, '');
+    return Promise.resolve(app.fetch(new Request(url, request)));
+  };
+
+  return { app, fetch, requests, faults: faultSwitches, ...helpers, admin, ...deliveries, apiUserId: apiUser.id };
+}
+
+export type ZendeskSimulator = ReturnType<typeof createZendeskSimulator>;

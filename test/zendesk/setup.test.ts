@@ -1,0 +1,120 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { openSqlite } from '../../src/db/sqlite';
+import { FIELDS, TITLE_PREFIX } from '../../src/integrations/zendesk/fields';
+import { loadZendeskIds, readStoredObjects } from '../../src/integrations/zendesk/stored-objects';
+import { runSetup, zendeskWorld } from './world';
+
+let world: ReturnType<typeof zendeskWorld>;
+beforeEach(() => {
+  world = zendeskWorld();
+});
+afterEach(() => world.close());
+
+const writes = () => world.sim.requests.filter((r) => r.method !== 'GET');
+
+describe('zendesk setup', () => {
+  it('sets up an empty account: fields, form, macros, webhook, triggers, ids and secret stored', async () => {
+    const result = await runSetup(world.env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Created 24, updated 0; 0 unchanged.');
+
+    const { admin } = world.sim;
+    const ours = admin.ticketFields().filter((f) => f.title.startsWith(TITLE_PREFIX));
+    expect(ours.map((f) => f.title_in_portal)).toEqual(FIELDS.map((f) => f.name));
+    const decision = ours.find((f) => f.title_in_portal === 'Decision');
+    expect(decision?.custom_field_options?.map((o) => o.value)).toEqual(['orc_decision_approve', 'orc_decision_reject']);
+    expect(decision?.visible_in_portal).toBe(false);
+
+    const [form] = admin.ticketForms();
+    const system = admin.ticketFields().filter((f) => f.type === 'subject' || f.type === 'description').map((f) => f.id);
+    expect(form?.ticket_field_ids).toEqual([...system, ...ours.map((f) => f.id)]);
+
+    expect(admin.macros().map((m) => m.title)).toEqual(['[Orcoursetrion] Approve course request', '[Orcoursetrion] Reject course request']);
+    expect(admin.macros()[0]?.actions).toEqual([{ field: `custom_fields_${decision?.id}`, value: 'orc_decision_approve' }]);
+
+    const [webhook] = admin.webhooks();
+    expect(webhook).toMatchObject({ endpoint: 'https://orc.example.edu/webhooks/zendesk', http_method: 'POST', request_format: 'json', subscriptions: ['conditional_ticket_events'] });
+
+    const triggers = admin.triggers();
+    expect(triggers.map((t) => t.actions[0]?.value)).toEqual([
+      [webhook?.id, '{"ticket_id":"{{ticket.id}}","event":"created"}'],
+      [webhook?.id, '{"ticket_id":"{{ticket.id}}","event":"updated"}'],
+    ]);
+    expect(triggers[0]?.conditions.all).toContainEqual({ field: 'ticket_form_id', operator: 'is', value: form?.id });
+
+    const db = openSqlite(world.env.ORC_DATABASE);
+    try {
+      const ids = await loadZendeskIds(db.db);
+      expect(ids.formId).toBe(form?.id);
+      expect(ids.fields.decision).toBe(decision?.id);
+      expect(ids.webhookId).toBe(webhook?.id);
+      expect(ids.webhookSecret).toBe(admin.signingSecret(webhook!.id));
+      expect(await readStoredObjects(db.db)).toHaveLength(24);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('a second run changes nothing and says so', async () => {
+    expect((await runSetup(world.env)).code).toBe(0);
+    const before = writes().length;
+    const second = await runSetup(world.env);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('Nothing to change: all 24 objects are up to date.');
+    expect(second.stdout).not.toContain('Stored');
+    expect(writes()).toHaveLength(before);
+  });
+
+  it('recreates a deleted trigger and updates a moved webhook, leaving the rest alone', async () => {
+    await runSetup(world.env);
+    const updated = world.sim.admin.triggers().find((t) => t.title.endsWith('updated'));
+    world.sim.admin.remove('trigger', updated!.id);
+
+    const result = await runSetup({ ...world.env, ORC_PUBLIC_URL: 'https://orc2.example.edu/' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/create\s+trigger\s+\[Orcoursetrion\] Course request updated/);
+    expect(result.stdout).toMatch(/update\s+webhook\s+.*\(endpoint\)/);
+    expect(result.stdout).toContain('Created 1, updated 1; 22 unchanged.');
+    expect(world.sim.admin.triggers().map((t) => t.title)).toEqual(['[Orcoursetrion] Course request created', '[Orcoursetrion] Course request updated']);
+    expect(world.sim.admin.webhooks()[0]?.endpoint).toBe('https://orc2.example.edu/webhooks/zendesk');
+  });
+
+  it('--dry-run prints the plan and changes nothing, in Zendesk or on disk', async () => {
+    const result = await runSetup(world.env, { dryRun: true });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Would create 24, update 0; 0 unchanged. Nothing was changed (dry run).');
+    expect(result.stdout).toMatch(/create\s+ticket_form\s+\[Orcoursetrion\] Course request/);
+    expect(writes()).toEqual([]);
+    expect(world.sim.admin.ticketFields().filter((f) => f.title.startsWith(TITLE_PREFIX))).toEqual([]);
+    expect(existsSync(world.env.ORC_DATABASE)).toBe(false);
+  });
+
+  it('--dry-run on a set-up account whose field was renamed plans the field and the objects naming it', async () => {
+    await runSetup(world.env);
+    const term = world.sim.admin.ticketFields().find((f) => f.title === '[Orcoursetrion] Term');
+    term!.title = 'Term (old)';
+    const result = await runSetup(world.env, { dryRun: true, json: true });
+    const plan = JSON.parse(result.stdout);
+    expect(plan.summary).toEqual({ create: 1, update: 1, unchanged: 22, conflict: 0 });
+    expect(plan.actions.filter((a: { type: string }) => a.type !== 'unchanged').map((a: { key: string }) => a.key)).toEqual(['field:term', 'form']);
+    expect(plan.changed).toBe(true);
+  });
+
+  it('names each missing setting and exits 2', async () => {
+    const result = await runSetup({ ORC_ZENDESK_URL: world.env.ORC_ZENDESK_URL });
+    expect(result.code).toBe(2);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines.map((l) => l.split(':')[1]?.trim())).toEqual(['ORC_ZENDESK_EMAIL', 'ORC_ZENDESK_TOKEN', 'ORC_PUBLIC_URL']);
+    expect(writes()).toEqual([]);
+  });
+
+  it('fails with exit 1 and a token-free message when Zendesk refuses the credentials', async () => {
+    const result = await runSetup({ ...world.env, ORC_ZENDESK_TOKEN: 'wrong-token-0a9b8c7d' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('401');
+    expect(result.stderr).toContain('ORC_ZENDESK_TOKEN');
+    expect(result.stderr).not.toContain('wrong-token-0a9b8c7d');
+  });
+});
