@@ -300,3 +300,13 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
 export function secretValues(config: Pick<Config, (typeof SECRET_SETTINGS)[number]>): string[] {
   return SECRET_SETTINGS.map((k) => config[k]).filter((v): v is string => typeof v === 'string' && v.length >= 4);
 }
+
+/** A parsed config back as environment strings, to re-parse with overrides (the sandbox does). */
+export function configEnv(config: Config): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = {};
+  for (const key of Object.keys(envSchema.shape) as (keyof Env)[]) {
+    const value = config[key];
+    env[key] = value === undefined ? undefined : Array.isArray(value) ? value.join(',') : String(value);
+  }
+  return env;
+}

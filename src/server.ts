@@ -1,13 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app';
-import { parseConfig, secretValues, type Config } from './config';
+import { configEnv, parseConfig, secretValues, type Config } from './config';
 import { sqliteReadiness } from './db/readiness';
 import { openSqlite } from './db/sqlite';
 import { createEngine } from './engine/engine';
 import { startNodeDriver } from './engine/node-driver';
 import type { Clock } from './engine/types';
 import { createLogger, createScrubber, type Logger } from './log';
+import { prepareSandbox } from './sandbox/prepare';
+import { startSimulators, type SandboxSimulators } from './sandbox/simulators';
 import { createServices } from './services';
 import { createDeliveryRecorder } from './webhooks/delivery-recorder';
 import { webhookSecretSource } from './webhooks/secrets';
@@ -16,6 +18,8 @@ export interface RunningService {
   url: string;
   port: number;
   config: Config;
+  /** The simulators, in sandbox mode. */
+  sandbox?: SandboxSimulators;
   close(): Promise<void>;
 }
 
@@ -24,8 +28,11 @@ export interface RunningService {
  * the in-process engine driver. Used by `orcoursetrion serve` and by tests that need a real
  * process boundary.
  */
-export async function startService(config: Config, options: { log?: Logger; clock?: Clock } = {}): Promise<RunningService> {
+export async function startService(requested: Config, options: { log?: Logger; clock?: Clock } = {}): Promise<RunningService> {
   const clock = options.clock ?? Date.now;
+  // Sandbox: the real clients, pointed at simulators served on loopback ports.
+  const sims = requested.sandbox ? await startSimulators({ clock }) : undefined;
+  const config = sims ? parseConfig({ ...configEnv(requested), ...sims.env, ORC_SANDBOX: '1' }) : requested;
   // Sandbox without a configured secret: a fresh one per process (the local pages mint their tokens in-process).
   const sharedSecret = config.ORC_APP_SHARED_SECRET ?? randomBytes(32).toString('hex');
   const secrets = [...secretValues(config), sharedSecret];
@@ -64,17 +71,31 @@ export async function startService(config: Config, options: { log?: Logger; cloc
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = `http://${config.ORC_HOST === '0.0.0.0' ? '127.0.0.1' : config.ORC_HOST}:${port}`;
+  if (sims) {
+    try {
+      await prepareSandbox(sims, config, handle.db, config.ORC_PUBLIC_URL ? config.publicUrl : url, clock, log);
+    } catch (err) {
+      // Leave nothing listening: a failed start must let the process exit.
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await sims.close();
+      handle.close();
+      throw err;
+    }
+  }
   const driver = startNodeDriver(engine, { concurrency: config.ORC_ENGINE_CONCURRENCY, clock, log });
   wake = driver.wake;
   services.bind({ engine, wake: driver.wake });
 
   return {
-    url: `http://${config.ORC_HOST === '0.0.0.0' ? '127.0.0.1' : config.ORC_HOST}:${port}`,
+    url,
     port,
     config,
+    sandbox: sims,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await driver.stop();
+      await sims?.close();
       handle.close();
     },
   };

@@ -1,0 +1,18 @@
+import type { Config } from '../config';
+import type { Db } from '../db/types';
+import type { Clock } from '../engine/types';
+import { createZendeskAdapter } from '../integrations/zendesk/adapter';
+import { applySetup } from '../integrations/zendesk/setup/apply';
+import type { Logger } from '../log';
+import { seedGithub, type SandboxSimulators } from './simulators';
+
+/**
+ * Makes a fresh sandbox usable: GitHub has the orgs, deploy teams and people, and the
+ * simulated Zendesk account is set up by the real `zendesk setup` code (fields, form, macros,
+ * triggers, and a webhook pointing at this service, its signing secret stored).
+ */
+export async function prepareSandbox(sims: SandboxSimulators, config: Config, db: Db, publicUrl: string, clock: Clock, log: Logger): Promise<void> {
+  seedGithub(sims.github, config);
+  const zendesk = createZendeskAdapter({ config, logger: log });
+  await applySetup({ admin: zendesk.admin, db, publicUrl, now: clock });
+}

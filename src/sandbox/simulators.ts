@@ -1,0 +1,77 @@
+import { serve, type ServerType } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { createEdxSimulator, type EdxSimulator } from '../integrations/edx/simulator';
+import { createGithubSimulator, type GithubSimulator } from '../integrations/github/simulator';
+import { createZendeskSimulator, type ZendeskSimulator } from '../integrations/zendesk/simulator';
+
+/** Credentials the sandbox's clients use against its simulators (not secrets: loopback only). */
+export const SANDBOX_CREDENTIALS = {
+  githubToken: 'sandbox-github-token',
+  zendeskEmail: 'orcoursetrion@sandbox.test',
+  zendeskToken: 'sandbox-zendesk-token',
+  edxClientId: 'sandbox-edx-client',
+  edxClientSecret: 'sandbox-edx-secret',
+};
+
+/** People the sandbox's GitHub knows, so a newcomer's first request validates. */
+export const SANDBOX_USERS = ['ada', 'grace', 'alan', 'katherine', 'margaret', 'edsger'];
+
+export interface SandboxSimulators {
+  github: GithubSimulator;
+  zendesk: ZendeskSimulator;
+  edx: EdxSimulator;
+  /** Environment overrides pointing the service's real clients at the simulators. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+async function listen(app: Pick<Hono, 'fetch'>): Promise<{ server: ServerType; url: string }> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ server, url: `http://127.0.0.1:${info.port}` }));
+  });
+}
+
+/**
+ * Starts the GitHub, Zendesk and edX simulators as real HTTP servers on loopback ports, so the
+ * service's real Octokit, node-zendesk and axios code talks to them exactly as it would to the
+ * real systems, from this process or another (the Worker, the crash tests).
+ */
+export async function startSimulators(options: { clock?: () => number; latencyMs?: number } = {}): Promise<SandboxSimulators> {
+  const github = createGithubSimulator({ tokens: { [SANDBOX_CREDENTIALS.githubToken]: 'orcoursetrion' }, latencyMs: options.latencyMs, now: options.clock });
+  const zendesk = createZendeskSimulator({ email: SANDBOX_CREDENTIALS.zendeskEmail, token: SANDBOX_CREDENTIALS.zendeskToken, clock: options.clock });
+  const edx = createEdxSimulator({ clientId: SANDBOX_CREDENTIALS.edxClientId, clientSecret: SANDBOX_CREDENTIALS.edxClientSecret, clock: options.clock });
+
+  const [gh, zd, studio, lms] = await Promise.all([listen(github), listen(zendesk), listen(edx.studio), listen(edx.lms)]);
+  const production = await listen(edx.lms);
+  return {
+    github,
+    zendesk,
+    edx,
+    env: {
+      ORC_GH_API_URL: `${gh.url}/api/v3/`,
+      ORC_GH_OAUTH2_TOKEN: SANDBOX_CREDENTIALS.githubToken,
+      ORC_ZENDESK_URL: zd.url,
+      ORC_ZENDESK_EMAIL: SANDBOX_CREDENTIALS.zendeskEmail,
+      ORC_ZENDESK_TOKEN: SANDBOX_CREDENTIALS.zendeskToken,
+      ORC_EDX_STUDIO_URL: studio.url,
+      ORC_EDX_STAGING_URL: lms.url,
+      ORC_EDX_PRODUCTION_URL: production.url,
+      ORC_EDX_CLIENT_ID: SANDBOX_CREDENTIALS.edxClientId,
+      ORC_EDX_CLIENT_SECRET: SANDBOX_CREDENTIALS.edxClientSecret,
+      ORC_STAGING_GITRELOAD: `${lms.url}/sysadmin/api/gitreload/`,
+      ORC_PRODUCTION_GITRELOAD: `${production.url}/sysadmin/api/gitreload/`,
+    },
+    async close() {
+      await Promise.all([gh, zd, studio, lms, production].map(({ server }) => new Promise<void>((r) => server.close(() => r()))));
+    },
+  };
+}
+
+/** The orgs, deploy teams and people a sandbox starts with. */
+export function seedGithub(github: GithubSimulator, config: { ORC_XML_ORG: string; ORC_STUDIO_ORG: string; ORC_XML_DEPLOY_TEAM: string; ORC_STUDIO_DEPLOY_TEAM: string }): void {
+  github.seed.user('orcoursetrion');
+  for (const user of SANDBOX_USERS) github.seed.user(user);
+  github.seed.org(config.ORC_XML_ORG).org(config.ORC_STUDIO_ORG);
+  github.seed.team(config.ORC_XML_ORG, config.ORC_XML_DEPLOY_TEAM, { permission: 'push' });
+  github.seed.team(config.ORC_STUDIO_ORG, config.ORC_STUDIO_DEPLOY_TEAM, { permission: 'push' });
+}

@@ -1,0 +1,49 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '../../src/config';
+import { createLogger } from '../../src/log';
+import { startService, type RunningService } from '../../src/server';
+import { agentToken, SHARED_SECRET } from '../support/harness';
+
+export interface Sandbox {
+  service: RunningService;
+  sims: NonNullable<RunningService['sandbox']>;
+  logs: string[];
+  api<T = any>(path: string, init?: { method?: string; body?: unknown }): Promise<{ status: number; body: T }>;
+  /** Polls until `check` returns a value (not undefined), or fails after `ms`. */
+  until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, ms?: number): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** The real service on a temp SQLite file, in sandbox mode: simulators on loopback ports. */
+export async function startSandbox(env: Record<string, string> = {}): Promise<Sandbox> {
+  const dir = mkdtempSync(join(tmpdir(), 'orc-flow-'));
+  const logs: string[] = [];
+  const config = parseConfig({ ORC_SANDBOX: '1', ORC_DATABASE: join(dir, 'orc.db'), PORT: '0', ORC_APP_SHARED_SECRET: SHARED_SECRET, ORC_LEASE_SECONDS: '5', ...env });
+  const service = await startService(config, { log: createLogger({ level: 'debug', write: (l) => logs.push(l), secrets: [SHARED_SECRET] }) });
+  const sims = service.sandbox!;
+  return {
+    service,
+    sims,
+    logs,
+    async api(path, init = {}) {
+      const res = await fetch(`${service.url}/api${path}`, {
+        method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+        headers: { authorization: `Bearer ${await agentToken()}`, 'content-type': 'application/json' },
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      });
+      return { status: res.status, body: await res.json() };
+    },
+    async until(what, check, ms = 15_000) {
+      const end = Date.now() + ms;
+      for (;;) {
+        const value = await check();
+        if (value !== undefined) return value;
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}\n${logs.filter((l) => /"level":"(warn|error)"/.test(l)).slice(-10).join('\n')}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    close: () => service.close(),
+  };
+}
