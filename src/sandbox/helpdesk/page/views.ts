@@ -1,0 +1,129 @@
+import { appFrame, fieldChangedEvent } from './app-frame';
+import { el } from './dom';
+import type { PageApi, PageConfig, Ticket, TicketField } from './page-api';
+
+const shortTitle = (f: TicketField) => f.title.replace(/^\[[^\]]+\]\s*/, '');
+const valueOf = (ticket: Ticket, id: number) => ticket.customFields.find((f) => f.id === id)?.value ?? null;
+const shown = (f: TicketField, value: string | number | null) => (value === null || value === '' ? '' : (f.options?.find((o) => o.value === value)?.name ?? String(value)));
+const link = (config: PageConfig, path: string, text: string) => el('a', { href: `${config.basePath}${path}` }, text);
+
+export async function ticketListView(config: PageConfig, api: PageApi): Promise<HTMLElement> {
+  const tickets = await api.tickets();
+  const rows = tickets.map((t) =>
+    el('tr', {}, el('td', {}, `#${t.id}`), el('td', {}, link(config, `/tickets/${t.id}`, t.subject)), el('td', {}, t.requester.name ?? t.requester.email), el('td', {}, t.status)),
+  );
+  return el(
+    'section',
+    { class: 'panel' },
+    el('h1', {}, 'Tickets'),
+    tickets.length === 0
+      ? el('p', {}, 'No tickets yet. ', link(config, '/new', 'File a course request'), '.')
+      : el('table', { class: 'tickets' }, el('thead', {}, el('tr', {}, el('th', {}, 'Ticket'), el('th', {}, 'Subject'), el('th', {}, 'Requester'), el('th', {}, 'Status'))), el('tbody', {}, ...rows)),
+  );
+}
+
+export async function ticketView(config: PageConfig, api: PageApi, id: number, navigate: (path: string) => void): Promise<HTMLElement> {
+  const [fields, initial] = await Promise.all([api.fields(), api.ticket(id)]);
+  let ticket = initial;
+  const facts = el('dl', { class: 'facts' });
+  const renderFacts = () =>
+    facts.replaceChildren(...fields.flatMap((f) => (shown(f, valueOf(ticket, f.id)) ? [el('dt', {}, shortTitle(f)), el('dd', {}, shown(f, valueOf(ticket, f.id)))] : [])));
+  renderFacts();
+  const { iframe } = appFrame(config, api, {
+    location: 'ticket_sidebar',
+    ticketId: id,
+    fields,
+    fieldValue: (fieldId) => valueOf(ticket, fieldId),
+    async setFieldValue(fieldId, value) {
+      ticket = await api.setFields(id, [{ id: fieldId, value }]);
+      renderFacts();
+    },
+    routeToTicket: (t) => navigate(`/tickets/${t}`),
+  });
+  return el(
+    'div',
+    { class: 'workspace' },
+    el(
+      'section',
+      { class: 'panel ticket' },
+      el('h1', {}, `#${ticket.id} ${ticket.subject}`),
+      el('p', { class: 'muted' }, `${ticket.requester.name ?? ''} <${ticket.requester.email}> · ${ticket.status}`),
+      el('p', { class: 'description' }, ticket.description),
+      facts,
+    ),
+    el('aside', { class: 'sidebar', 'aria-label': 'Apps' }, iframe),
+  );
+}
+
+function fieldInput(f: TicketField, onChange: () => void): HTMLElement {
+  const id = `field-${f.id}`;
+  const input =
+    f.type === 'tagger'
+      ? el('select', { id, name: id }, el('option', { value: '' }, '-'), ...(f.options ?? []).map((o) => el('option', { value: o.value }, o.name)))
+      : f.type === 'textarea'
+        ? el('textarea', { id, name: id, rows: '2' })
+        : el('input', { id, name: id, type: f.type === 'date' ? 'date' : f.type === 'integer' ? 'number' : 'text' });
+  input.addEventListener('input', onChange);
+  return el('div', { class: 'field' }, el('label', { for: id }, shortTitle(f)), input);
+}
+
+export async function newTicketView(config: PageConfig, api: PageApi, navigate: (path: string) => void): Promise<HTMLElement> {
+  const fields = (await api.fields()).filter((f) => !/Decision|Rejection reason/.test(f.title));
+  const form = el('form', { class: 'panel new-ticket', novalidate: true });
+  const read = (fieldId: number): string | number | null => {
+    const input = form.querySelector<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>(`#field-${fieldId}`);
+    return input && input.value !== '' ? input.value : null;
+  };
+  const { iframe, host } = appFrame(config, api, {
+    location: 'new_ticket_sidebar',
+    fields,
+    fieldValue: read,
+    async setFieldValue(fieldId, value) {
+      const input = form.querySelector<HTMLInputElement>(`#field-${fieldId}`);
+      if (input) input.value = value === null ? '' : String(value);
+    },
+    routeToTicket: (t) => navigate(`/tickets/${t}`),
+  });
+  const status = el('div', { class: 'save-status', role: 'alert' });
+  form.append(
+    el('h1', {}, 'New course request'),
+    el('div', { class: 'field' }, el('label', { for: 'subject' }, 'Subject'), el('input', { id: 'subject', name: 'subject', required: true, value: 'Course request' })),
+    el('div', { class: 'field' }, el('label', { for: 'requester' }, 'Requester email'), el('input', { id: 'requester', name: 'requester', type: 'email', value: 'instructor@example.edu' })),
+    ...fields.map((f) => fieldInput(f, () => host.trigger(fieldChangedEvent(f.id), read(f.id)))),
+    el('div', { class: 'field' }, el('label', { for: 'description' }, 'Description'), el('textarea', { id: 'description', name: 'description', rows: '3' })),
+    status,
+    el('button', { type: 'submit', class: 'button' }, 'Submit'),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void (async () => {
+      status.textContent = '';
+      status.className = 'save-status';
+      const refusal = await host.hook('ticket.save');
+      if (refusal !== undefined) {
+        status.textContent = refusal;
+        status.className = 'save-status save-status--refused';
+        return;
+      }
+      const value = (name: string) => form.querySelector<HTMLInputElement>(`#${name}`)?.value ?? '';
+      try {
+        const ticket = await api.create({
+          subject: value('subject'),
+          description: value('description'),
+          requester: { email: value('requester') },
+          customFields: fields.flatMap((f) => (read(f.id) === null ? [] : [{ id: f.id, value: read(f.id) }])),
+        });
+        navigate(`/tickets/${ticket.id}`);
+      } catch (err) {
+        status.textContent = err instanceof Error ? err.message : String(err);
+        status.className = 'save-status save-status--refused';
+      }
+    })();
+  });
+  return el('div', { class: 'workspace' }, form, el('aside', { class: 'sidebar', 'aria-label': 'Apps' }, iframe));
+}
+
+export async function dashboardView(config: PageConfig, api: PageApi, navigate: (path: string) => void): Promise<HTMLElement> {
+  const { iframe } = appFrame(config, api, { location: 'nav_bar', fields: [], fieldValue: () => null, setFieldValue: async () => {}, routeToTicket: (t) => navigate(`/tickets/${t}`) });
+  return el('section', { class: 'nav-app' }, iframe);
+}

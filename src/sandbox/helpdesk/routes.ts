@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { hostShell } from './host-shell';
+import { readStatic } from './static-files';
+import { fieldValuesSchema, newTicketSchema, type HelpdeskTicketStore } from './ticket-store';
+import { proxyZafRequest } from './zaf-proxy';
+
+export interface HelpdeskDeps {
+  /** The secret the app's secure `shared_secret` setting holds (the service's ORC_APP_SHARED_SECRET). */
+  sharedSecret: string;
+  tickets: HelpdeskTicketStore;
+  /** Where the app calls the service; default: the origin this page is served from. */
+  serviceUrl?: string;
+  /** The built app (`npm run app:build`); default: zendesk-app/dist. */
+  appDist?: string;
+  clock?: () => number;
+  /** The agent the page pretends to be. */
+  agent?: { id: number; name: string; email: string };
+}
+
+const DEFAULT_DIST = fileURLToPath(new URL('../../../zendesk-app/dist', import.meta.url));
+const DEFAULT_AGENT = { id: 1001, name: 'Sandbox Agent', email: 'agent@sandbox.invalid' };
+
+const idParam = z.coerce.number().int().positive();
+
+/**
+ * The local help-desk page: a minimal agent workspace (ticket list, ticket view with the
+ * sidebar app, a course-request form with the new-ticket sidebar, the nav-bar dashboard) that
+ * hosts the real built app and answers its ZAF messages. Sandbox only: its request proxy signs
+ * tokens for whoever opens the page, exactly as Zendesk does for a signed-in agent.
+ */
+export function helpdeskRoutes(basePath: string, deps: HelpdeskDeps): Hono {
+  const app = new Hono();
+  const dist = deps.appDist ?? DEFAULT_DIST;
+  const clock = deps.clock ?? Date.now;
+  const serviceUrlOf = (requestUrl: string) => (deps.serviceUrl ?? new URL(requestUrl).origin).replace(/\/+$/, '');
+
+  const shell = (c: Context) =>
+    c.html(
+      hostShell(
+        { basePath, appUrl: `${basePath}/app/iframe.html`, settings: { service_url: serviceUrlOf(c.req.url) }, currentUser: deps.agent ?? DEFAULT_AGENT },
+        existsSync(join(dist, 'assets', 'iframe.html')),
+      ),
+    );
+  for (const page of ['/', '/tickets/:id', '/new', '/dashboard']) app.get(page, (c) => shell(c));
+
+  const serveFrom = (root: string, prefix: string) => async (c: Context) => {
+    const file = await readStatic(root, c.req.path.slice(c.req.path.indexOf(prefix) + prefix.length));
+    if (!file) return c.notFound();
+    return c.body(new Uint8Array(file.body), 200, { 'content-type': file.type, 'cache-control': 'no-cache' });
+  };
+  app.get('/app/*', serveFrom(join(dist, 'assets'), '/app/'));
+  app.get('/host/*', serveFrom(join(dist, 'helpdesk'), '/host/'));
+
+  app.get('/api/ticket-fields', async (c) => c.json({ fields: await deps.tickets.ticketFields() }));
+  app.get('/api/tickets', async (c) => c.json({ tickets: await deps.tickets.listTickets() }));
+  app.get('/api/tickets/:id', async (c) => {
+    const id = idParam.safeParse(c.req.param('id'));
+    const ticket = id.success ? await deps.tickets.getTicket(id.data) : undefined;
+    return ticket ? c.json({ ticket }) : c.json({ error: { code: 'not_found', message: 'no such ticket' } }, 404);
+  });
+  app.put('/api/tickets/:id/fields', async (c) => {
+    const id = idParam.safeParse(c.req.param('id'));
+    const body = z.object({ customFields: fieldValuesSchema }).safeParse(await c.req.json().catch(() => null));
+    if (!id.success || !body.success) return c.json({ error: { code: 'invalid', message: 'expected { customFields: [{ id, value }] }' } }, 400);
+    const ticket = await deps.tickets.setFields(id.data, body.data.customFields);
+    return ticket ? c.json({ ticket }) : c.json({ error: { code: 'not_found', message: 'no such ticket' } }, 404);
+  });
+  app.post('/api/tickets', async (c) => {
+    const body = newTicketSchema.safeParse(await c.req.json().catch(() => null));
+    if (!body.success) return c.json({ error: { code: 'invalid', message: body.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ') } }, 400);
+    return c.json({ ticket: await deps.tickets.createTicket(body.data) }, 201);
+  });
+
+  // The request proxy. JSON only: a cross-site form cannot post JSON without a CORS preflight,
+  // which this route never answers, so other sites cannot use it to mint tokens.
+  app.post('/api/zaf-request', async (c) => {
+    if (!(c.req.header('content-type') ?? '').startsWith('application/json')) return c.json({ error: { code: 'unsupported_media_type', message: 'send JSON' } }, 415);
+    const serviceUrl = serviceUrlOf(c.req.url);
+    const answer = await proxyZafRequest(await c.req.json().catch(() => null), {
+      settings: { service_url: { value: serviceUrl, secure: false }, shared_secret: { value: deps.sharedSecret, secure: true } },
+      allowedOrigins: [new URL(serviceUrl).origin],
+      now: clock,
+    });
+    return c.json(answer);
+  });
+  return app;
+}
+
+/** Mounts the page at `basePath` (default /helpdesk): `extraRoutes: (app) => mountHelpdesk(app, deps)`. */
+export function mountHelpdesk(app: Hono, deps: HelpdeskDeps, basePath = '/helpdesk'): void {
+  app.route(basePath, helpdeskRoutes(basePath, deps));
+}

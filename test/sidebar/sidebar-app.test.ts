@@ -1,0 +1,225 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import { sign } from 'hono/jwt';
+import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalogueFields } from '../../src/sandbox/helpdesk/memory-ticket-store';
+import { ensureAppBuilt, gzippedAssetSizes } from './support/app-build';
+import { launchChromium } from './support/chromium';
+import { requests, seedRequest, SHARED_SECRET, startSidebarService, steps, type SidebarService } from './support/service';
+
+const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
+const fieldId = (key: string) => 9000 + catalogueFields().findIndex((f) => f.title.endsWith(key));
+
+describe('Zendesk app in headless Chromium, hosted by the local help-desk page', () => {
+  let service: SidebarService;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const bodies: string[] = [];
+  let physics: number;
+  let chemistry: number;
+
+  beforeAll(async () => {
+    await ensureAppBuilt();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    service = await startSidebarService();
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    // Everything the browser receives, to prove the shared secret never reaches it.
+    context.on('response', (res) => void res.text().then((t) => bodies.push(t), () => undefined));
+    page = await context.newPage();
+
+    physics = (await seedRequest(service.handle, { ticketId: 101, desiredCompletion: '2027-01-15' })).id;
+    chemistry = (await seedRequest(service.handle, { ticketId: 102, courseNumber: '5.111', params: { courseTitle: 'Principles of Chemical Science' } })).id;
+    const day = 24 * 3600_000;
+    for (const [i, ago] of [3, 9, 10, 17, 24, 30].entries()) {
+      const completedAt = Date.now() - ago * day;
+      await seedRequest(service.handle, { ticketId: 50 + i, courseNumber: `18.0${i}`, status: 'completed', requestedAt: completedAt - (2 + i) * day, completedAt });
+    }
+    const tickets: [number, string][] = [[101, 'New course 8.01r Physics I'], [102, 'New course 5.111 Chemistry'], [103, 'Printer on floor 3 is jammed']];
+    for (const [id, subject] of tickets) service.tickets.add({ id, subject, description: '', status: 'open', requester: { name: 'Ines Instructor', email: 'instructor@example.edu' }, customFields: [] });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.close();
+  });
+
+  const sidebar = (): FrameLocator => page.frameLocator('iframe.app-frame');
+  const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const requestRow = async (id: number) => (await service.handle.db.select().from(requests).where(eq(requests.id, id)))[0]!;
+  const stepRow = async (id: number, key: string) => (await service.handle.db.select().from(steps).where(and(eq(steps.requestId, id), eq(steps.key, key))))[0]!;
+  const step = (key: string) => sidebar().locator(`[data-step="${key}"]`);
+
+  it('renders the request, its plan preview and manual instructions at 320 px, fast', async () => {
+    // Cold: the first page this server and browser serve; warm: the same page loaded again.
+    const renderMs = async () => {
+      await page.goto(`${service.url}/helpdesk/tickets/101`);
+      await expect.poll(() => sidebar().locator('.summary__title').textContent()).toContain('8.01r');
+      const frame = page.frames().find((f) => f.url().includes('/app/iframe.html'))!;
+      return Math.round(await frame.evaluate(() => performance.getEntriesByName('orc:first-data-render')[0]?.startTime ?? -1));
+    };
+    const cold = await renderMs();
+    const firstRender = await renderMs();
+    const sizes = await gzippedAssetSizes();
+    console.log(
+      `[sidebar] first render with data, from the iframe's navigation start: ${firstRender} ms warm (${cold} ms cold); ` +
+        `app assets gzipped: ${(sizes.loaded / 1024).toFixed(1)} KB loaded by the iframe, ${(sizes.packaged / 1024).toFixed(1)} KB in assets/ with logos`,
+    );
+    expect(firstRender).toBeGreaterThan(0);
+    expect(sizes.loaded).toBeLessThan(150 * 1024);
+
+    expect(await sidebar().locator('#steps-heading').textContent()).toBe('Plan (runs after approval)');
+    expect(await sidebar().locator('[data-step]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-step')}:${e.getAttribute('data-status')}`))).toEqual([
+      'create-repo:pending',
+      'add-staging-hook:pending',
+      'import-staging:pending',
+      'delete-old-run:pending',
+      'notify:pending',
+    ]);
+    expect((await page.locator('iframe.app-frame').boundingBox())!.width).toBeLessThanOrEqual(320);
+    await shot('01-plan-preview');
+  });
+
+  it('approves: the service runs the steps and the sidebar shows the failed one live, with its error', async () => {
+    await sidebar().getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => step('add-staging-hook').getAttribute('data-status'), { timeout: 10_000 }).toBe('failed');
+    expect((await requestRow(physics)).status).toBe('failed');
+    expect((await requestRow(physics)).decidedBy).toBe('Sandbox Agent');
+    expect(await step('create-repo').getAttribute('data-status')).toBe('done');
+    expect(await step('add-staging-hook').locator('.step__error').textContent()).toContain('422');
+    await shot('02-approved-step-failed');
+  });
+
+  it('retries the failed step, then shows the manual step with sanitized, linked instructions', async () => {
+    service.control.hookFails = false;
+    await step('add-staging-hook').getByRole('button', { name: 'Retry step' }).click();
+    await expect.poll(() => step('import-staging').getAttribute('data-status'), { timeout: 10_000 }).toBe('waiting');
+    expect((await stepRow(physics, 'add-staging-hook')).status).toBe('done');
+    const link = step('import-staging').getByRole('link', { name: 'the Studio import page' });
+    expect(await link.getAttribute('href')).toBe('https://studio.example.edu/import/course-v1:MITx+8.01r+2027_Spring');
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(await step('import-staging').locator('img, script, [onerror]').count()).toBe(0);
+    expect(await step('import-staging').getByText('bad link').getAttribute('href')).toBeNull();
+    const frame = page.frames().find((f) => f.url().includes('/app/iframe.html'))!;
+    expect(await frame.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+    await shot('03-manual-step-instructions');
+  });
+
+  it('marks a manual step done, and needs a note to confirm a destructive step or to skip one', async () => {
+    await step('import-staging').getByRole('button', { name: 'Mark done' }).click();
+    await expect.poll(() => step('delete-old-run').getAttribute('data-status'), { timeout: 10_000 }).toBe('waiting');
+    expect((await stepRow(physics, 'import-staging')).status).toBe('done');
+
+    await step('delete-old-run').getByRole('button', { name: 'Mark done' }).click();
+    await expect.poll(() => step('delete-old-run').locator('.field__problem').textContent()).toContain('confirmation note is required');
+    await step('delete-old-run').getByRole('button', { name: 'Skip' }).click();
+    await expect.poll(() => step('delete-old-run').locator('.field__problem').textContent()).toContain('note is required to skip');
+    expect(await step('delete-old-run').getByLabel('Confirmation note (required)').evaluate((el) => el === document.activeElement)).toBe(true);
+    await shot('04-skip-needs-note');
+    expect((await stepRow(physics, 'delete-old-run')).status).toBe('waiting');
+
+    await step('delete-old-run').getByLabel('Confirmation note (required)').fill('The 2026_Fall run stays: the course team still grades it');
+    await step('delete-old-run').getByRole('button', { name: 'Skip' }).click();
+    await expect.poll(async () => (await requestRow(physics)).status, { timeout: 10_000 }).toBe('completed');
+    expect(await stepRow(physics, 'delete-old-run')).toMatchObject({ status: 'skipped', note: 'The 2026_Fall run stays: the course team still grades it', completedBy: 'Sandbox Agent' });
+    await expect.poll(() => sidebar().locator('.summary__status').textContent(), { timeout: 10_000 }).toContain('Completed');
+    await shot('05-completed');
+  });
+
+  it('shows who did what and when in the History tab', async () => {
+    await sidebar().getByRole('tab', { name: /History/ }).click();
+    const items = sidebar().locator('.history li');
+    await expect.poll(() => items.count()).toBeGreaterThanOrEqual(4);
+    const text = await sidebar().locator('.history').textContent();
+    expect(text).toContain('Approved by Sandbox Agent');
+    expect(text).toContain('Step skipped by Sandbox Agent');
+    await shot('06-history');
+  });
+
+  it('rejects only with a reason', async () => {
+    await page.goto(`${service.url}/helpdesk/tickets/102`);
+    await sidebar().getByRole('button', { name: 'Reject…' }).click();
+    await sidebar().getByRole('button', { name: 'Reject request' }).click();
+    await expect.poll(() => sidebar().locator('.field__problem').textContent()).toContain('reason is required');
+    expect((await requestRow(chemistry)).status).toBe('pending_approval');
+    await shot('07-reject-needs-reason');
+    await sidebar().getByLabel('Reason for rejecting (sent to the requester)').fill('5.111 already runs in 2027_Spring; file a rerun instead');
+    await sidebar().getByRole('button', { name: 'Reject request' }).click();
+    await expect.poll(async () => (await requestRow(chemistry)).status).toBe('rejected');
+    expect((await requestRow(chemistry)).reason).toBe('5.111 already runs in 2027_Spring; file a rerun instead');
+    await expect.poll(() => sidebar().locator('.summary__status').textContent()).toContain('Rejected');
+    await shot('08-rejected');
+  });
+
+  it('says so on a ticket that is not a course request', async () => {
+    await page.goto(`${service.url}/helpdesk/tickets/103`);
+    await expect.poll(() => sidebar().locator('.not-course').textContent()).toContain('Not a course request');
+    await shot('09-not-a-course-request');
+  });
+
+  it('new ticket: blocks ticket.save with the problems while the form is invalid, and saves once fixed', async () => {
+    await page.goto(`${service.url}/helpdesk/new`);
+    await page.getByLabel('Request type').selectOption({ label: 'New course' });
+    await page.getByLabel('Course number').fill('8 01');
+    await page.getByLabel('Course kind').selectOption({ label: 'XML' });
+    await page.getByLabel('Term', { exact: true }).fill('Spring_2027');
+    await expect.poll(() => sidebar().locator('.problems').textContent(), { timeout: 10_000 }).toContain('old order');
+    const before = (await service.tickets.listTickets()).length;
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await expect.poll(() => page.locator('.save-status--refused').textContent()).toContain('Fix the course request before saving');
+    const refusal = await page.locator('.save-status--refused').textContent();
+    expect(refusal).toContain('Term: "Spring_2027" is in the old order: write 2027_Spring');
+    expect(refusal).toContain('Course number');
+    expect((await service.tickets.listTickets()).length).toBe(before);
+    await shot('10-new-ticket-blocked');
+
+    await page.getByLabel('Course number').fill('8.02');
+    await page.getByLabel('Term', { exact: true }).fill('2027_Spring');
+    await page.getByLabel('Course title').fill('Physics II');
+    await page.getByLabel('Team members').fill('ada-l, grace-h');
+    await expect.poll(() => sidebar().locator('[data-check]').getAttribute('data-check'), { timeout: 10_000 }).toBe('valid');
+    await shot('11-new-ticket-valid');
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.waitForURL(/\/helpdesk\/tickets\/\d+$/);
+    const created = (await service.tickets.listTickets())[0]!;
+    expect((await service.tickets.listTickets()).length).toBe(before + 1);
+    expect(created.customFields).toContainEqual({ id: fieldId('Course number'), value: '8.02' });
+    expect(created.customFields).toContainEqual({ id: fieldId('Request type'), value: 'orc_type_new' });
+  });
+
+  it('the service refuses a missing or forged token, and the sidebar says why', async () => {
+    const call = (authorization?: string) =>
+      page.evaluate(async ([url, auth]) => (await fetch(url!, { headers: auth ? { authorization: auth } : {} })).status, [`${service.url}/api/tickets/101`, authorization] as const);
+    const exp = Math.floor(Date.now() / 1000) + 300;
+    expect(await call()).toBe(401);
+    expect(await call(`Bearer ${await sign({ sub: '1', name: 'Mallory', exp }, 'guessed-secret-guessed-secret-guessed', 'HS256')}`)).toBe(401);
+    expect(await call(`Bearer ${await sign({ sub: '1', name: 'Ada', exp }, SHARED_SECRET, 'HS256')}`)).toBe(200);
+
+    await page.goto(`${service.url}/helpdesk-forged/tickets/101`);
+    await expect.poll(() => sidebar().locator('[role=alert]').textContent()).toContain("refused this app's token");
+    await shot('12-forged-secret-refused');
+    expect(bodies.length).toBeGreaterThan(10);
+    expect(bodies.filter((b) => b.includes(SHARED_SECRET))).toEqual([]);
+  });
+
+  it('nav bar: the dashboard counts requests, charts throughput and links rows to tickets', async () => {
+    const stuck = await seedRequest(service.handle, { ticketId: 105, type: 'rerun', courseNumber: '6.0001', status: 'failed', term: '2026_Fall', newTerm: '2027_Spring' });
+    await service.handle.db.insert(steps).values({ requestId: stuck.id, key: 'copy-repo', position: 0, title: 'Copy the repository', kind: 'auto', status: 'failed', attempts: 3, error: 'GitHub answered 403: the token cannot create repos in mitx', updatedAt: Date.now() });
+    service.tickets.add({ id: 105, subject: 'Rerun 6.0001', description: '', status: 'open', requester: { email: 'instructor@example.edu' }, customFields: [] });
+    await page.goto(`${service.url}/helpdesk/dashboard`);
+    await expect.poll(() => sidebar().locator('.dashboard__title').textContent()).toBe('Course requests');
+    const table = await sidebar().locator('table').textContent();
+    expect(table).toContain('Completed');
+    expect(table).toContain('Rejected');
+    expect(await sidebar().locator('rect.chart__bar:not(.chart__bar--empty)').count()).toBeGreaterThanOrEqual(3);
+    expect(await sidebar().locator('.dashboard').textContent()).toMatch(/Median time to completion: \d/);
+    await shot('13-dashboard');
+    expect(await sidebar().locator('[aria-labelledby=attention-heading]').textContent()).toContain('the token cannot create repos');
+    await sidebar().locator('[aria-labelledby=attention-heading]').getByRole('button', { name: '#105 6.0001' }).click();
+    await page.waitForURL(/\/helpdesk\/tickets\/105$/);
+    await expect.poll(() => sidebar().locator('.summary__title').textContent()).toContain('6.0001');
+  });
+});

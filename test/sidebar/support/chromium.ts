@@ -1,0 +1,37 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+
+const DEBIAN_CHROMIUM = '/usr/bin/chromium';
+const INSTALL = 'apt-get update && apt-get install -y chromium';
+
+/**
+ * Debian's chromium, never a downloaded browser: CHROMIUM_PATH, else /usr/bin/chromium, else
+ * installed with apt-get when running as root (as on CI machines); otherwise the exact command.
+ */
+export function findChromium(): string {
+  const wanted = process.env.CHROMIUM_PATH || DEBIAN_CHROMIUM;
+  if (existsSync(wanted)) return wanted;
+  if (process.env.CHROMIUM_PATH) throw new Error(`CHROMIUM_PATH is ${process.env.CHROMIUM_PATH}, which does not exist`);
+  if (process.getuid?.() !== 0) throw new Error(`Chromium is missing: run \`sudo sh -c '${INSTALL}'\` (or set CHROMIUM_PATH), then run the tests again`);
+  execFileSync('sh', ['-c', `DEBIAN_FRONTEND=noninteractive ${INSTALL}`], { stdio: 'inherit' });
+  if (!existsSync(DEBIAN_CHROMIUM)) throw new Error(`\`${INSTALL}\` did not install ${DEBIAN_CHROMIUM}`);
+  return DEBIAN_CHROMIUM;
+}
+
+/** Playwright gives every launch a fresh temporary profile (it refuses --user-data-dir), removed on close. */
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: findChromium(),
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}

@@ -1,0 +1,118 @@
+import * as z from 'zod/mini';
+
+/**
+ * The service's answers as the app relies on them, checked when they arrive (zod/mini keeps
+ * the bundle small). Only fields the UI reads are listed; extra fields pass unseen.
+ */
+
+const nullableString = z.nullable(z.string());
+
+export const REQUEST_STATUSES = ['waiting_on_requester', 'pending_approval', 'scheduled', 'in_progress', 'waiting_on_agent', 'completed', 'failed', 'rejected'] as const;
+export const STEP_STATUSES = ['pending', 'running', 'waiting', 'done', 'skipped', 'failed'] as const;
+export const REQUEST_TYPES = ['new', 'publish', 'rerun'] as const;
+
+export const problemSchema = z.object({ field: z.string(), message: z.string() });
+export type Problem = z.infer<typeof problemSchema>;
+
+export const requestSchema = z.object({
+  id: z.number(),
+  ticketId: z.nullable(z.number()),
+  type: z.enum(REQUEST_TYPES),
+  kind: nullableString,
+  status: z.enum(REQUEST_STATUSES),
+  courseNumber: nullableString,
+  courseTitle: nullableString,
+  term: nullableString,
+  newTerm: nullableString,
+  courseKey: nullableString,
+  repo: nullableString,
+  requester: nullableString,
+  problems: z.array(problemSchema),
+  desiredCompletion: nullableString,
+  overdue: z.boolean(),
+  decision: nullableString,
+  decidedBy: nullableString,
+  reason: nullableString,
+  requestedAt: z.string(),
+  completedAt: nullableString,
+});
+export type CourseRequest = z.infer<typeof requestSchema>;
+
+export const instructionsSchema = z.object({ text: z.string(), html: z.string(), destructive: z.optional(z.boolean()) });
+export type Instructions = z.infer<typeof instructionsSchema>;
+
+export const stepSchema = z.object({
+  key: z.string(),
+  title: z.string(),
+  kind: z.enum(['auto', 'manual']),
+  status: z.enum(STEP_STATUSES),
+  attempts: z.optional(z.number()),
+  error: z.optional(nullableString),
+  instructions: z.nullable(instructionsSchema),
+  completedBy: z.optional(nullableString),
+  note: nullableString,
+  nextRunAt: z.optional(nullableString),
+  finishedAt: z.optional(nullableString),
+});
+export type Step = z.infer<typeof stepSchema>;
+
+export const eventSchema = z.object({
+  id: z.number(),
+  actor: z.string(),
+  actorName: nullableString,
+  action: z.string(),
+  detail: z.nullable(z.record(z.string(), z.unknown())),
+  at: z.string(),
+});
+export type AuditEvent = z.infer<typeof eventSchema>;
+
+export const detailSchema = z.object({
+  request: requestSchema,
+  planned: z.boolean(),
+  steps: z.array(stepSchema),
+  events: z.array(eventSchema),
+});
+export type RequestDetail = z.infer<typeof detailSchema>;
+
+export const validationSchema = z.object({ valid: z.boolean(), problems: z.array(problemSchema) });
+export type Validation = z.infer<typeof validationSchema>;
+
+export const dashboardSchema = z.object({
+  generatedAt: z.string(),
+  counts: z.array(z.object({ status: z.enum(REQUEST_STATUSES), type: z.enum(REQUEST_TYPES), count: z.number() })),
+  attention: z.array(
+    z.object({
+      requestId: z.number(),
+      ticketId: z.nullable(z.number()),
+      type: z.enum(REQUEST_TYPES),
+      courseNumber: nullableString,
+      stepKey: z.string(),
+      stepTitle: z.string(),
+      error: nullableString,
+      attempts: z.number(),
+    }),
+  ),
+  open: z.array(
+    z.object({
+      requestId: z.number(),
+      ticketId: z.nullable(z.number()),
+      type: z.enum(REQUEST_TYPES),
+      status: z.enum(REQUEST_STATUSES),
+      courseNumber: nullableString,
+      term: nullableString,
+      overdue: z.boolean(),
+    }),
+  ),
+  completedPerWeek: z.array(z.object({ weekStart: z.string(), count: z.number() })),
+  medianCompletionHours: z.nullable(z.number()),
+});
+export type Dashboard = z.infer<typeof dashboardSchema>;
+
+/** The service's error body: `{ error: { code, message } }`. */
+export const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+/** What Zendesk's proxy rejects `client.request` with (a jqXHR-like object). */
+export const requestFailureSchema = z.object({ status: z.number(), responseText: z.optional(z.string()) });
+
+export const userSchema = z.object({ id: z.union([z.number(), z.string()]), name: z.optional(z.string()), email: z.optional(z.string()) });
+export type ZendeskUser = z.infer<typeof userSchema>;
