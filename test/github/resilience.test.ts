@@ -53,7 +53,7 @@ describe('pacing content-creating requests', () => {
   });
 
   it('without the pacer the simulator enforces the limit with 403 + retry-after, and Octokit resumes', async () => {
-    const members = Array.from({ length: 8 }, (_, i) => `user${i}`);
+    const members = Array.from({ length: 5 }, (_, i) => `user${i}`);
     for (const m of members) h.sim.seed.user(m);
     h.sim.setSecondaryLimit({ perMinute: 4, timeScale: TIME_SCALE });
     await actions.putTeam(await client(), { org: 'mitx', team: 'big', readOnly: false, members });

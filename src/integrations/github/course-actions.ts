@@ -2,6 +2,7 @@ import type { GithubConfig } from '../../config';
 import { PermanentError } from '../../errors';
 import { repoName } from '../../courses/naming';
 import type { GithubClient } from './client';
+import { TeamNotFound } from './errors';
 import { teamSlug, type TeamInfo } from './teams';
 
 /**
@@ -76,11 +77,11 @@ const removeHooksCalls = (org: string, name: string): PlannedCall[] => [
   { method: 'DELETE', path: `/repos/${org}/${name}/hooks/{id}`, does: 'delete each web hook, in parallel' },
 ];
 const teamCalls = (org: string, team: string, members: readonly string[] | undefined, permission: string): PlannedCall[] => [
-  { method: 'GET', path: `/orgs/${org}/teams/${teamSlug(team)}`, does: `find team ${team}` },
-  { method: 'POST', path: `/orgs/${org}/teams`, does: `create team ${team} with ${permission} permission, if missing` },
+  { method: 'POST', path: `/orgs/${org}/teams`, does: `create team ${team} with ${permission} permission (already there counts as done)` },
   ...(members
     ? [
-        { method: 'GET' as const, path: `/orgs/${org}/teams/${teamSlug(team)}/members`, does: 'list current members' },
+        { method: 'GET' as const, path: `/orgs/${org}/teams/${teamSlug(team)}/members`, does: 'list current members (at the same time)' },
+        { method: 'GET' as const, path: '/user', does: 'learn the token\'s login, the only member of a team it creates (at the same time)' },
         { method: 'PUT' as const, path: `/orgs/${org}/teams/${teamSlug(team)}/memberships/{user}`, does: `add missing members of: ${members.join(', ') || '(none)'}` },
         { method: 'DELETE' as const, path: `/orgs/${org}/teams/${teamSlug(team)}/memberships/{user}`, does: 'remove everyone else' },
       ]
@@ -170,7 +171,9 @@ export const releaseXml = (gh: GithubClient, s: ActionSettings, a: CourseTerm) =
 
 /**
  * Repo (with deploy team and staging hook) and course team (created if missing, membership
- * replaced when members are given) proceed side by side; the course team gets the repo last.
+ * replaced when members are given) proceed side by side. The course team is given the repo as
+ * soon as the repo exists, by its expected slug; only if that misses (the team is not there
+ * yet, or has another slug) does it wait for the team and try again.
  */
 export async function createXmlRepo(
   gh: GithubClient,
@@ -183,20 +186,20 @@ export async function createXmlRepo(
   const teamName = a.team ?? name;
   const repoP = gh.ensureRepo({ org, name, description: a.description });
   const teamP = gh.ensureTeam({ org, name: teamName, permission: 'push', members: a.members });
-  // Settle both before failing, so no request is left running behind a thrown error.
-  const [repoR, teamR] = await Promise.allSettled([
-    repoP.then(async (repo) => {
-      await Promise.all([gh.grantTeamRepo({ org, team: s.ORC_XML_DEPLOY_TEAM, owner: org, repo: name }), gh.ensureHook(org, name, hookUrl)]);
-      return repo;
-    }),
-    Promise.all([repoP, teamP]).then(async ([, team]) => {
+  const grantCourseTeam = () =>
+    gh.grantTeamRepo({ org, team: teamName, owner: org, repo: name }).catch(async (err: unknown) => {
+      if (!(err instanceof TeamNotFound)) throw err;
+      const team = await teamP;
       await gh.grantTeamRepo({ org, team: team.name, slug: team.slug, owner: org, repo: name });
-      return team;
-    }),
-  ]);
-  if (repoR.status === 'rejected') throw repoR.reason;
-  if (teamR.status === 'rejected') throw teamR.reason;
-  return { message: `Newly created repository for XML course created at ${repoR.value.htmlUrl}`, repo: repoSummary(repoR.value), team: teamR.value };
+    });
+  // Settle everything before failing, so no request is left running behind a thrown error.
+  const grantsP = repoP.then(() =>
+    Promise.all([gh.grantTeamRepo({ org, team: s.ORC_XML_DEPLOY_TEAM, owner: org, repo: name }), gh.ensureHook(org, name, hookUrl), grantCourseTeam()]),
+  );
+  const failed = (await Promise.allSettled([repoP, teamP, grantsP])).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const [repo, team] = await Promise.all([repoP, teamP]);
+  return { message: `Newly created repository for XML course created at ${repo.htmlUrl}`, repo: repoSummary(repo), team };
 }
 
 export async function rerunXml(gh: GithubClient, s: ActionSettings, a: CourseTerm): Promise<ActionResult> {

@@ -65,17 +65,28 @@ export function teamOperations(ctx: GithubContext) {
     }
   }
 
+  /** Creates the team; `undefined` when a team of that name already exists (GitHub's 422). */
   async function createTeam(input: EnsureTeamInput) {
     try {
       const { data } = await octokit.rest.teams.create({ org: input.org, name: input.name, permission: input.permission, privacy: 'closed' });
-      return { team: { name: data.name, slug: data.slug }, created: true };
+      return { name: data.name, slug: data.slug };
     } catch (err) {
-      if (!isAlreadyExists(err)) throw toGithubError(err, `create team ${input.name} in ${input.org}`);
-      const team = await findTeamByListing(input.org, input.name);
-      if (!team) throw new TeamNotFound(input.org, input.name);
-      return { team, created: false };
+      if (isAlreadyExists(err)) return undefined;
+      throw toGithubError(err, `create team ${input.name} in ${input.org}`);
     }
   }
+
+  /** The token's own login (memoised); undefined for a GitHub App, which has none. */
+  let me: Promise<string | undefined> | undefined;
+  const authenticatedLogin = () =>
+    (me ??= octokit.rest.users.getAuthenticated().then(
+      ({ data }) => data.login,
+      (err: unknown) => {
+        if (isStatus(err, 403) || isStatus(err, 404)) return undefined;
+        me = undefined;
+        throw toGithubError(err, 'read the authenticated user');
+      },
+    ));
 
   async function setMembership(org: string, slug: string, wanted: readonly string[], current: readonly string[]) {
     const added = wanted.filter((w) => !current.some((c) => sameLogin(c, w)));
@@ -101,19 +112,30 @@ export function teamOperations(ctx: GithubContext) {
 
   /**
    * Creates the team if missing and, when members are given, makes its membership exactly
-   * those members (adding the missing, removing the extra, including the token's user whom
-   * GitHub makes maintainer of a team it creates). The team and its members are read at once.
+   * those members (adding the missing, removing the extra). Creating first, while reading the
+   * members and the token's login in parallel, settles both cases in one round trip: a new
+   * team's only member is the token's user (GitHub makes the creator its maintainer), and an
+   * existing team's members were just read.
    */
   async function ensureTeam(input: EnsureTeamInput): Promise<TeamInfo> {
     const { org, members } = input;
-    const [existing, existingMembers] = await Promise.all([
-      findTeam(org, input.name),
-      members ? listMembers(org, teamSlug(input.name)) : undefined,
+    const guess = teamSlug(input.name);
+    const [created, listed, login] = await Promise.all([
+      createTeam(input),
+      members ? listMembers(org, guess) : undefined,
+      members ? authenticatedLogin() : undefined,
     ]);
-    const { team, created } = existing ? { team: existing, created: false } : await createTeam(input);
-    const result: TeamInfo = { org, name: team.name, slug: team.slug, created, added: [], removed: [] };
+    let team = created;
+    let current = created ? (login ? [login] : []) : listed;
+    if (!team && listed) team = { name: input.name, slug: guess };
+    if (!team) {
+      // The name exists under a slug we did not guess: find it as the 2015 tool did.
+      team = (await findTeam(org, input.name)) ?? (await findTeamByListing(org, input.name));
+      if (!team) throw new TeamNotFound(org, input.name);
+      if (members) current = await listMembers(org, team.slug);
+    }
+    const result: TeamInfo = { org, name: team.name, slug: team.slug, created: Boolean(created), added: [], removed: [] };
     if (!members) return result;
-    const current = existing && existingMembers ? existingMembers : await listMembers(org, team.slug);
     if (!current) throw new TeamNotFound(org, input.name);
     return { ...result, ...(await setMembership(org, team.slug, members, current)) };
   }
