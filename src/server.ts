@@ -39,7 +39,7 @@ export async function startService(requested: Config, options: { log?: Logger; c
   const scrub = createScrubber(secrets);
   const log = options.log ?? createLogger({ level: config.ORC_LOG_LEVEL, secrets });
   const handle = openSqlite(config.ORC_DATABASE);
-  const services = await createServices({ config, db: handle.db, clock, log });
+  const services = await createServices({ config, db: handle.db, clock, log, importPollMs: sims ? 100 : undefined });
 
   let wake = () => {};
   const engine = createEngine({

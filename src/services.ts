@@ -34,6 +34,7 @@ export interface ServiceDeps {
   log: Logger;
   /** The fetch every integration uses (Workers' global fetch, a test's, the sandbox's). */
   fetch?: typeof fetch;
+  importPollMs?: number;
 }
 
 /** The composition root: integrations, workflows, intake and the ticket story, from the config. */
@@ -42,7 +43,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   const github = await createGithubClient({ config, log, fetch: deps.fetch });
   const edx = createEdxClient({ config, log, fetch: deps.fetch });
   const desk = config.zendesk.configured ? zendeskDesk(createZendeskAdapter({ config, logger: log, fetch: deps.fetch }), db) : undefined;
-  const flow: FlowDeps = { config, db, clock, github, edx, desk, sites: edxSites(config) };
+  const flow: FlowDeps = { config, db, clock, github, edx, desk, sites: edxSites(config), importPollMs: deps.importPollMs };
   const workflows = createWorkflowResolver(flow);
   const checks = (fields: Parameters<typeof externalProblems>[1], plan: Parameters<typeof externalProblems>[2], requestId: number | undefined) =>
     externalProblems({ db, github, edx }, fields, plan, requestId);

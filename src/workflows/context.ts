@@ -18,6 +18,8 @@ export interface FlowDeps {
   /** Absent when Zendesk is not configured (requests from the CLI only). */
   desk?: TicketDesk;
   sites: EdxSites;
+  /** Between polls of an edX import's status (default 5 s; the sandbox's simulator is faster). */
+  importPollMs?: number;
 }
 
 /** One request's inputs to its flow: the row, its recorded plan, and the requester's fields. */

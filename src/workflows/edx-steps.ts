@@ -75,7 +75,7 @@ export function importInitialCourseStep(d: FlowDeps, input: FlowInput): StepDefi
     { key: 'import-course', title: `Import the initial course into ${key}`, instructions: () => importTarballInstructions({ sites: d.sites, courseKey: key, filename: `${number}-${run}.tar.gz` }) },
     async (ctx) => {
       const archive = await buildCourseTarball({ org, number, run, title: input.title, start: termDates(run)?.start, description: input.description });
-      const result = await d.edx.importCourseTarball(key, archive, { heartbeat: ctx.heartbeat });
+      const result = await d.edx.importCourseTarball(key, archive, { heartbeat: ctx.heartbeat, pollIntervalMs: d.importPollMs });
       return { summary: `Imported ${archive.filename} into ${key} (task ${result.taskId}).`, links: [{ label: 'Course outline', url: studioPage.outline(d.sites, key) }] };
     },
   );

@@ -8,8 +8,12 @@ import { xmlScaffoldFiles } from './xml-scaffold';
 
 const repoLink = (d: FlowDeps, repo: string) => ({ label: repo, url: githubPage.repo(d.sites, repo) });
 
-/** Files an export repo starts with, as the 2015 tool wrote them. */
-export const exportRepoFiles = (input: FlowInput) => [GITIGNORE, initialCourseXml(input.courseNumber, input.newTerm ?? input.term)];
+/**
+ * Files an export repo starts with, as the 2015 tool wrote them: a rerun's repo gets only the
+ * .gitignore, since Studio's export to git fills it.
+ */
+export const exportRepoFiles = (input: FlowInput) =>
+  input.request.type === 'rerun' ? [GITIGNORE] : [GITIGNORE, initialCourseXml(input.courseNumber, input.term)];
 
 export function createRepoStep(d: FlowDeps, input: FlowInput, ownPaths: string[]): StepDefinition {
   const { plan } = input;
@@ -56,12 +60,12 @@ export function exportRepoFilesStep(d: FlowDeps, input: FlowInput): StepDefiniti
   const { plan } = input;
   return {
     key: 'export-repo-files',
-    title: 'Add .gitignore and course.xml to the export repository',
+    title: input.request.type === 'rerun' ? 'Add .gitignore to the export repository' : 'Add .gitignore and course.xml to the export repository',
     kind: 'auto',
     async run() {
       // In order: the 2015 tool's commits, one per file.
       for (const file of exportRepoFiles(input)) await d.github.addFile({ owner: plan.org, repo: plan.repo, ...file });
-      return { summary: 'Added .gitignore (drafts/) and the initial course.xml.' };
+      return { summary: `Added ${exportRepoFiles(input).map((f) => f.path).join(' and ')}.` };
     },
   };
 }

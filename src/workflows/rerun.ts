@@ -4,7 +4,7 @@ import { GITIGNORE } from '../integrations/github/course-actions';
 import { githubPage, lmsPage, studioPage } from '../instructions/sites';
 import { fullRepo, type FlowDeps, type FlowInput } from './context';
 import { deleteOldRunStep, edxCourseTeamStep, exportToGitStep, gitImportStep, jenkinsStep, setGiturlStep, splitRerunStep } from './edx-steps';
-import { copyRepoStep, courseTeamStep, createRepoStep, deployTeamStep, hookStep, removeHooksStep, rewriteCourseKeyStep } from './github-steps';
+import { copyRepoStep, courseTeamStep, createRepoStep, deployTeamStep, exportRepoFilesStep, hookStep, removeHooksStep, rewriteCourseKeyStep } from './github-steps';
 import { finishStep } from './ticket-steps';
 
 /**
@@ -54,6 +54,7 @@ export function rerunFlow(d: FlowDeps, input: FlowInput): StepDefinition[] {
     exportToGitStep(d, input, 'source'),
     createRepoStep(d, input, [GITIGNORE.path]),
     deployTeamStep(d, input),
+    exportRepoFilesStep(d, input),
     splitRerunStep(d, input),
     setGiturlStep(d, input),
     deleteOldRunStep(d, input, 'staging'),

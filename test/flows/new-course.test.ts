@@ -1,50 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { managedTitle } from '../../src/integrations/zendesk/fields';
 import { startSandbox, type Sandbox } from './sandbox';
-
-const APPROVE = managedTitle('Approve course request');
 
 describe('new course, end to end through signed webhooks', () => {
   let sb: Sandbox;
   afterEach(async () => sb?.close());
 
-  async function fileAndApprove(fields: Record<string, string>) {
-    const ticketId = sb.sims.zendesk.createTicketAsRequester({ email: 'prof@mit.test', name: 'Prof', fields });
-    const pending = await sb.until('the request to await approval', async () => {
-      const r = await sb.api(`/tickets/${ticketId}`);
-      return r.status === 200 && r.body.request.status === 'pending_approval' ? r.body : undefined;
-    });
-    sb.sims.zendesk.applyMacroAsAgent(ticketId, APPROVE);
-    return { ticketId, pending };
-  }
-
-  /** Marks every manual step done as it starts waiting; returns how many the agent did. */
-  async function agentFollowsInstructions(ticketId: number): Promise<number> {
-    let actions = 0;
-    for (;;) {
-      const view = await sb.until('the request to wait or finish', async () => {
-        const r = await sb.api(`/tickets/${ticketId}`);
-        return ['waiting_on_agent', 'completed', 'failed'].includes(r.body.request.status) ? r.body : undefined;
-      });
-      if (view.request.status !== 'waiting_on_agent') return actions;
-      const waiting = view.steps.find((s: { status: string }) => s.status === 'waiting');
-      expect(waiting.instructions.text.length).toBeGreaterThan(50);
-      const done = await sb.api(`/requests/${view.request.id}/steps/${waiting.key}/complete`, { body: { note: 'done as instructed' } });
-      expect(done.status).toBe(200);
-      actions++;
-    }
-  }
-
   it('XML course with every edX step manual: repo, teams, scaffold, staging hook, instructions, final comment', async () => {
     sb = await startSandbox();
-    const { ticketId, pending } = await fileAndApprove({
+    const { ticketId, pending } = await sb.fileAndApprove({
       request_type: 'new', course_number: '8.01r', course_title: 'Physics I: <Classical> Mechanics', course_kind: 'xml', term: '2027_Spring',
       team_members: 'ada, grace', instructor: 'ada', description: 'Forces & motion', weeks: 14,
     });
     expect(pending.planned).toBe(true);
     expect(pending.steps.map((s: { key: string }) => s.key)).toEqual(['create-repo', 'deploy-team', 'github-team', 'scaffold-course', 'jenkins', 'staging-hook', 'staging-import', 'edx-course-team', 'update-ticket']);
 
-    const actions = await agentFollowsInstructions(ticketId);
+    const actions = await sb.followInstructions(ticketId);
     expect(actions).toBe(2); // git import + course team: no edX API configured
 
     const { body } = await sb.api(`/tickets/${ticketId}`);

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config';
+import { managedTitle } from '../../src/integrations/zendesk/fields';
 import { createLogger } from '../../src/log';
 import { startService, type RunningService } from '../../src/server';
 import { agentToken, SHARED_SECRET } from '../support/harness';
@@ -14,6 +15,12 @@ export interface Sandbox {
   /** Polls until `check` returns a value (not undefined), or fails after `ms`. */
   until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, ms?: number): Promise<T>;
   close(): Promise<void>;
+  /** Files a course-request ticket as a requester and waits for intake to record it. */
+  file(fields: Record<string, string | number>, status?: string): Promise<{ ticketId: number; view: any }>;
+  /** Files a ticket, waits for it to await approval, approves it with the macro. */
+  fileAndApprove(fields: Record<string, string | number>): Promise<{ ticketId: number; pending: any }>;
+  /** Marks each manual step done as it starts waiting, until the request ends; returns the count. */
+  followInstructions(ticketId: number): Promise<number>;
 }
 
 /** The real service on a temp SQLite file, in sandbox mode: simulators on loopback ports. */
@@ -45,5 +52,33 @@ export async function startSandbox(env: Record<string, string> = {}): Promise<Sa
       }
     },
     close: () => service.close(),
+    async file(fields, status = 'pending_approval') {
+      const ticketId = sims.zendesk.createTicketAsRequester({ email: 'prof@mit.test', name: 'Prof', fields });
+      const view = await this.until(`the request to be ${status}`, async () => {
+        const r = await this.api(`/tickets/${ticketId}`);
+        return r.status === 200 && r.body.request.status === status ? r.body : undefined;
+      });
+      return { ticketId, view };
+    },
+    async fileAndApprove(fields) {
+      const { ticketId, view } = await this.file(fields);
+      sims.zendesk.applyMacroAsAgent(ticketId, managedTitle('Approve course request'));
+      return { ticketId, pending: view };
+    },
+    async followInstructions(ticketId) {
+      let actions = 0;
+      for (;;) {
+        const view = await this.until('the request to wait for an agent or finish', async () => {
+          const r = await this.api(`/tickets/${ticketId}`);
+          return ['waiting_on_agent', 'completed', 'failed'].includes(r.body.request.status) ? r.body : undefined;
+        });
+        if (view.request.status !== 'waiting_on_agent') return actions;
+        const waiting = view.steps.find((s: { status: string }) => s.status === 'waiting');
+        if (!waiting?.instructions?.text) throw new Error(`waiting step without instructions: ${JSON.stringify(waiting)}`);
+        const done = await this.api(`/requests/${view.request.id}/steps/${waiting.key}/complete`, { body: { note: 'done as instructed' } });
+        if (done.status !== 200) throw new Error(`complete ${waiting.key} answered ${done.status}: ${JSON.stringify(done.body)}`);
+        actions++;
+      }
+    },
   };
 }

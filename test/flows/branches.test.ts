@@ -1,0 +1,175 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { managedTitle } from '../../src/integrations/zendesk/fields';
+import { startSandbox, type Sandbox } from './sandbox';
+
+/** A course repo as a course team leaves it after a term: passes the publish quality check. */
+const courseRepoFiles = (run: string) => ({
+  'course.xml': `<course url_name="${run}" org="MITx" course="8.01r"/>\n`,
+  [`course/${run}.xml`]: `<course display_name="Physics I"><chapter url_name="week1"/></course>\n`,
+  [`policies/${run}/policy.json`]: JSON.stringify({ [`course/${run}`]: { display_name: 'Physics I', start: '2026-09-01T00:00:00Z' } }),
+  'about/overview.html': '<section class="about"><p>Physics</p></section>\n',
+  'static/images_course_image.jpg': 'JPEG',
+});
+
+const base = { course_number: '8.01r', course_title: 'Physics I', team_members: 'ada, grace', instructor: 'ada' };
+const stepKeys = (view: { steps: { key: string }[] }) => view.steps.map((s) => s.key);
+const publicReplies = (sb: Sandbox, ticketId: number) => sb.sims.zendesk.comments(ticketId).filter((c) => c.public).slice(1);
+
+describe('flows and branches, end to end', () => {
+  let sb: Sandbox;
+  afterEach(async () => sb?.close());
+
+  it('new Studio course with every edX API: no agent action, course run with giturl, initial import, team', async () => {
+    sb = await startSandbox({ ORC_EDX_API: 'all' });
+    const { ticketId, pending } = await sb.fileAndApprove({ ...base, request_type: 'new', course_kind: 'studio', term: '2027_Spring' });
+    expect(stepKeys(pending)).toEqual(['create-repo', 'deploy-team', 'export-repo-files', 'create-studio-course', 'set-giturl', 'import-course', 'edx-course-team', 'update-ticket']);
+    expect(pending.steps.every((s: { kind: string }) => s.kind === 'auto')).toBe(true);
+    expect(await sb.followInstructions(ticketId)).toBe(0);
+
+    const run = sb.sims.edx.findRun('course-v1:MITx+8.01r+2027_Spring');
+    expect(run).toBeDefined();
+    expect(run!.advanced.giturl).toBe(`git@127.0.0.1:MITx-Studio2LMS/content-mit-801r-2027_Spring.git`);
+    expect(run!.team.map((m) => `${m.user}:${m.role}`).sort()).toEqual(expect.arrayContaining(['ada:instructor', 'grace:staff']));
+    expect(run!.imports).toHaveLength(1);
+    const repo = sb.sims.github.read.repo('MITx-Studio2LMS', 'content-mit-801r-2027_Spring')!;
+    expect(repo.files['.gitignore']).toContain('drafts/');
+    expect(repo.files['course.xml']).toContain('url_name="2027_Spring"');
+    expect(repo.teams).toEqual({ 'mitx-studio-export': 'push' });
+    expect(sb.sims.zendesk.ticket(ticketId).status).toBe('solved');
+  });
+
+  it('new Studio course without edX APIs: four manual steps with instructions', async () => {
+    sb = await startSandbox();
+    const { ticketId, pending } = await sb.fileAndApprove({ ...base, request_type: 'new', course_kind: 'studio', term: '2027_Spring' });
+    expect(pending.steps.filter((s: { kind: string }) => s.kind === 'manual').map((s: { key: string }) => s.key)).toEqual(['create-studio-course', 'set-giturl', 'import-course', 'edx-course-team']);
+    expect(await sb.followInstructions(ticketId)).toBe(4);
+    const notes = sb.sims.zendesk.comments(ticketId).filter((c) => !c.public).map((c) => c.html_body);
+    expect(notes.filter((n) => n.includes('Your turn:'))).toHaveLength(4);
+    expect(notes.some((n) => n.includes('/settings/advanced/course-v1:MITx+8.01r+2027_Spring'))).toBe(true);
+  });
+
+  it('new XML course with the edX git import API: the staging hook is called instead of an instruction', async () => {
+    sb = await startSandbox({ ORC_EDX_API: 'git_import' });
+    const { ticketId } = await sb.fileAndApprove({ ...base, request_type: 'new', course_kind: 'xml', term: '2027_Spring' });
+    expect(await sb.followInstructions(ticketId)).toBe(1); // the course team (course_team API off)
+    expect(sb.sims.edx.state.gitImports.map((g) => `${g.repoName}@${g.branch}`)).toEqual(['content-mit-801r-2027_Spring@main']);
+  });
+
+  it('publish an XML course: quality check, production hook, live branch, production import', async () => {
+    sb = await startSandbox({ ORC_EDX_API: 'git_import' });
+    sb.sims.github.seed.repo('mitx', 'content-mit-801r-2026_Fall', { files: courseRepoFiles('2026_Fall') });
+    const { ticketId, pending } = await sb.fileAndApprove({ ...base, request_type: 'publish', course_kind: 'xml', term: '2026_Fall' });
+    expect(stepKeys(pending)).toEqual(['production-hook', 'live-branch', 'production-import', 'edx-course-team-production', 'update-ticket']);
+    expect(await sb.followInstructions(ticketId)).toBe(1);
+    const repo = sb.sims.github.read.repo('mitx', 'content-mit-801r-2026_Fall')!;
+    expect(Object.keys(repo.branches).sort()).toEqual(['live', 'main']);
+    expect(repo.hooks.map((h) => h.url)).toEqual([sb.service.config.ORC_PRODUCTION_GITRELOAD]);
+    expect(sb.sims.edx.state.gitImports.map((g) => `${g.repoName}@${g.branch}`)).toEqual(['content-mit-801r-2026_Fall@live']);
+    expect(publicReplies(sb, ticketId)[0]!.html_body).toContain('/courses/course-v1:MITx+8.01r+2026_Fall/course/');
+  });
+
+  it('publish a Studio course: the export to git is always an agent step', async () => {
+    sb = await startSandbox({ ORC_EDX_API: 'all' });
+    sb.sims.github.seed.repo('MITx-Studio2LMS', 'content-mit-801r-2026_Fall', { files: courseRepoFiles('2026_Fall') });
+    const { ticketId, pending } = await sb.fileAndApprove({ ...base, request_type: 'publish', course_kind: 'studio', term: '2026_Fall' });
+    expect(stepKeys(pending)).toEqual(['production-hook', 'export-to-git', 'production-import', 'edx-course-team-production', 'update-ticket']);
+    sb.sims.edx.addRun({ org: 'MITx', number: '8.01r', run: '2026_Fall', title: 'Physics I' });
+    expect(await sb.followInstructions(ticketId)).toBe(1);
+  });
+
+  it('publish answers a failed quality check with one public reply naming each thing to fix', async () => {
+    sb = await startSandbox();
+    const files = courseRepoFiles('2026_Fall');
+    delete (files as Record<string, string>)['static/images_course_image.jpg'];
+    sb.sims.github.seed.repo('mitx', 'content-mit-801r-2026_Fall', { files: { ...files, 'course.xml': '<course url_name="2026_Fall"' } });
+    const { ticketId, view } = await sb.file({ ...base, request_type: 'publish', course_kind: 'xml', term: '2026_Fall' }, 'waiting_on_requester');
+    expect(view.request.problems.map((p: { field: string }) => p.field)).toEqual(['repo', 'repo']);
+    const reply = await sb.until('the public reply', () => publicReplies(sb, ticketId)[0]);
+    expect(reply!.html_body).toContain('course.xml');
+    expect(reply!.html_body).toContain('static/images_course_image.jpg');
+    expect(sb.sims.zendesk.ticket(ticketId).status).toBe('pending');
+  });
+
+  it('rerun an XML course: unhook the old repo, delete old runs by hand, copy without history with the new key', async () => {
+    sb = await startSandbox();
+    sb.sims.github.seed.repo('mitx', 'content-mit-801r-2026_Fall', { files: courseRepoFiles('2026_Fall'), hooks: ['https://gr.example.edu/', 'https://gr-prod.example.edu/'] });
+    const { ticketId, pending } = await sb.fileAndApprove({ ...base, request_type: 'rerun', course_kind: 'xml', term: '2026_Fall', new_term: '2027_Spring' });
+    expect(stepKeys(pending)).toEqual(['remove-hooks', 'delete-production', 'delete-staging', 'copy-repo', 'change-course-key', 'deploy-team', 'github-team', 'jenkins', 'staging-hook', 'staging-import', 'edx-course-team', 'update-ticket']);
+    expect(pending.steps.find((s: { key: string }) => s.key === 'delete-production').instructions.destructive).toBe(true);
+    expect(await sb.followInstructions(ticketId)).toBe(4);
+
+    const gh = sb.sims.github.read;
+    expect(gh.repo('mitx', 'content-mit-801r-2026_Fall')!.hooks).toEqual([]);
+    const copy = gh.repo('mitx', 'content-mit-801r-2027_Spring')!;
+    expect(copy.commits).toBeLessThanOrEqual(2);
+    expect(copy.files['course.xml']).toContain('url_name="2027_Spring"');
+    expect(Object.keys(copy.files)).toEqual(expect.arrayContaining(['course/2027_Spring.xml', 'policies/2027_Spring/policy.json']));
+    expect(Object.keys(copy.files).some((f) => f.includes('2026_Fall'))).toBe(false);
+    expect(JSON.parse(copy.files['policies/2027_Spring/policy.json']!)).toHaveProperty(['course/2027_Spring']);
+    expect(publicReplies(sb, ticketId).at(-1)!.html_body).toContain('residential team');
+  });
+
+  it('rerun a Studio course with the edX APIs: split rerun and giturl, old staging run deleted after the copy', async () => {
+    sb = await startSandbox({ ORC_EDX_API: 'all' });
+    sb.sims.github.seed.repo('MITx-Studio2LMS', 'content-mit-801r-2026_Fall', { files: courseRepoFiles('2026_Fall'), hooks: ['https://gr.example.edu/'] });
+    sb.sims.edx.addRun({ org: 'MITx', number: '8.01r', run: '2026_Fall', title: 'Physics I' });
+    const { ticketId, pending } = await sb.fileAndApprove({ ...base, request_type: 'rerun', course_kind: 'studio', term: '2026_Fall', new_term: '2027_Spring' });
+    expect(stepKeys(pending)).toEqual(['remove-hooks', 'delete-production', 'export-old-run', 'create-repo', 'deploy-team', 'export-repo-files', 'split-rerun', 'set-giturl', 'delete-staging', 'update-ticket']);
+    expect(await sb.followInstructions(ticketId)).toBe(3);
+    const final = (await sb.api(`/tickets/${ticketId}`)).body;
+    expect(final.steps.filter((s: { status: string }) => s.status !== 'done').map((s: { key: string; error: string }) => `${s.key}: ${s.error}`)).toEqual([]);
+    const run = sb.sims.edx.findRun('course-v1:MITx+8.01r+2027_Spring')!;
+    expect(run.advanced.giturl).toBe('git@127.0.0.1:MITx-Studio2LMS/content-mit-801r-2027_Spring.git');
+    expect(sb.sims.github.read.repo('MITx-Studio2LMS', 'content-mit-801r-2027_Spring')!.files['.gitignore']).toContain('drafts/');
+  });
+
+  it('asks the requester to fix every bad field, then validates again when the ticket is edited', async () => {
+    sb = await startSandbox();
+    const { ticketId, view } = await sb.file({ request_type: 'new', course_number: '8 01', course_kind: 'xml', term: 'Spring_2027', team_members: 'ada, nobody-here' }, 'waiting_on_requester');
+    expect(view.request.problems.map((p: { field: string }) => p.field).sort()).toEqual(['courseNumber', 'courseTitle', 'term']);
+    const reply = await sb.until('the public reply', () => publicReplies(sb, ticketId)[0]);
+    for (const label of ['Course number', 'Course title', 'Term', '2027_Spring']) expect(reply!.html_body).toContain(label);
+
+    sb.sims.zendesk.editAsRequester(ticketId, { fields: { course_number: '8.01r', course_title: 'Physics', term: '2027_Spring' } });
+    const again = await sb.until('the unknown user to be reported', async () => {
+      const r = await sb.api(`/tickets/${ticketId}`);
+      return r.body.request.problems.some((p: { field: string }) => p.field === 'teamMembers') ? r.body : undefined;
+    });
+    expect(again.request.problems).toEqual([{ field: 'teamMembers', message: expect.stringContaining('nobody-here') }]);
+
+    sb.sims.zendesk.editAsRequester(ticketId, { fields: { team_members: 'ada, grace' } });
+    await sb.until('the request to await approval', async () => ((await sb.api(`/tickets/${ticketId}`)).body.request.status === 'pending_approval' ? true : undefined));
+    await sb.until('the plan note', () => (sb.sims.zendesk.comments(ticketId).some((c) => !c.public && c.html_body.includes('Course request is valid')) ? true : undefined));
+    expect(publicReplies(sb, ticketId)).toHaveLength(2);
+  });
+
+  it('rejects only with a reason: without one an internal note asks for it, with one the requester is told and the ticket solved', async () => {
+    sb = await startSandbox();
+    const { ticketId } = await sb.file({ ...base, request_type: 'new', course_kind: 'xml', term: '2027_Spring' });
+    const reject = managedTitle('Reject course request');
+    sb.sims.zendesk.applyMacroAsAgent(ticketId, reject);
+    await sb.until('the agent to be asked for a reason', () => (sb.sims.zendesk.comments(ticketId).some((c) => !c.public && c.html_body.includes('needs a reason')) ? true : undefined));
+    expect((await sb.api(`/tickets/${ticketId}`)).body.request.status).toBe('pending_approval');
+
+    sb.sims.zendesk.applyMacroAsAgent(ticketId, reject, { fields: { rejection_reason: 'Run it as 8.01 instead <b>please</b>' } });
+    const view = await sb.until('the rejection', async () => {
+      const r = await sb.api(`/tickets/${ticketId}`);
+      return r.body.request.status === 'rejected' && r.body.steps[0]?.status === 'done' ? r.body : undefined;
+    });
+    expect(view.request).toMatchObject({ decision: 'rejected', reason: 'Run it as 8.01 instead <b>please</b>', decidedBy: 'Zendesk macro' });
+    const reply = await sb.until('the rejection reply', () => publicReplies(sb, ticketId)[0]);
+    expect(reply!.html_body).toContain('Run it as 8.01 instead &lt;b&gt;please&lt;/b&gt;');
+    expect(sb.sims.zendesk.ticket(ticketId).status).toBe('solved');
+    expect(sb.sims.github.read.repoNames('mitx')).toEqual([]);
+  });
+
+  it('runs a valid request without approval in automatic mode', async () => {
+    sb = await startSandbox({ ORC_AUTO_APPROVE: 'true', ORC_EDX_API: 'all' });
+    const ticketId = sb.sims.zendesk.createTicketAsRequester({ email: 'prof@mit.test', fields: { ...base, request_type: 'new', course_kind: 'studio', term: '2027_Spring' } });
+    const view = await sb.until('completion', async () => {
+      const r = await sb.api(`/tickets/${ticketId}`);
+      return r.status === 200 && r.body.request.status === 'completed' ? r.body : undefined;
+    });
+    expect(view.events.find((e: { action: string }) => e.action === 'approved')).toMatchObject({ actor: 'system', detail: { via: 'automatic mode' } });
+  });
+});
