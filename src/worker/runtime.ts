@@ -1,0 +1,98 @@
+import { drizzle } from 'drizzle-orm/d1';
+import type { Hono } from 'hono';
+import { createApp } from '../app';
+import { parseConfig, secretValues, type Config } from '../config';
+import * as schema from '../db/schema';
+import type { Db } from '../db/types';
+import { createEngine, type Engine } from '../engine/engine';
+import { messageOf } from '../errors';
+import { createLogger, createScrubber, type Logger } from '../log';
+import { createServices, type Services } from '../services';
+import { createDeliveryRecorder } from '../webhooks/delivery-recorder';
+import { webhookSecretSource } from '../webhooks/secrets';
+import { settingsOf, type WorkerEnv } from './bindings';
+import { d1Readiness } from './d1-readiness';
+
+export interface WorkerRuntime {
+  config: Config;
+  db: Db;
+  log: Logger;
+  services: Services;
+  engine: Engine;
+  /** Tells the engine driver that work may be due now. */
+  wake(): void;
+}
+
+// Parsing is pure, so one parse per isolate and bindings object is enough; everything that
+// does I/O is built per invocation (below), because a Worker must not carry I/O objects or
+// pending promises from one request into another.
+const configs = new WeakMap<WorkerEnv, Config>();
+function configOf(env: WorkerEnv): Config {
+  let config = configs.get(env);
+  if (!config) {
+    config = parseConfig(settingsOf(env));
+    configs.set(env, config);
+  }
+  return config;
+}
+
+/** The sidebar's JWT secret; without one (sandbox) a random key nobody holds keeps /api closed. */
+function sharedSecretOf(config: Config): string {
+  if (config.ORC_APP_SHARED_SECRET) return config.ORC_APP_SHARED_SECRET;
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Database, logger, integrations and engine for one fetch, queue or scheduled invocation.
+ * `wake` is what "work may be due" means in that invocation: a queue message from a request,
+ * nothing inside the consumer (its loop claims until nothing is due).
+ */
+export async function createWorkerRuntime(env: WorkerEnv, wakeFor: (log: Logger) => () => void): Promise<WorkerRuntime> {
+  const config = configOf(env);
+  const clock = Date.now;
+  const secrets = secretValues(config);
+  // Workers capture console output as the invocation's logs (wrangler tail, Logpush).
+  const log = createLogger({ level: config.ORC_LOG_LEVEL, secrets, write: (line) => console.log(line) });
+  const wake = wakeFor(log);
+  const db = drizzle(env.DB, { schema }) as unknown as Db;
+  const services = await createServices({ config, db, clock, log });
+  const engine = createEngine({
+    db,
+    clock,
+    log,
+    scrub: createScrubber(secrets),
+    workflows: services.workflows,
+    hooks: services.hooks,
+    options: { workerId: `worker-${crypto.randomUUID()}`, leaseMs: config.ORC_LEASE_SECONDS * 1000, maxAttempts: config.ORC_STEP_MAX_ATTEMPTS },
+  });
+  services.bind({ engine, wake });
+  return { config, db, log, services, engine, wake };
+}
+
+/** A wake-up that enqueues a message, kept alive past the response with waitUntil. */
+export const enqueueWake = (env: WorkerEnv, waitUntil: (p: Promise<unknown>) => void) => (log: Logger) => () =>
+  waitUntil(env.ENGINE_QUEUE.send({ reason: 'new-work' }).catch((err: unknown) => log.error('could not enqueue an engine wake-up', { error: messageOf(err) })));
+
+/** The Hono app on D1: the same routes as on Node. */
+export function createWorkerApp(runtime: WorkerRuntime): Hono {
+  const { config, db, log, services, engine, wake } = runtime;
+  const sharedSecret = sharedSecretOf(config);
+  const scrub = createScrubber([...secretValues(config), sharedSecret]);
+  return createApp({
+    db,
+    clock: Date.now,
+    log,
+    scrub,
+    engine,
+    workflows: services.workflows,
+    validateDraft: services.validateDraft,
+    sharedSecret,
+    // Each delivery is written in its own INSERT within the request that received it: batching
+    // across requests would resolve one request's promise from another's I/O.
+    recorder: createDeliveryRecorder(db, queueMicrotask),
+    webhookSecrets: webhookSecretSource(db, Date.now, config.ORC_ZENDESK_WEBHOOK_SECRET),
+    ready: d1Readiness(db),
+    wake,
+  });
+}
