@@ -3,6 +3,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from './log';
 import { apiRoutes, type ApiDeps } from './routes/api';
+import { dashboardRoutes } from './routes/dashboard';
 import { healthRoutes, type Readiness } from './routes/health';
 import { errorResponse } from './routes/http-errors';
 import { webhookRoutes, type WebhookDeps } from './routes/webhooks';
@@ -36,6 +37,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', healthRoutes(deps.ready));
   app.route('/webhooks', webhookRoutes({ ...deps, onDelivery: deps.wake }));
   app.route('/api', apiRoutes(deps));
+  app.route('/api/dashboard', dashboardRoutes(deps));
   deps.extraRoutes?.(app);
   return app;
 }

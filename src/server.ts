@@ -8,6 +8,8 @@ import { createEngine } from './engine/engine';
 import { startNodeDriver } from './engine/node-driver';
 import type { Clock } from './engine/types';
 import { createLogger, createScrubber, type Logger } from './log';
+import { mountSandboxPages } from './sandbox/pages';
+import { simulatorTicketStore } from './sandbox/helpdesk/simulator-ticket-store';
 import { prepareSandbox } from './sandbox/prepare';
 import { startSimulators, type SandboxSimulators } from './sandbox/simulators';
 import { createServices } from './services';
@@ -64,6 +66,7 @@ export async function startService(requested: Config, options: { log?: Logger; c
     webhookSecrets: webhookSecretSource(handle.db, clock, config.ORC_ZENDESK_WEBHOOK_SECRET),
     ready: sqliteReadiness(handle.db),
     wake: () => wake(),
+    extraRoutes: sims ? (app) => mountSandboxPages(app, { sharedSecret, tickets: simulatorTicketStore(sims.zendesk), clock, log }) : undefined,
   });
 
   const server: ServerType = await new Promise((resolve) => {
@@ -107,7 +110,8 @@ export async function runServer(env: Record<string, string | undefined>): Promis
   const service = await startService(config);
   process.stdout.write(
     `Orcoursetrion is running at ${service.url}${config.sandbox ? ' (sandbox mode: GitHub, Zendesk and edX are simulated)' : ''}\n` +
-      `  database: ${config.ORC_DATABASE}\n  health:   ${service.url}/healthz\n`,
+      (config.sandbox ? `  help desk: ${service.url}/helpdesk  (file a course request, approve it, follow the steps)\n` : '') +
+      `  database:  ${config.ORC_DATABASE}\n  health:    ${service.url}/healthz\n`,
   );
   const stop = async () => {
     await service.close();

@@ -30,7 +30,7 @@ export async function startSandbox(env: Record<string, string> = {}): Promise<Sa
   const config = parseConfig({ ORC_SANDBOX: '1', ORC_DATABASE: join(dir, 'orc.db'), PORT: '0', ORC_APP_SHARED_SECRET: SHARED_SECRET, ORC_LEASE_SECONDS: '5', ...env });
   const service = await startService(config, { log: createLogger({ level: 'debug', write: (l) => logs.push(l), secrets: [SHARED_SECRET] }) });
   const sims = service.sandbox!;
-  return {
+  const sb: Sandbox = {
     service,
     sims,
     logs,
@@ -54,31 +54,32 @@ export async function startSandbox(env: Record<string, string> = {}): Promise<Sa
     close: () => service.close(),
     async file(fields, status = 'pending_approval') {
       const ticketId = sims.zendesk.createTicketAsRequester({ email: 'prof@mit.test', name: 'Prof', fields });
-      const view = await this.until(`the request to be ${status}`, async () => {
-        const r = await this.api(`/tickets/${ticketId}`);
+      const view = await sb.until(`the request to be ${status}`, async () => {
+        const r = await sb.api(`/tickets/${ticketId}`);
         return r.status === 200 && r.body.request.status === status ? r.body : undefined;
       });
       return { ticketId, view };
     },
     async fileAndApprove(fields) {
-      const { ticketId, view } = await this.file(fields);
+      const { ticketId, view } = await sb.file(fields);
       sims.zendesk.applyMacroAsAgent(ticketId, managedTitle('Approve course request'));
       return { ticketId, pending: view };
     },
     async followInstructions(ticketId) {
       let actions = 0;
       for (;;) {
-        const view = await this.until('the request to wait for an agent or finish', async () => {
-          const r = await this.api(`/tickets/${ticketId}`);
+        const view = await sb.until('the request to wait for an agent or finish', async () => {
+          const r = await sb.api(`/tickets/${ticketId}`);
           return ['waiting_on_agent', 'completed', 'failed'].includes(r.body.request.status) ? r.body : undefined;
         });
         if (view.request.status !== 'waiting_on_agent') return actions;
         const waiting = view.steps.find((s: { status: string }) => s.status === 'waiting');
         if (!waiting?.instructions?.text) throw new Error(`waiting step without instructions: ${JSON.stringify(waiting)}`);
-        const done = await this.api(`/requests/${view.request.id}/steps/${waiting.key}/complete`, { body: { note: 'done as instructed' } });
+        const done = await sb.api(`/requests/${view.request.id}/steps/${waiting.key}/complete`, { body: { note: 'done as instructed' } });
         if (done.status !== 200) throw new Error(`complete ${waiting.key} answered ${done.status}: ${JSON.stringify(done.body)}`);
         actions++;
       }
     },
   };
+  return sb;
 }

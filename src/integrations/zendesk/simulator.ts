@@ -378,6 +378,8 @@ export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
         comment: personComment(extra.comment, false) ?? effect.comment,
       });
     },
+    /** Every ticket id, oldest first. */
+    ticketIds: (): number[] => [...tickets.keys()],
     ticket(ticketId: number) {
       const t = ticketOrThrow(ticketId);
       return { ...ticketJson(t), requesterEmail: users.get(t.requester_id)?.email };
