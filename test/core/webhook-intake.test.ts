@@ -98,7 +98,7 @@ describe('POST /webhooks/zendesk', () => {
 
   it('records the same invocation sent 5 times concurrently exactly once', async () => {
     const init = await signedDelivery(body, { now: h.clock.now, invocationId: 'inv-race' });
-    const statuses = await Promise.all(Array.from({ length: 5 }, () => h.app.request('/webhooks/zendesk', init).then((r) => r.status)));
+    const statuses = await Promise.all(Array.from({ length: 5 }, () => Promise.resolve(h.app.request('/webhooks/zendesk', init)).then((r) => r.status)));
     expect(statuses.filter((s) => s === 202)).toHaveLength(1);
     expect(statuses.filter((s) => s === 200)).toHaveLength(4);
     expect(await deliveries()).toHaveLength(1);
