@@ -139,3 +139,28 @@ export async function retryStep(deps: RequestDeps, id: number, key: string, acto
   deps.wake();
   return updated;
 }
+
+/**
+ * Sets when an approved request starts (scheduled or not yet started): `startAt` null or in the
+ * past means now. Only steps that have not run are affected: a request under way keeps going.
+ */
+export async function rescheduleRequest(deps: RequestDeps, id: number, startAt: number | null, actor: Actor): Promise<RequestRow> {
+  const { db, clock } = deps;
+  const request = await getRequest(db, id);
+  const allowed = ['pending_approval', 'waiting_on_requester', 'scheduled'];
+  if (!allowed.includes(request.status)) {
+    throw conflict(`Request ${id} is ${request.status.replace(/_/g, ' ')}; only a request that has not started can be rescheduled`);
+  }
+  const now = clock();
+  const future = startAt !== null && startAt > now;
+  const status: RequestStatus = request.status === 'scheduled' ? (future ? 'scheduled' : 'in_progress') : request.status;
+  const [updated] = await db
+    .update(requests)
+    .set({ startAt: future ? startAt : null, status, updatedAt: now })
+    .where(and(eq(requests.id, id), inArray(requests.status, allowed)))
+    .returning();
+  if (!updated) throw conflict(`Request ${id} changed while you acted; reload and try again`);
+  await recordEvent(db, now, { requestId: id, ticketId: request.ticketId, actor, action: future ? 'rescheduled' : 'started_now', detail: { startAt: future ? new Date(startAt).toISOString() : null } });
+  deps.wake();
+  return updated;
+}

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { REQUEST_STATUSES, requests, type RequestRow } from '../db/schema';
 import { stepsOf } from '../engine/engine';
 import { AppError, notFound } from '../errors';
-import { approveRequest, completeStep, getRequest, rejectRequest, retryStep, skipStep, type RequestDeps } from '../requests/actions';
+import { approveRequest, completeStep, getRequest, rejectRequest, rescheduleRequest, retryStep, skipStep, type RequestDeps } from '../requests/actions';
 import type { Problem } from '../requests/draft';
 import { eventsOf } from '../requests/events';
 import { eventView, plannedStepView, requestView, stepView } from '../requests/views';
@@ -19,6 +19,11 @@ export interface ApiDeps extends RequestDeps {
 
 const noteBody = z.object({ note: z.string().max(5000, { message: 'must be at most 5000 characters' }).optional() });
 const reasonBody = z.object({ reason: z.string().max(5000, { message: 'must be at most 5000 characters' }).optional() });
+const rescheduleBody = z.object({
+  startAt: z.string({ message: 'is required: an ISO date or time, e.g. 2027-02-01 or 2027-02-01T09:00:00Z' }).refine((v) => !Number.isNaN(Date.parse(v)), {
+    message: 'must be an ISO date or time, e.g. 2027-02-01 or 2027-02-01T09:00:00Z',
+  }),
+});
 const statusQuery = z
   .string()
   .optional()
@@ -75,6 +80,19 @@ export function apiRoutes(deps: ApiDeps) {
     const id = parseId(c.req.param('id'), 'id');
     const { reason } = await parseJsonBody(c, reasonBody);
     await rejectRequest(deps, id, reason, c.get('actor'), 'sidebar');
+    return c.json(await detailOf(id));
+  });
+
+  app.post('/requests/:id/run-now', async (c) => {
+    const id = parseId(c.req.param('id'), 'id');
+    await rescheduleRequest(deps, id, null, c.get('actor'));
+    return c.json(await detailOf(id));
+  });
+
+  app.post('/requests/:id/reschedule', async (c) => {
+    const id = parseId(c.req.param('id'), 'id');
+    const { startAt } = await parseJsonBody(c, rescheduleBody);
+    await rescheduleRequest(deps, id, Date.parse(startAt), c.get('actor'));
     return c.json(await detailOf(id));
   });
 

@@ -159,3 +159,34 @@ describe('sidebar API', () => {
     expect((await res.json()).error.code).toBe('invalid_json');
   });
 });
+
+describe('scheduling', () => {
+  let h: Harness;
+  beforeEach(() => {
+    h = createHarness({ workflows: () => flow });
+  });
+  afterEach(() => h.handle.close());
+
+  it('keeps an approved request until its start date, and an agent can run it now or move it', async () => {
+    const token = await agentToken();
+    const post = (path: string, body?: unknown) =>
+      h.app.request(`/api${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const startAt = h.clock.now + 7 * 86_400_000;
+    const req = await insertRequest(h, { startAt });
+    const approved = await (await post(`/requests/${req.id}/approve`)).json();
+    expect(approved.request).toMatchObject({ status: 'scheduled', startAt: new Date(startAt).toISOString() });
+    expect(await h.engine.runDue()).toBe(0);
+
+    const bad = await post(`/requests/${req.id}/reschedule`, { startAt: 'next tuesday' });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.message).toContain('startAt');
+    const moved = await (await post(`/requests/${req.id}/reschedule`, { startAt: '2027-01-15' })).json();
+    expect(moved.request).toMatchObject({ status: 'scheduled', startAt: '2027-01-15T00:00:00.000Z' });
+
+    const now = await (await post(`/requests/${req.id}/run-now`)).json();
+    expect(now.request).toMatchObject({ status: 'in_progress', startAt: null });
+    expect(await h.engine.runDue()).toBeGreaterThan(0);
+    expect(now.events.map((e: { action: string }) => e.action)).toEqual(['approved', 'rescheduled', 'started_now']);
+    expect((await post(`/requests/${req.id}/run-now`)).status).toBe(409);
+  });
+});
