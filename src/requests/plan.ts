@@ -1,22 +1,30 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray } from 'drizzle-orm';
 import { steps, type RequestRow } from '../db/schema';
 import type { Db } from '../db/types';
-import type { WorkflowResolver } from '../engine/types';
+import type { StepDefinition, WorkflowResolver } from '../engine/types';
+
+// D1 refuses a statement with more than 100 bound parameters; an insert binds at most one per column and row.
+const STEPS_PER_INSERT = Math.floor(100 / Object.keys(getTableColumns(steps)).length);
 
 /**
  * Writes a request's plan as step rows. Idempotent: rows that exist are kept as they are, so
- * a repeated approval (or one resumed after a crash) never resets a step.
+ * a repeated approval (or one resumed after a crash part way through) never resets a step.
  */
 export async function materialisePlan(db: Db, workflows: WorkflowResolver, request: RequestRow, now: number): Promise<void> {
   const defs = workflows(request);
-  if (defs.length === 0) return;
+  for (let start = 0; start < defs.length; start += STEPS_PER_INSERT) {
+    await insertSteps(db, request, defs.slice(start, start + STEPS_PER_INSERT), start, now);
+  }
+}
+
+async function insertSteps(db: Db, request: RequestRow, defs: StepDefinition[], first: number, now: number): Promise<void> {
   await db
     .insert(steps)
     .values(
-      defs.map((def, position) => ({
+      defs.map((def, i) => ({
         requestId: request.id,
         key: def.key,
-        position,
+        position: first + i,
         title: def.title,
         kind: def.kind,
         status: def.skipReason ? ('skipped' as const) : ('pending' as const),
