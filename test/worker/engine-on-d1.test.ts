@@ -136,6 +136,13 @@ describe('engine on D1, driven like the queue consumer', () => {
     expect(runs.get('create-repo')).toBe(1);
   });
 
+  it('materialises a plan longer than one D1 statement can bind (100 parameters) on approval', async () => {
+    const defs: StepDefinition[] = Array.from({ length: 25 }, (_, i) => ({ key: `step-${i}`, title: `Step ${i}`, kind: 'manual' }));
+    const id = await approvedRequest(() => defs, Date.now());
+    const rows = await db.select({ key: steps.key, position: steps.position }).from(steps).where(eq(steps.requestId, id)).orderBy(steps.position);
+    expect(rows).toEqual(defs.map((d, position) => ({ key: d.key, position })));
+  });
+
   it('hands on to a new invocation when it hits its per-invocation limit', async () => {
     const runs = new Map<string, number>();
     const workflows = countingWorkflow(runs);

@@ -41,7 +41,7 @@ export interface LocalWorker {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const address = server.address();
@@ -55,8 +55,8 @@ async function freePort(): Promise<number> {
  * port with its D1 under `persistDir`. (wrangler's unstable_startWorker API would be quicker
  * but does not apply nodejs_compat from wrangler.toml when bundling, in 4.86.)
  */
-export async function startLocalWorker(persistDir: string, vars: Record<string, string>): Promise<LocalWorker> {
-  const port = await freePort();
+export async function startLocalWorker(persistDir: string, vars: Record<string, string>, port?: number): Promise<LocalWorker> {
+  port ??= await freePort();
   const args = ['dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistDir, '--inspector-port', String(await freePort()), '--show-interactive-dev-session=false'];
   for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
   // Its own process group, so stopping it also stops the workerd it starts.
@@ -81,4 +81,15 @@ export async function startLocalWorker(persistDir: string, vars: Record<string, 
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** Rows as SQL for `wrangler d1 execute --file`: how objects made by `zendesk setup` on SQLite reach D1. */
+export function upsertSql(table: string, rows: Record<string, string | number | null>[]): string {
+  const literal = (v: string | number | null) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${v.replace(/'/g, "''")}'`);
+  return rows
+    .map((row) => {
+      const cols = Object.keys(row);
+      return `INSERT OR REPLACE INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => literal(row[c] ?? null)).join(', ')});`;
+    })
+    .join('\n');
 }
