@@ -31,7 +31,14 @@ export function simulatorTicketStore(sim: ZendeskSimulator, requesterEmail = 're
     if (!sim.ticketIds().includes(id)) return undefined;
     const t = sim.ticket(id);
     const customFields = t.custom_fields.map((f) => ({ id: f.id, value: typeof f.value === 'string' || typeof f.value === 'number' ? f.value : null }));
-    return { id: t.id, subject: t.subject, description: t.description, status: t.status, requester: { email: t.requesterEmail ?? requesterEmail }, customFields, createdAt: t.created_at };
+    const requester = t.requesterEmail ?? requesterEmail;
+    const comments = sim.comments(id).map((c) => ({
+      author: c.author_id === sim.apiUserId ? 'Orcoursetrion' : c.author_id === t.requester_id ? requester : 'Agent',
+      public: c.public,
+      html: c.html_body,
+      createdAt: c.created_at,
+    }));
+    return { id: t.id, subject: t.subject, description: t.description, status: t.status, requester: { email: requester }, customFields, createdAt: t.created_at, comments };
   };
 
   return {

@@ -21,6 +21,13 @@ export interface HelpdeskTicketField {
   options?: readonly { name: string; value: string }[];
 }
 
+export interface HelpdeskComment {
+  author: string;
+  public: boolean;
+  html: string;
+  createdAt: string;
+}
+
 export interface HelpdeskTicket {
   id: number;
   subject: string;
@@ -29,6 +36,8 @@ export interface HelpdeskTicket {
   requester: { name?: string; email: string };
   customFields: FieldValues;
   createdAt: string;
+  /** The conversation, oldest first: where the ticket story shows (absent in stores without one). */
+  comments?: HelpdeskComment[];
 }
 
 export const newTicketSchema = z.object({

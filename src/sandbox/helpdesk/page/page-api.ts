@@ -18,6 +18,7 @@ export const ticketSchema = z.object({
   requester: z.object({ name: z.optional(z.string()), email: z.string() }),
   customFields: z.array(z.object({ id: z.number(), value: fieldValue })),
   createdAt: z.string(),
+  comments: z.optional(z.array(z.object({ author: z.string(), public: z.boolean(), html: z.string(), createdAt: z.string() }))),
 });
 export type Ticket = z.infer<typeof ticketSchema>;
 export const configSchema = z.object({

@@ -1,4 +1,5 @@
 import { appFrame, fieldChangedEvent } from './app-frame';
+import { sanitizeInstructions } from '../../../../zendesk-app/src/sanitize';
 import { el } from './dom';
 import type { PageApi, PageConfig, Ticket, TicketField } from './page-api';
 
@@ -40,6 +41,25 @@ export async function ticketView(config: PageConfig, api: PageApi, id: number, n
     },
     routeToTicket: (t) => navigate(`/tickets/${t}`),
   });
+  const status = el('p', { class: 'muted' });
+  const conversation = el('ol', { class: 'conversation', 'aria-live': 'polite' });
+  let shownComments = -1;
+  const renderTicket = () => {
+    status.textContent = `${ticket.requester.name ?? ''} <${ticket.requester.email}> · ${ticket.status}`;
+    const comments = ticket.comments ?? [];
+    if (comments.length === shownComments) return;
+    shownComments = comments.length;
+    conversation.replaceChildren(...comments.map(commentItem));
+  };
+  renderTicket();
+  // The ticket story arrives as the engine works: follow it while the page is open.
+  const timer = setInterval(() => {
+    if (!conversation.isConnected) return clearInterval(timer);
+    void api.ticket(id).then((t) => {
+      ticket = t;
+      renderTicket();
+    });
+  }, 2_000);
   return el(
     'div',
     { class: 'workspace' },
@@ -47,11 +67,28 @@ export async function ticketView(config: PageConfig, api: PageApi, id: number, n
       'section',
       { class: 'panel ticket' },
       el('h1', {}, `#${ticket.id} ${ticket.subject}`),
-      el('p', { class: 'muted' }, `${ticket.requester.name ?? ''} <${ticket.requester.email}> · ${ticket.status}`),
+      status,
       el('p', { class: 'description' }, ticket.description),
       facts,
+      el('h2', {}, 'Conversation'),
+      conversation,
     ),
     el('aside', { class: 'sidebar', 'aria-label': 'Apps' }, iframe),
+  );
+}
+
+const MARKER = /<p style="display:none">\[orc-marker [^\]]+\]<\/p>/g;
+
+function commentItem(c: NonNullable<Ticket['comments']>[number]): HTMLElement {
+  const body = el('div', { class: 'comment-body' });
+  const safe = sanitizeInstructions(c.html.replace(MARKER, ''));
+  if (safe === undefined) body.textContent = c.html;
+  else body.innerHTML = safe;
+  return el(
+    'li',
+    { class: c.public ? 'comment' : 'comment comment--internal' },
+    el('p', { class: 'muted' }, `${c.author} · ${c.public ? 'public reply' : 'internal note'} · ${new Date(c.createdAt).toLocaleString()}`),
+    body,
   );
 }
 
