@@ -2,12 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig } from '../../../src/config';
+import { parseConfig, SECRET_SETTINGS } from '../../../src/config';
 import { openSqlite } from '../../../src/db/sqlite';
 import { createZendeskAdapter } from '../../../src/integrations/zendesk/adapter';
 import { managedTitle } from '../../../src/integrations/zendesk/fields';
 import { applySetup } from '../../../src/integrations/zendesk/setup/apply';
-import { silentLogger } from '../../../src/log';
+import { createLogger, silentLogger } from '../../../src/log';
+import { startService, type RunningService } from '../../../src/server';
 import { agentToken, SHARED_SECRET } from '../../support/harness';
 import { startSimulatorServers, type Credentials, type Handler, type SimulatorName, type SimulatorServers } from '../../support/simulator-servers';
 
@@ -179,4 +180,13 @@ export async function driveTicket(world: World, ticketId: number, options: { tim
     await sleep(40);
   }
   throw new Error(`ticket ${ticketId} did not finish: last view ${JSON.stringify(last?.request)} ${JSON.stringify(last?.steps.map((s) => `${s.key}:${s.status}:${s.error ?? ''}`))}`);
+}
+
+/** The service in this process on the world's port, with its log lines captured. */
+export async function startInProcess(world: World, env: Record<string, string> = {}): Promise<{ service: RunningService; logs: string[] }> {
+  const logs: string[] = [];
+  const config = parseConfig({ ...world.env, ...env });
+  const secrets = SECRET_SETTINGS.map((k) => config[k]).filter((v): v is string => typeof v === 'string');
+  const service = await startService(config, { log: createLogger({ level: 'debug', write: (l) => logs.push(l), secrets }) });
+  return { service, logs };
 }
