@@ -61,6 +61,7 @@ export async function startService(requested: Config, options: { log?: Logger; c
     engine,
     workflows: services.workflows,
     validateDraft: services.validateDraft,
+    desk: services.desk,
     sharedSecret,
     recorder: createDeliveryRecorder(handle.db),
     webhookSecrets: webhookSecretSource(handle.db, clock, config.ORC_ZENDESK_WEBHOOK_SECRET),

@@ -4,6 +4,9 @@ import type { Db } from '../db/types';
 import type { Engine } from '../engine/engine';
 import type { Clock, WorkflowResolver } from '../engine/types';
 import { AppError, conflict, notFound } from '../errors';
+import { commentMarker } from '../integrations/zendesk/marker';
+import type { TicketDesk } from '../story/desk';
+import { scheduledNote } from '../story/messages';
 import { recordEvent, type Actor } from './events';
 import { dropUnstartedSteps, materialisePlan } from './plan';
 
@@ -19,6 +22,8 @@ export interface RequestDeps {
   engine: Pick<Engine, 'refreshRequestStatus'>;
   /** Tells the engine driver that work may be due now. */
   wake(): void;
+  /** The help desk, to tell a ticket when scheduled work will start (absent without Zendesk). */
+  desk?: TicketDesk;
 }
 
 export async function getRequest(db: Db, id: number): Promise<RequestRow> {
@@ -53,6 +58,12 @@ export async function approveRequest(deps: RequestDeps, id: number, actor: Actor
     .returning();
   if (!updated) throw conflict(`Request ${id} was decided by someone else at the same time`);
   await recordEvent(db, now, { requestId: id, ticketId: request.ticketId, actor, action: 'approved', detail: { via, startAt: request.startAt } });
+  if (status === 'scheduled' && updated.ticketId !== null && deps.desk) {
+    // Told once per start time; if Zendesk is down the sidebar still shows the date, so this is best effort.
+    await deps.desk
+      .post(updated.ticketId, { html: scheduledNote(updated.startAt!), public: true, marker: commentMarker(id, `scheduled.${updated.startAt}`) })
+      .catch(() => undefined);
+  }
   deps.wake();
   return updated;
 }
@@ -147,7 +158,7 @@ export async function retryStep(deps: RequestDeps, id: number, key: string, acto
 export async function rescheduleRequest(deps: RequestDeps, id: number, startAt: number | null, actor: Actor): Promise<RequestRow> {
   const { db, clock } = deps;
   const request = await getRequest(db, id);
-  const allowed = ['pending_approval', 'waiting_on_requester', 'scheduled'];
+  const allowed: RequestStatus[] = ['pending_approval', 'waiting_on_requester', 'scheduled'];
   if (!allowed.includes(request.status)) {
     throw conflict(`Request ${id} is ${request.status.replace(/_/g, ' ')}; only a request that has not started can be rescheduled`);
   }

@@ -94,7 +94,7 @@ export function rejectionReply(reason: string): string {
 }
 
 export function scheduledNote(startAt: number): string {
-  return `<p><strong>Approved.</strong> The work is scheduled to start on ${escapeHtml(new Date(startAt).toUTCString())}. An agent can start it earlier from the Orcoursetrion sidebar.</p>`;
+  return `<p><strong>Your request is approved.</strong> The work is scheduled to start on ${escapeHtml(new Date(startAt).toUTCString())}; you will hear from us here when it is done.</p>`;
 }
 
 export function completedReply(intro: string, links: { label: string; url: string }[], next: string): string {

@@ -12,8 +12,8 @@ const repoLink = (d: FlowDeps, repo: string) => ({ label: repo, url: githubPage.
  * Files an export repo starts with, as the 2015 tool wrote them: a rerun's repo gets only the
  * .gitignore, since Studio's export to git fills it.
  */
-export const exportRepoFiles = (input: FlowInput) =>
-  input.request.type === 'rerun' ? [GITIGNORE] : [GITIGNORE, initialCourseXml(input.courseNumber, input.term)];
+export const exportRepoFiles = (input: FlowInput, org: string) =>
+  input.request.type === 'rerun' ? [GITIGNORE] : [GITIGNORE, initialCourseXml(input.courseNumber, input.term, org)];
 
 export function createRepoStep(d: FlowDeps, input: FlowInput, ownPaths: string[]): StepDefinition {
   const { plan } = input;
@@ -64,8 +64,8 @@ export function exportRepoFilesStep(d: FlowDeps, input: FlowInput): StepDefiniti
     kind: 'auto',
     async run() {
       // In order: the 2015 tool's commits, one per file.
-      for (const file of exportRepoFiles(input)) await d.github.addFile({ owner: plan.org, repo: plan.repo, ...file });
-      return { summary: `Added ${exportRepoFiles(input).map((f) => f.path).join(' and ')}.` };
+      for (const file of exportRepoFiles(input, d.config.ORC_EDX_ORG)) await d.github.addFile({ owner: plan.org, repo: plan.repo, ...file });
+      return { summary: `Added ${exportRepoFiles(input, d.config.ORC_EDX_ORG).map((f) => f.path).join(' and ')}.` };
     },
   };
 }

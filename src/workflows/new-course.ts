@@ -1,10 +1,9 @@
 import { parseCourseKey } from '../courses/naming';
 import type { StepDefinition } from '../engine/types';
-import { initialCourseXml, GITIGNORE } from '../integrations/github/course-actions';
 import { githubPage, lmsPage, studioPage } from '../instructions/sites';
 import { fullRepo, type FlowDeps, type FlowInput } from './context';
 import { createStudioCourseStep, edxCourseTeamStep, gitImportStep, importInitialCourseStep, jenkinsStep, setGiturlStep } from './edx-steps';
-import { courseTeamStep, createRepoStep, deployTeamStep, exportRepoFilesStep, hookStep, scaffoldXmlStep } from './github-steps';
+import { courseTeamStep, createRepoStep, deployTeamStep, exportRepoFiles, exportRepoFilesStep, hookStep, scaffoldXmlStep } from './github-steps';
 import { finishStep } from './ticket-steps';
 
 /** new_course.png: an XML/latex2edx repo with its course, or a Studio course with its export repo. */
@@ -35,7 +34,7 @@ export function newCourseFlow(d: FlowDeps, input: FlowInput): StepDefinition[] {
     ];
   }
   return [
-    createRepoStep(d, input, [GITIGNORE.path, initialCourseXml(input.courseNumber, input.term).path]),
+    createRepoStep(d, input, exportRepoFiles(input, d.config.ORC_EDX_ORG).map((f) => f.path)),
     deployTeamStep(d, input),
     exportRepoFilesStep(d, input),
     createStudioCourseStep(d, input),

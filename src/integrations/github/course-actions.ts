@@ -39,9 +39,10 @@ export class MissingSetting extends PermanentError {
 }
 
 export const GITIGNORE = { path: '.gitignore', content: '\ndrafts/\n', message: 'Automatic .gitignore from Orcoursetrion' };
-export const initialCourseXml = (course: string, term: string) => ({
+/** The 2015 tool wrote org="MITx"; the service passes ORC_EDX_ORG so course.xml matches the course key. */
+export const initialCourseXml = (course: string, term: string, org = 'MITx') => ({
   path: 'course.xml',
-  content: `<course url_name="${term}" org="MITx" course="${course}"/>\n`,
+  content: `<course url_name="${term}" org="${org}" course="${course}"/>\n`,
   message: `initial commit of course.xml with term "${term}"`,
 });
 
