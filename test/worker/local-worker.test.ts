@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import journal from '../../migrations/meta/_journal.json' with { type: 'json' };
 import { parseConfig } from '../../src/config';
 import { openSqlite } from '../../src/db/sqlite';
@@ -34,7 +35,7 @@ beforeAll(async () => {
   // `orcoursetrion zendesk setup` writes to SQLite; its rows go to D1 as SQL.
   const scratch = openSqlite(':memory:');
   await applySetup({ admin: createZendeskAdapter({ config, logger: silentLogger }).admin, db: scratch.db, publicUrl, now: Date.now });
-  const objects = scratch.sqlite.prepare('SELECT * FROM zendesk_objects').all() as Record<string, string | number | null>[];
+  const objects = z.array(z.record(z.string(), z.union([z.string(), z.number(), z.null()]))).parse(scratch.sqlite.prepare('SELECT * FROM zendesk_objects').all());
   webhookSecret = String(objects.find((o) => o.key === 'webhook')?.secret);
   scratch.close();
 
@@ -54,19 +55,31 @@ afterAll(async () => {
 const url = (path: string) => new URL(path, worker.url);
 const post = (init: RequestInit) => fetch(url('/webhooks/zendesk'), init);
 
-async function api(path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(url(`/api${path}`), {
+async function api(path: string, body?: unknown): Promise<Response> {
+  return fetch(url(`/api${path}`), {
     method: body === undefined ? 'GET' : 'POST',
     headers: { authorization: `Bearer ${await agentToken()}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: res.status, body: await res.json() };
 }
 
-async function deliveryRows(): Promise<{ invocation_id: string; ticket_id: number; status: string; attempts: number }[]> {
+const ticketView = z.object({
+  request: z.object({ id: z.number(), status: z.string(), repo: z.string().nullable() }),
+  steps: z.array(z.object({ key: z.string(), status: z.string() })),
+});
+
+/** The sidebar's view of a ticket's request, or undefined while intake has not recorded it. */
+async function viewOf(ticketId: number): Promise<z.infer<typeof ticketView> | undefined> {
+  const res = await api(`/tickets/${ticketId}`);
+  return res.status === 200 ? ticketView.parse(await res.json()) : undefined;
+}
+
+const deliveryRow = z.object({ invocation_id: z.string(), ticket_id: z.number(), status: z.string(), attempts: z.number() });
+
+async function deliveryRows(): Promise<z.infer<typeof deliveryRow>[]> {
   const d1 = await openLocalD1(persist.path);
   try {
-    return d1.prepare('SELECT invocation_id, ticket_id, status, attempts FROM webhook_deliveries ORDER BY id').all() as never;
+    return z.array(deliveryRow).parse(d1.prepare('SELECT invocation_id, ticket_id, status, attempts FROM webhook_deliveries ORDER BY id').all());
   } finally {
     d1.close();
   }
@@ -120,26 +133,26 @@ describe('the Worker on wrangler local', () => {
       fields: { request_type: 'new', course_number: '8.01r', course_title: 'Physics I', course_kind: 'xml', term: '2027_Spring', team_members: 'ada, grace', instructor: 'ada', weeks: 14 },
     });
     await until('intake to record the request', async () => {
-      const r = await api(`/tickets/${ticketId}`);
-      return r.status === 200 && r.body.request.status === 'pending_approval' ? r.body : undefined;
+      const view = await viewOf(ticketId);
+      return view?.request.status === 'pending_approval' ? view : undefined;
     });
     sims.zendesk.applyMacroAsAgent(ticketId, managedTitle('Approve course request'));
 
     let manual = 0;
     for (;;) {
       const view = await until('the request to wait for an agent or finish', async () => {
-        const r = await api(`/tickets/${ticketId}`);
-        return ['waiting_on_agent', 'completed', 'failed'].includes(r.body.request?.status) ? r.body : undefined;
+        const found = await viewOf(ticketId);
+        return found && ['waiting_on_agent', 'completed', 'failed'].includes(found.request.status) ? found : undefined;
       });
       if (view.request.status !== 'waiting_on_agent') break;
-      const waiting = view.steps.find((s: { status: string }) => s.status === 'waiting');
-      expect((await api(`/requests/${view.request.id}/steps/${waiting.key}/complete`, { note: 'done as instructed' })).status).toBe(200);
+      const waiting = view.steps.find((s) => s.status === 'waiting');
+      expect((await api(`/requests/${view.request.id}/steps/${waiting?.key}/complete`, { note: 'done as instructed' })).status).toBe(200);
       manual++;
     }
 
-    const { body } = await api(`/tickets/${ticketId}`);
-    expect(body.request).toMatchObject({ status: 'completed', repo: 'mitx/content-mit-801r-2027_Spring' });
-    expect(body.steps.map((s: { status: string }) => s.status)).toEqual(['done', 'done', 'done', 'done', 'skipped', 'done', 'done', 'done', 'done']);
+    const done = await viewOf(ticketId);
+    expect(done?.request).toMatchObject({ status: 'completed', repo: 'mitx/content-mit-801r-2027_Spring' });
+    expect(done?.steps.map((s) => s.status)).toEqual(['done', 'done', 'done', 'done', 'skipped', 'done', 'done', 'done', 'done']);
     expect(manual).toBe(2);
     expect(sims.github.read.team('mitx', 'content-mit-801r-2027_spring')?.members).toEqual(['ada', 'grace']);
     expect(sims.zendesk.ticket(ticketId).status).toBe('solved');
