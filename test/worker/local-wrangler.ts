@@ -55,9 +55,9 @@ export async function freePort(): Promise<number> {
  * port with its D1 under `persistDir`. (wrangler's unstable_startWorker API would be quicker
  * but does not apply nodejs_compat from wrangler.toml when bundling, in 4.86.)
  */
-export async function startLocalWorker(persistDir: string, vars: Record<string, string>, port?: number): Promise<LocalWorker> {
+export async function startLocalWorker(persistDir: string, vars: Record<string, string>, port?: number, config = join(ROOT, 'wrangler.toml')): Promise<LocalWorker> {
   port ??= await freePort();
-  const args = ['dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistDir, '--inspector-port', String(await freePort()), '--show-interactive-dev-session=false'];
+  const args = ['dev', '--local', '--config', config, '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistDir, '--inspector-port', String(await freePort()), '--show-interactive-dev-session=false'];
   for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
   // Its own process group, so stopping it also stops the workerd it starts.
   const child = spawn(process.execPath, [wranglerBin, ...args], { cwd: ROOT, env: { ...process.env, ...OFFLINE_ENV, CI: 'true' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
