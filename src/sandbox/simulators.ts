@@ -1,6 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createEdxSimulator, type EdxSimulator } from '../integrations/edx/simulator';
+import type { GitImportRecord } from '../integrations/edx/simulator-gitreload';
 import { createGithubSimulator, type GithubSimulator } from '../integrations/github/simulator';
 import { createZendeskSimulator, type ZendeskSimulator } from '../integrations/zendesk/simulator';
 
@@ -39,7 +40,12 @@ async function listen(app: Pick<Hono, 'fetch'>): Promise<{ server: ServerType; u
 export async function startSimulators(options: { clock?: () => number; latencyMs?: number } = {}): Promise<SandboxSimulators> {
   const github = createGithubSimulator({ tokens: { [SANDBOX_CREDENTIALS.githubToken]: 'orcoursetrion' }, latencyMs: options.latencyMs, now: options.clock });
   const zendesk = createZendeskSimulator({ email: SANDBOX_CREDENTIALS.zendeskEmail, token: SANDBOX_CREDENTIALS.zendeskToken, clock: options.clock });
-  const edx = createEdxSimulator({ clientId: SANDBOX_CREDENTIALS.edxClientId, clientSecret: SANDBOX_CREDENTIALS.edxClientSecret, clock: options.clock });
+  const edx: EdxSimulator = createEdxSimulator({
+    clientId: SANDBOX_CREDENTIALS.edxClientId,
+    clientSecret: SANDBOX_CREDENTIALS.edxClientSecret,
+    clock: options.clock,
+    gitreload: { onImport: (record) => importFromGithub(github, edx, record) },
+  });
 
   const [gh, zd, studio, lms] = await Promise.all([listen(github), listen(zendesk), listen(edx.studio), listen(edx.lms)]);
   const production = await listen(edx.lms);
@@ -65,6 +71,19 @@ export async function startSimulators(options: { clock?: () => number; latencyMs
       await Promise.all([gh, zd, studio, lms, production].map(({ server }) => new Promise<void>((r) => server.close(() => r()))));
     },
   };
+}
+
+/**
+ * What `git_add_course` does on a real LMS: clone the pushed branch and import its course.xml,
+ * after which the course exists in Studio. The simulated import is immediate.
+ */
+function importFromGithub(github: GithubSimulator, edx: EdxSimulator, record: GitImportRecord): void {
+  const repo = /[:/]([^/:]+)\/([^/]+?)(?:\.git)?$/.exec(record.sshUrl);
+  const courseXml = repo ? github.read.files(repo[1]!, repo[2]!, record.branch)?.['course.xml'] : undefined;
+  const attr = (name: string) => (courseXml ? new RegExp(`${name}="([^"]+)"`).exec(courseXml)?.[1] : undefined);
+  const [org, number, run] = [attr('org'), attr('course'), attr('url_name')];
+  if (!org || !number || !run || edx.findRun(`course-v1:${org}+${number}+${run}`)) return;
+  edx.addRun({ org, number, run, title: number });
 }
 
 /** The orgs, deploy teams and people a sandbox starts with. */

@@ -3,7 +3,9 @@ import { parseCourseKey } from '../courses/naming';
 import { termDates } from '../courses/terms';
 import type { StepContext, StepDefinition } from '../engine/types';
 import type { EdxEnvironment } from '../integrations/edx/git-import';
+import { TransientError } from '../errors';
 import { buildCourseTarball } from '../integrations/edx/course-tarball';
+import { EdxPermanentError } from '../integrations/edx/errors';
 import type { TeamRole } from '../integrations/edx/schemas';
 import { courseTeamInstructions } from '../instructions/course-team';
 import { createCourseInstructions } from '../instructions/create-course';
@@ -93,7 +95,11 @@ export function edxCourseTeamStep(d: FlowDeps, input: FlowInput, environment: Ed
       instructions: () => courseTeamInstructions({ sites: d.sites, courseKey: key, members, environment }),
     },
     async () => {
-      const change = await d.edx.addCourseTeam(key, members);
+      const change = await d.edx.addCourseTeam(key, members).catch((err: unknown) => {
+        // A git import is asynchronous on edX: the course appears when it finishes, so wait for it.
+        if (err instanceof EdxPermanentError && err.status === 404) throw new TransientError(`${key} is not in Studio yet (its import may still be running); trying again`);
+        throw err;
+      });
       return { summary: `Course team of ${key}: ${members.map((m) => `${m.user} (${m.role})`).join(', ') || 'nobody to add'}.`, change: { ...change } };
     },
   );

@@ -17,6 +17,8 @@ export interface GitreloadOptions {
   secret?: string;
   /** Branches the clone has checked out (edx-sysadmin's SYSADMIN_DEFAULT_BRANCH); default: any. */
   branches?: string[];
+  /** Called for each accepted import: the sandbox uses it to make the imported course exist, as git_add_course would. */
+  onImport?: (record: GitImportRecord) => void;
 }
 
 const pushEvent = z.object({
@@ -48,7 +50,9 @@ export function gitreloadRoute(via: GitImportRecord['via'], options: GitreloadOp
     if (options.branches && !options.branches.includes(branch)) {
       return c.json(reply(`Branch ${branch} is not the checked-out branch (${options.branches.join(', ')}); nothing imported`), 400);
     }
-    record({ via, url: c.req.url, repoName: parsed.data.repository.name, sshUrl: parsed.data.repository.ssh_url, branch });
+    const imported: GitImportRecord = { via, url: c.req.url, repoName: parsed.data.repository.name, sshUrl: parsed.data.repository.ssh_url, branch };
+    record(imported);
+    options.onImport?.(imported);
     return c.json(reply(`Triggered reloading branch ${branch} of ${parsed.data.repository.name}`));
   });
 }
