@@ -181,6 +181,25 @@ describe('flows and branches, end to end', () => {
     expect(sb.sims.github.read.repoNames('MITx-Studio2LMS')).toEqual(['content-mit-801r-2027_Spring']);
   });
 
+  it('processes a redelivered or retried webhook invocation once: no second approval, comment or step', async () => {
+    sb = await startSandbox({ ORC_EDX_API: 'all' });
+    const { ticketId } = await sb.fileAndApprove({ ...base, request_type: 'new', course_kind: 'studio', term: '2027_Spring' });
+    expect(await sb.followInstructions(ticketId)).toBe(0);
+    const before = { comments: sb.sims.zendesk.comments(ticketId).length, view: (await sb.api(`/tickets/${ticketId}`)).body };
+    const invocations = sb.sims.zendesk.invocations();
+    expect(invocations.length).toBeGreaterThan(1);
+    expect(invocations.every((inv) => inv.attempts[0]?.status === 202)).toBe(true);
+    for (const inv of invocations) {
+      expect((await sb.sims.zendesk.redeliver(inv.id)).status).toBe(200); // acknowledged as a duplicate
+      expect((await sb.sims.zendesk.retry(inv.id)).status).toBe(200); // new timestamp and signature, same invocation
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    const after = (await sb.api(`/tickets/${ticketId}`)).body;
+    expect(sb.sims.zendesk.comments(ticketId)).toHaveLength(before.comments);
+    expect(after.events).toEqual(before.view.events);
+    expect(after.steps.map((s: { attempts: number }) => s.attempts)).toEqual(before.view.steps.map((s: { attempts: number }) => s.attempts));
+  });
+
   it('runs a valid request without approval in automatic mode', async () => {
     sb = await startSandbox({ ORC_AUTO_APPROVE: 'true', ORC_EDX_API: 'all' });
     const ticketId = sb.sims.zendesk.createTicketAsRequester({ email: 'prof@mit.test', fields: { ...base, request_type: 'new', course_kind: 'studio', term: '2027_Spring' } });
