@@ -30,6 +30,7 @@ export const requestSchema = z.object({
   problems: z.array(problemSchema),
   desiredCompletion: nullableString,
   overdue: z.boolean(),
+  startAt: nullableString,
   decision: nullableString,
   decidedBy: nullableString,
   reason: nullableString,

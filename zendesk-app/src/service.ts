@@ -84,6 +84,8 @@ export function createService(client: ZafClient, serviceUrl: string, user: Zende
     },
     approve: (id: number) => call('POST', `${requestPath(id)}/approve`, detailSchema, {}),
     reject: (id: number, reason: string) => call('POST', `${requestPath(id)}/reject`, detailSchema, { reason }),
+    runNow: (id: number) => call('POST', `${requestPath(id)}/run-now`, detailSchema, {}),
+    reschedule: (id: number, startAt: string) => call('POST', `${requestPath(id)}/reschedule`, detailSchema, { startAt }),
     complete: (id: number, key: string, note: string) => call('POST', `${stepPath(id, key)}/complete`, detailSchema, note ? { note } : {}),
     skip: (id: number, key: string, note: string) => call('POST', `${stepPath(id, key)}/skip`, detailSchema, { note }),
     retry: (id: number, key: string) => call('POST', `${stepPath(id, key)}/retry`, detailSchema, {}),

@@ -34,6 +34,7 @@ export function RequestSummary({ request }: { request: CourseRequest }) {
         <Row label="Repository" value={request.repo} />
         <Row label="Requester" value={request.requester} />
         <Row label="Wanted by" value={request.desiredCompletion} />
+        <Row label="Starts" value={request.startAt && new Date(request.startAt).toUTCString()} />
         <Row label={request.decision === 'rejected' ? 'Rejected by' : 'Approved by'} value={request.decidedBy} />
         <Row label="Reason" value={request.reason} />
       </dl>

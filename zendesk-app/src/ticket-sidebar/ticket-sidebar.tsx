@@ -6,6 +6,7 @@ import { usePolled } from '../use-polled';
 import { DecisionForm } from './decision-form';
 import { History } from './history';
 import { RequestSummary } from './request-summary';
+import { ScheduleForm } from './schedule-form';
 import { StepList } from './step-list';
 import { Tabs } from './tabs';
 
@@ -40,6 +41,7 @@ export function TicketSidebar({ service, ticketId }: { service: Service; ticketI
         </p>
       )}
       {DECIDABLE.has(detail.request.status) && <DecisionForm detail={detail} service={service} action={action} onChange={onChange} />}
+      {detail.request.status === 'scheduled' && <ScheduleForm detail={detail} service={service} action={action} onChange={onChange} />}
       <Tabs
         tabs={[
           { id: 'steps', label: `Steps (${detail.steps.length})` },
