@@ -15,6 +15,7 @@ import { d1Readiness } from './d1-readiness';
 
 export interface WorkerRuntime {
   config: Config;
+  webhookSecrets(): Promise<string[]>;
   db: Db;
   log: Logger;
   services: Services;
@@ -23,17 +24,23 @@ export interface WorkerRuntime {
   wake(): void;
 }
 
-// Parsing is pure, so one parse per isolate and bindings object is enough; everything that
-// does I/O is built per invocation (below), because a Worker must not carry I/O objects or
-// pending promises from one request into another.
-const configs = new WeakMap<WorkerEnv, Config>();
-function configOf(env: WorkerEnv): Config {
-  let config = configs.get(env);
-  if (!config) {
-    config = parseConfig(settingsOf(env));
-    configs.set(env, config);
+// Per isolate and bindings object, only what holds plain data: the parsed settings, and the
+// webhook secrets (cached a few seconds, read from D1 inside whichever request asks). All else
+// is built per invocation (below): a Worker must not carry I/O objects or pending promises
+// from one request into another, and the integrations' clients may hold both.
+interface IsolateState {
+  config: Config;
+  webhookSecrets(): Promise<string[]>;
+}
+const isolates = new WeakMap<WorkerEnv, IsolateState>();
+function isolateStateOf(env: WorkerEnv): IsolateState {
+  let state = isolates.get(env);
+  if (!state) {
+    const config = parseConfig(settingsOf(env));
+    state = { config, webhookSecrets: webhookSecretSource(drizzle(env.DB, { schema }) as unknown as Db, Date.now, config.ORC_ZENDESK_WEBHOOK_SECRET) };
+    isolates.set(env, state);
   }
-  return config;
+  return state;
 }
 
 /** The sidebar's JWT secret; without one (sandbox) a random key nobody holds keeps /api closed. */
@@ -49,7 +56,7 @@ function sharedSecretOf(config: Config): string {
  * nothing inside the consumer (its loop claims until nothing is due).
  */
 export async function createWorkerRuntime(env: WorkerEnv, wakeFor: (log: Logger) => () => void): Promise<WorkerRuntime> {
-  const config = configOf(env);
+  const { config, webhookSecrets } = isolateStateOf(env);
   const clock = Date.now;
   const secrets = secretValues(config);
   // Workers capture console output as the invocation's logs (wrangler tail, Logpush).
@@ -67,7 +74,7 @@ export async function createWorkerRuntime(env: WorkerEnv, wakeFor: (log: Logger)
     options: { workerId: `worker-${crypto.randomUUID()}`, leaseMs: config.ORC_LEASE_SECONDS * 1000, maxAttempts: config.ORC_STEP_MAX_ATTEMPTS },
   });
   services.bind({ engine, wake });
-  return { config, db, log, services, engine, wake };
+  return { config, webhookSecrets, db, log, services, engine, wake };
 }
 
 /** A wake-up that enqueues a message, kept alive past the response with waitUntil. */
@@ -76,7 +83,7 @@ export const enqueueWake = (env: WorkerEnv, waitUntil: (p: Promise<unknown>) => 
 
 /** The Hono app on D1: the same routes as on Node. */
 export function createWorkerApp(runtime: WorkerRuntime): Hono {
-  const { config, db, log, services, engine, wake } = runtime;
+  const { config, webhookSecrets, db, log, services, engine, wake } = runtime;
   const sharedSecret = sharedSecretOf(config);
   const scrub = createScrubber([...secretValues(config), sharedSecret]);
   return createApp({
@@ -91,7 +98,7 @@ export function createWorkerApp(runtime: WorkerRuntime): Hono {
     // Each delivery is written in its own INSERT within the request that received it: batching
     // across requests would resolve one request's promise from another's I/O.
     recorder: createDeliveryRecorder(db, queueMicrotask),
-    webhookSecrets: webhookSecretSource(db, Date.now, config.ORC_ZENDESK_WEBHOOK_SECRET),
+    webhookSecrets,
     ready: d1Readiness(db),
     wake,
   });
