@@ -1,4 +1,5 @@
 import type { ExecutionContext, MessageBatch, ScheduledController } from '@cloudflare/workers-types/latest';
+import { ConfigError } from './config';
 import { messageOf } from './errors';
 import type { WakeMessage, WorkerEnv } from './worker/bindings';
 import { drainEngine } from './worker/engine-driver';
@@ -27,7 +28,16 @@ function drain(runtime: WorkerRuntime, env: WorkerEnv, loops: number) {
 
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
-    const runtime = await createWorkerRuntime(env, enqueueWake(env, (p) => ctx.waitUntil(p)));
+    let runtime: WorkerRuntime;
+    try {
+      runtime = await createWorkerRuntime(env, enqueueWake(env, (p) => ctx.waitUntil(p)));
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      // Node refuses to start; a Worker has no start, so every request says so, and the log
+      // (wrangler tail) names each setting to fix. The message never carries a value.
+      console.error(err.message);
+      return Response.json({ error: { code: 'misconfigured', message: 'The service is misconfigured; the Worker log names each setting to fix', details: null } }, { status: 503 });
+    }
     return createWorkerApp(runtime).fetch(request);
   },
 
