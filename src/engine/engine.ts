@@ -30,6 +30,8 @@ export interface Engine {
 }
 
 const FINISHED = new Set(['done', 'skipped']);
+/** Tries at telling the ticket about a failed step before giving up (see reportFailure). */
+const REPORT_ATTEMPTS = 5;
 
 /** A request's status as its steps say; untouched outside the running states. */
 export function deriveStatus(request: RequestRow, rows: Pick<StepRow, 'status'>[], now: number): RequestStatus {
@@ -85,6 +87,27 @@ export function createEngine(deps: EngineDeps): Engine {
     return { beat, stop: () => clearInterval(timer) };
   }
 
+  /**
+   * Tells the ticket a step failed. The step row is already failed, so nothing would retry a
+   * lost note: a transient failure (Zendesk down for a moment) is retried here a few times with
+   * the engine's backoff, else an agent could see a stuck request with no error on the ticket.
+   */
+  async function reportFailure(ctx: StepContext, error: string, log: Logger): Promise<void> {
+    if (!deps.hooks.stepFailed) return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await deps.hooks.stepFailed(ctx, error);
+        return;
+      } catch (e) {
+        if (!isTransient(e) || attempt >= REPORT_ATTEMPTS) {
+          log.warn('could not report the failure', { error: scrub(messageOf(e)), attempts: attempt });
+          return;
+        }
+        await new Promise((r) => setTimeout(r, backoffDelay(attempt, { baseMs, maxMs: Math.min(maxMs, 30_000), retryAfterMs: retryAfterOf(e), random })));
+      }
+    }
+  }
+
   async function runStep(step: StepRow): Promise<void> {
     const [request] = await db.select().from(requests).where(eq(requests.id, step.requestId));
     const log = deps.log.child({ requestId: step.requestId, ticketId: request?.ticketId ?? undefined, step: step.key, attempt: step.attempts });
@@ -127,7 +150,7 @@ export function createEngine(deps: EngineDeps): Engine {
         const final = isTransient(err) ? `${message} (gave up after ${step.attempts} attempts)` : message;
         if (await settle(step, { status: 'failed', error: final, finishedAt: clock(), leaseOwner: null, leaseExpiresAt: null })) {
           log.error('step failed', { error: final });
-          await deps.hooks.stepFailed?.(ctx, final).catch((e: unknown) => log.warn('could not report the failure', { error: scrub(messageOf(e)) }));
+          await reportFailure(ctx, final, log);
         }
       }
     } finally {
