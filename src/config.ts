@@ -157,6 +157,9 @@ export const envSchema = z.object({
   ORC_ENGINE_CONCURRENCY: positiveInt(8, 256),
   ORC_STEP_MAX_ATTEMPTS: positiveInt(8, 100),
   ORC_LEASE_SECONDS: positiveInt(30, 3600),
+  // Backoff between retries of a transient failure: full jitter up to base * 2^(attempt-1), capped.
+  ORC_RETRY_BASE_MS: positiveInt(1_000, 60_000),
+  ORC_RETRY_MAX_MS: positiveInt(5 * 60_000, 60 * 60_000),
 });
 
 type Env = z.infer<typeof envSchema>;

@@ -51,7 +51,7 @@ export async function startService(requested: Config, options: { log?: Logger; c
     scrub,
     workflows: services.workflows,
     hooks: services.hooks,
-    options: { workerId: `node-${process.pid}-${randomUUID().slice(0, 8)}`, leaseMs: config.ORC_LEASE_SECONDS * 1000, maxAttempts: config.ORC_STEP_MAX_ATTEMPTS },
+    options: { workerId: `node-${process.pid}-${randomUUID().slice(0, 8)}`, leaseMs: config.ORC_LEASE_SECONDS * 1000, maxAttempts: config.ORC_STEP_MAX_ATTEMPTS, backoffBaseMs: config.ORC_RETRY_BASE_MS, backoffMaxMs: config.ORC_RETRY_MAX_MS },
   });
   const app = createApp({
     db: handle.db,
