@@ -45,7 +45,7 @@ describe('webhook intake over real HTTP', () => {
     });
   }
 
-  async function post(body: string | Uint8Array, headers: Record<string, string>): Promise<number> {
+  async function post(body: string, headers: Record<string, string>): Promise<number> {
     const res = await fetch(`${world.url}/webhooks/zendesk`, { method: 'POST', body, headers });
     await res.arrayBuffer();
     statuses.push(res.status);

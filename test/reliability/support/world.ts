@@ -179,7 +179,7 @@ export async function driveTicket(world: World, ticketId: number, options: { tim
     }
     await sleep(40);
   }
-  throw new Error(`ticket ${ticketId} did not finish: last view ${JSON.stringify(last?.request)} ${JSON.stringify(last?.steps.map((s) => `${s.key}:${s.status}:${s.error ?? ''}`))}`);
+  throw new Error(`ticket ${ticketId} did not finish: ${last?.request.status} ${JSON.stringify(last?.steps.map((s) => `${s.key}:${s.status}:${s.attempts ?? ''}:${s.error ?? ''}`))}`);
 }
 
 /** The service in this process on the world's port, with its log lines captured. */
