@@ -71,7 +71,13 @@ export async function createWorkerRuntime(env: WorkerEnv, wakeFor: (log: Logger)
     scrub: createScrubber(secrets),
     workflows: services.workflows,
     hooks: services.hooks,
-    options: { workerId: `worker-${crypto.randomUUID()}`, leaseMs: config.ORC_LEASE_SECONDS * 1000, maxAttempts: config.ORC_STEP_MAX_ATTEMPTS },
+    options: {
+      workerId: `worker-${crypto.randomUUID()}`,
+      leaseMs: config.ORC_LEASE_SECONDS * 1000,
+      maxAttempts: config.ORC_STEP_MAX_ATTEMPTS,
+      backoffBaseMs: config.ORC_RETRY_BASE_MS,
+      backoffMaxMs: config.ORC_RETRY_MAX_MS,
+    },
   });
   services.bind({ engine, wake });
   return { config, webhookSecrets, db, log, services, engine, wake };
