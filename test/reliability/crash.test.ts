@@ -29,7 +29,7 @@ describe(`crash recovery: SIGKILL during a new XML course flow (seed ${SEED})`, 
 
   beforeAll(async () => {
     // git import by API, course team by hand: the flow has auto edX steps and a manual one.
-    world = await createWorld({ env: { ORC_EDX_API: 'git_import', ORC_LEASE_SECONDS: '1', ORC_ENGINE_CONCURRENCY: '4' } });
+    world = await createWorld({ env: { ORC_EDX_API: 'git_import', ORC_LEASE_SECONDS: '1', ORC_ENGINE_CONCURRENCY: '4', ORC_RETRY_BASE_MS: '50', ORC_RETRY_MAX_MS: '1000' } });
     child = await start();
   }, 60_000);
   afterAll(async () => {
