@@ -5,7 +5,6 @@ import {
   detailSchema,
   errorBodySchema,
   requestFailureSchema,
-  userSchema,
   validationSchema,
   type ZendeskUser,
 } from './schemas';
@@ -94,11 +93,3 @@ export function createService(client: ZafClient, serviceUrl: string, user: Zende
   };
 }
 export type Service = ReturnType<typeof createService>;
-
-/** The agent using the app, for the token's claims (who approved, who marked done). */
-export async function currentUser(client: ZafClient): Promise<ZendeskUser> {
-  const result = await client.get('currentUser');
-  const parsed = userSchema.safeParse(result['currentUser']);
-  if (!parsed.success) throw new Error('Zendesk did not say who the current agent is.');
-  return parsed.data;
-}

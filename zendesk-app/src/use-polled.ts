@@ -11,10 +11,13 @@ export interface Polled<T> {
 /**
  * Loads, then reloads every `intervalMs` while the page is visible. State changes only when
  * the answer differs from the last one, so an unchanged poll renders nothing (no flicker).
+ * `first`, when given, is the first load's answer, already asked for.
  */
-export function usePolled<T>(load: () => Promise<T>, intervalMs: number): Polled<T> {
+export function usePolled<T>(load: () => Promise<T>, intervalMs: number, first?: Promise<T>): Polled<T> {
   const [state, setState] = useState<{ data: T | undefined; error: string | undefined; loading: boolean }>({ data: undefined, error: undefined, loading: true });
   const last = useRef<string | undefined>(undefined);
+  // An answer already on its way (asked for before the first render) stands in for the first load.
+  const pending = useRef(first);
 
   const accept = useCallback((value: T) => {
     const key = JSON.stringify(value);
@@ -29,7 +32,9 @@ export function usePolled<T>(load: () => Promise<T>, intervalMs: number): Polled
     const tick = async () => {
       if (document.visibilityState === 'visible') {
         try {
-          const value = await load();
+          const early = pending.current;
+          pending.current = undefined;
+          const value = await (early ?? load());
           if (!stopped) accept(value);
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);

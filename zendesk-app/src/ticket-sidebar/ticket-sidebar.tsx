@@ -14,9 +14,11 @@ import { Tabs } from './tabs';
 const POLL_MS = 2500;
 const DECIDABLE = new Set(['pending_approval', 'waiting_on_requester']);
 
-export function TicketSidebar({ service, ticketId }: { service: Service; ticketId: number }) {
+/** `first`: the ticket's request, already asked for while the app started (see main.tsx). */
+export function TicketSidebar({ service, ticketId, first }: { service: Service; ticketId: number; first?: Promise<RequestDetail | undefined> | undefined }) {
   const load = useCallback(async () => ({ detail: (await service.ticket(ticketId)) ?? null }), [service, ticketId]);
-  const polled = usePolled(load, POLL_MS);
+  const [firstLoad] = useState(() => first?.then((detail) => ({ detail: detail ?? null })));
+  const polled = usePolled(load, POLL_MS, firstLoad);
   const action = useAction();
   const [tab, setTab] = useState('steps');
   const detail = polled.data?.detail;
