@@ -63,7 +63,7 @@ describe(`faults: every simulator fails ${RATE * 100} % of requests (seed ${SEED
       email: 'prof@mit.test',
       fields: { request_type: 'new', course_kind: 'studio', course_number: '7.99s', course_title: 'Faulty Studio', term: '2027_Spring', team_members: 'ada, grace', instructor: 'ada' },
     });
-    const views = await Promise.all([...tickets, studioTicket].map((t) => driveTicket(world, t, { timeoutMs: 80_000 }))).catch((e) => {
+    const views = await Promise.all([...tickets, studioTicket].map((t) => driveTicket(world, t, { timeoutMs: 60_000 + REQUESTS * 10_000 }))).catch((e) => {
       console.log(logs.filter((l) => /"level":"(warn|error)"/.test(l)).slice(-40).join('\n'));
       console.log(JSON.stringify(world.sims.zendesk.invocations().map((i) => [i.ticketId, i.attempts.map((a) => a.status ?? a.error)])));
       throw e;
@@ -85,7 +85,7 @@ describe(`faults: every simulator fails ${RATE * 100} % of requests (seed ${SEED
     expect([...kinds].sort()).toEqual(['429', '5xx', 'reset', 'secondary-403', 'stall']);
     // No request failed for good: transient errors were retried, not reported as failures.
     expect(logs.filter((l) => l.includes('"step failed"'))).toEqual([]);
-  }, 120_000);
+  }, 90_000 + REQUESTS * 10_000);
 
   it('a permanent error fails the step at once, visibly (step error, internal note), and Retry completes it once the cause is fixed', async () => {
     const course = { courseNumber: '7.50p', term: '2027_Spring', members: ['ada'] };

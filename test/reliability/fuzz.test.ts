@@ -12,6 +12,8 @@ import { api, createWorld, sleep, startInProcess, type ApiAnswer, type World } f
  */
 const RUNS = Number(process.env.ORC_FUZZ_RUNS ?? 40);
 const SEED = process.env.ORC_RELIABILITY_SEED ? Number(process.env.ORC_RELIABILITY_SEED) : undefined;
+/** Per-test time: the runs dominate, so it grows with them (soak runs 10x more). */
+const TIME = 20_000 + RUNS * 500;
 const params = (numRuns = RUNS) => ({ numRuns, seed: SEED, endOnFailure: true });
 const SECRET = 'fuzz-webhook-secret-0123456789abcdef';
 
@@ -70,7 +72,7 @@ describe('fuzz: hostile input never makes a 5xx or a crash', () => {
       }),
       params(),
     );
-  });
+  }, TIME);
 
   it('sidebar API bodies and path/query parameters', async () => {
     const draftFields = ['type', 'kind', 'courseNumber', 'courseTitle', 'term', 'newTerm', 'teamMembers', 'instructor', 'weeks', 'body', 'JSON'];
@@ -94,7 +96,7 @@ describe('fuzz: hostile input never makes a 5xx or a crash', () => {
       }),
       params(),
     );
-  });
+  }, TIME);
 
   it('ticket field values, through the Zendesk simulator and intake: every ticket is answered, none crashes intake', async () => {
     const ids: number[] = [];
@@ -137,7 +139,7 @@ describe('fuzz: hostile input never makes a 5xx or a crash', () => {
       expect(list.length).toBeGreaterThan(0);
       expect(list.every((p) => typeof p.field === 'string' && p.field.length > 0), row.problems).toBe(true);
     }
-  }, 90_000);
+  }, 60_000 + TIME);
 
   it('CLI arguments: an exit code, never a throw; usage errors exit 2', async () => {
     // No credentials and no .env: nothing may reach the network.
@@ -162,5 +164,5 @@ describe('fuzz: hostile input never makes a 5xx or a crash', () => {
       vi.unstubAllEnvs();
       process.exitCode = undefined;
     }
-  });
+  }, TIME);
 });
