@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { hostShell } from './host-shell';
+import { hostShell, type PrerenderedFrame } from './host-shell';
 import { readStatic } from './static-files';
 import { fieldValuesSchema, newTicketSchema, type HelpdeskTicketStore } from './ticket-store';
 import { proxyZafRequest } from './zaf-proxy';
@@ -38,14 +39,24 @@ export function helpdeskRoutes(basePath: string, deps: HelpdeskDeps): Hono {
   const clock = deps.clock ?? Date.now;
   const serviceUrlOf = (requestUrl: string) => (deps.serviceUrl ?? new URL(requestUrl).origin).replace(/\/+$/, '');
 
-  const shell = (c: Context) =>
+  const appUrl = `${basePath}/app/iframe.html`;
+  const shell = (c: Context, frame?: PrerenderedFrame) =>
     c.html(
       hostShell(
-        { basePath, appUrl: `${basePath}/app/iframe.html`, settings: { service_url: serviceUrlOf(c.req.url) }, currentUser: deps.agent ?? DEFAULT_AGENT },
+        { basePath, appUrl, settings: { service_url: serviceUrlOf(c.req.url) }, currentUser: deps.agent ?? DEFAULT_AGENT },
         existsSync(join(dist, 'assets', 'iframe.html')),
+        frame,
       ),
     );
-  for (const page of ['/', '/tickets/:id', '/new', '/dashboard']) app.get(page, (c) => shell(c));
+  for (const page of ['/', '/new', '/dashboard']) app.get(page, (c) => shell(c));
+  // A ticket page carries the sidebar's iframe in its HTML: the app loads while the page's script does.
+  app.get('/tickets/:id', (c) => {
+    if (!idParam.safeParse(c.req.param('id')).success) return shell(c);
+    const src = new URL(appUrl, c.req.url);
+    src.searchParams.set('origin', src.origin);
+    src.searchParams.set('app_guid', `sandbox-ticket_sidebar-${randomUUID().slice(0, 8)}`);
+    return shell(c, { src: `${src.pathname}${src.search}`, title: 'Orcoursetrion app (ticket sidebar)' });
+  });
 
   const serveFrom = (root: string, prefix: string) => async (c: Context) => {
     const file = await readStatic(root, c.req.path.slice(c.req.path.indexOf(prefix) + prefix.length));

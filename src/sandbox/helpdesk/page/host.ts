@@ -10,7 +10,12 @@ async function main(root: HTMLElement): Promise<void> {
   const path = location.pathname.slice(config.basePath.length) || '/';
   const ticket = /^\/tickets\/(\d+)$/.exec(path);
   const nav = (href: string, text: string, current: boolean) => el('a', { href: `${config.basePath}${href}`, 'aria-current': current ? 'page' : undefined }, text);
-  root.append(
+  // On a ticket page the server already wrote the workspace with the app's iframe in it (loading
+  // while this script did): the header goes before it and the view fills its placeholder.
+  const prerendered = document.querySelector<HTMLIFrameElement>('iframe#app-frame') ?? undefined;
+  const slot = document.getElementById('helpdesk-view');
+  const show = (view: HTMLElement) => (slot ? slot.replaceWith(view) : root.append(el('main', {}, view)));
+  root.prepend(
     el(
       'header',
       { class: 'topbar' },
@@ -21,15 +26,15 @@ async function main(root: HTMLElement): Promise<void> {
   );
   try {
     const view = ticket
-      ? await ticketView(config, api, Number(ticket[1]), navigate)
+      ? await ticketView(config, api, Number(ticket[1]), navigate, prerendered)
       : path === '/new'
         ? await newTicketView(config, api, navigate)
         : path === '/dashboard'
           ? await dashboardView(config, api, navigate)
           : await ticketListView(config, api);
-    root.append(el('main', {}, view));
+    show(view);
   } catch (err) {
-    root.append(el('main', {}, el('p', { role: 'alert' }, err instanceof Error ? err.message : String(err))));
+    show(el('p', { role: 'alert' }, err instanceof Error ? err.message : String(err)));
   }
 }
 

@@ -23,58 +23,64 @@ export async function ticketListView(config: PageConfig, api: PageApi): Promise<
   );
 }
 
-export async function ticketView(config: PageConfig, api: PageApi, id: number, navigate: (path: string) => void): Promise<HTMLElement> {
-  const [fields, initial] = await Promise.all([api.fields(), api.ticket(id)]);
-  let ticket = initial;
+/**
+ * The ticket and its sidebar. With `prerendered` (the app's iframe, already in the server's
+ * HTML and loading), the app is answered at once, before the ticket and its fields arrive, and
+ * only the ticket's panel is returned: moving an iframe in the DOM would reload it.
+ */
+export async function ticketView(config: PageConfig, api: PageApi, id: number, navigate: (path: string) => void, prerendered?: HTMLIFrameElement): Promise<HTMLElement> {
+  const loading = Promise.all([api.fields(), api.ticket(id)]);
+  loading.catch(() => undefined); // awaited below, where a failure is reported
+  let ticket: Ticket | undefined;
   const facts = el('dl', { class: 'facts' });
-  const renderFacts = () =>
-    facts.replaceChildren(...fields.flatMap((f) => (shown(f, valueOf(ticket, f.id)) ? [el('dt', {}, shortTitle(f)), el('dd', {}, shown(f, valueOf(ticket, f.id)))] : [])));
-  renderFacts();
+  const renderFacts = (fields: TicketField[], t: Ticket) =>
+    facts.replaceChildren(...fields.flatMap((f) => (shown(f, valueOf(t, f.id)) ? [el('dt', {}, shortTitle(f)), el('dd', {}, shown(f, valueOf(t, f.id)))] : [])));
   const { iframe } = appFrame(config, api, {
     location: 'ticket_sidebar',
     ticketId: id,
-    fields,
-    fieldValue: (fieldId) => valueOf(ticket, fieldId),
+    fields: loading.then(([fields]) => fields),
+    fieldValue: async (fieldId) => valueOf(ticket ?? (await loading)[1], fieldId),
     async setFieldValue(fieldId, value) {
+      const [fields] = await loading;
       ticket = await api.setFields(id, [{ id: fieldId, value }]);
-      renderFacts();
+      renderFacts(fields, ticket);
     },
     routeToTicket: (t) => navigate(`/tickets/${t}`),
+    iframe: prerendered,
   });
+  const [fields, initial] = await loading;
+  ticket ??= initial;
+  renderFacts(fields, ticket);
   const status = el('p', { class: 'muted' });
   const conversation = el('ol', { class: 'conversation', 'aria-live': 'polite' });
   let shownComments = -1;
-  const renderTicket = () => {
-    status.textContent = `${ticket.requester.name ?? ''} <${ticket.requester.email}> · ${ticket.status}`;
-    const comments = ticket.comments ?? [];
+  const renderTicket = (t: Ticket) => {
+    status.textContent = `${t.requester.name ?? ''} <${t.requester.email}> · ${t.status}`;
+    const comments = t.comments ?? [];
     if (comments.length === shownComments) return;
     shownComments = comments.length;
     conversation.replaceChildren(...comments.map(commentItem));
   };
-  renderTicket();
+  renderTicket(ticket);
   // The ticket story arrives as the engine works: follow it while the page is open.
   const timer = setInterval(() => {
     if (!conversation.isConnected) return clearInterval(timer);
     void api.ticket(id).then((t) => {
       ticket = t;
-      renderTicket();
+      renderTicket(t);
     });
   }, 2_000);
-  return el(
-    'div',
-    { class: 'workspace' },
-    el(
-      'section',
-      { class: 'panel ticket' },
-      el('h1', {}, `#${ticket.id} ${ticket.subject}`),
-      status,
-      el('p', { class: 'description' }, ticket.description),
-      facts,
-      el('h2', {}, 'Conversation'),
-      conversation,
-    ),
-    el('aside', { class: 'sidebar', 'aria-label': 'Apps' }, iframe),
+  const panel = el(
+    'section',
+    { class: 'panel ticket' },
+    el('h1', {}, `#${ticket.id} ${ticket.subject}`),
+    status,
+    el('p', { class: 'description' }, ticket.description),
+    facts,
+    el('h2', {}, 'Conversation'),
+    conversation,
   );
+  return prerendered ? panel : el('div', { class: 'workspace' }, panel, el('aside', { class: 'sidebar', 'aria-label': 'Apps' }, iframe));
 }
 
 const MARKER = /<p style="display:none">\[orc-marker [^\]]+\]<\/p>/g;

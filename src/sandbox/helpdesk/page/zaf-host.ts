@@ -34,6 +34,19 @@ export interface AppHost {
   dispose(): void;
 }
 
+declare global {
+  interface Window {
+    __helpdeskEarlyMessages?: { take(): MessageEvent[] };
+  }
+}
+
+/** Stops the page's early listener and returns what it kept, in order; empty when there is none. */
+function takeEarlyMessages(): MessageEvent[] {
+  const early = window.__helpdeskEarlyMessages;
+  delete window.__helpdeskEarlyMessages;
+  return early ? early.take() : [];
+}
+
 export function hostApp(iframe: HTMLIFrameElement, appOrigin: string, handlers: AppHostHandlers): AppHost {
   const subscribed = new Map<string, number>();
   const replies = new Map<string, (error: string | undefined) => void>();
@@ -108,6 +121,9 @@ export function hostApp(iframe: HTMLIFrameElement, appOrigin: string, handlers: 
     else if (/^request:\d+$/.test(key)) void proxy(key, msg.message);
   };
   window.addEventListener('message', onMessage);
+  // Messages the app sent before this script ran (its iframe is in the server's HTML), kept by
+  // the page's inline listener (host-shell.ts): the handshake is posted once, never again.
+  for (const early of takeEarlyMessages()) onMessage(early);
 
   return {
     trigger(name, data) {
