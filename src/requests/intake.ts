@@ -6,16 +6,13 @@ import { commentMarker } from '../integrations/zendesk/marker';
 import type { Logger } from '../log';
 import type { TicketDesk } from '../story/desk';
 import { cannotApproveNote, planNote, problemsReply, rejectionNeedsReasonNote } from '../story/messages';
-import { decidePlan, type Plan } from '../workflows/plan';
 import { approveRequest, rejectRequest, type RequestDeps } from './actions';
-import { validateDraft, type CourseRequestFields, type Problem } from './draft';
+import { assessDraft, insertRequest, requestValues, type AssessDeps, type Assessment } from './create';
 import { recordEvent, SYSTEM, type Actor } from './events';
 
-export interface IntakeDeps extends RequestDeps {
-  config: Pick<Config, 'ORC_AUTO_APPROVE' | 'ORC_RERUN_APPROVAL'> & Parameters<typeof decidePlan>[1];
+export interface IntakeDeps extends RequestDeps, AssessDeps {
+  config: Pick<Config, 'ORC_AUTO_APPROVE' | 'ORC_RERUN_APPROVAL'> & AssessDeps['config'];
   desk: TicketDesk;
-  /** Checks against the database, GitHub and edX (see checks.ts). */
-  externalProblems(fields: CourseRequestFields, plan: Plan, requestId: number | undefined): Promise<Problem[]>;
 }
 
 /** An agent acting through a Zendesk macro: the trigger body carries ids only. */
@@ -26,9 +23,6 @@ async function digest(value: unknown): Promise<string> {
   const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(value))));
   return [...bytes.slice(0, 6)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
-
-/** Midnight UTC of a YYYY-MM-DD start date, or null. */
-const startAtOf = (date: string | undefined) => (date ? Date.parse(`${date}T00:00:00Z`) : null);
 
 /**
  * Ticket intake, run by the engine for each webhook delivery: re-read the ticket through the
@@ -51,11 +45,10 @@ export async function processDelivery(deps: IntakeDeps, delivery: DeliveryRow, l
   }
 
   const { draft, decision, rejectionReason } = ticket.request;
-  const shape = validateDraft(draft);
-  const plan = shape.fields ? decidePlan(shape.fields, deps.config) : undefined;
-  const problems = shape.fields && plan ? [...shape.problems, ...(await deps.externalProblems(shape.fields, plan, existing?.id))] : shape.problems;
+  const assessment = await assessDraft(deps, draft, existing?.id);
+  const { plan, problems } = assessment;
 
-  const request = await upsertRequest(deps, existing, ticketId, { draft, fields: shape.fields, plan, problems, requester: ticket.requester });
+  const request = await upsertRequest(deps, existing, ticketId, assessment, ticket.requester);
   if (!['waiting_on_requester', 'pending_approval'].includes(request.status)) return;
   const steps = deps.workflows(request);
 
@@ -79,32 +72,10 @@ export async function processDelivery(deps: IntakeDeps, delivery: DeliveryRow, l
   }
 }
 
-async function upsertRequest(
-  deps: IntakeDeps,
-  existing: RequestRow | undefined,
-  ticketId: number,
-  input: { draft: Record<string, unknown>; fields?: CourseRequestFields; plan?: Plan; problems: Problem[]; requester?: string },
-): Promise<RequestRow> {
+async function upsertRequest(deps: IntakeDeps, existing: RequestRow | undefined, ticketId: number, assessment: Assessment, requester: string | undefined): Promise<RequestRow> {
   const now = deps.clock();
-  const { fields, plan, problems } = input;
-  const type = fields?.type ?? (['new', 'publish', 'rerun'].includes(String(input.draft.type)) ? (input.draft.type as RequestRow['type']) : 'new');
-  const values = {
-    type,
-    kind: fields?.kind ?? null,
-    status: problems.length > 0 ? ('waiting_on_requester' as const) : ('pending_approval' as const),
-    courseNumber: fields?.courseNumber ?? (typeof input.draft.courseNumber === 'string' ? input.draft.courseNumber : null),
-    term: fields?.term ?? null,
-    newTerm: fields?.newTerm ?? null,
-    courseKey: plan?.courseKey ?? null,
-    repo: plan ? `${plan.org}/${plan.repo}` : null,
-    params: input.draft,
-    problems,
-    plan: plan ?? null,
-    requester: input.requester ?? fields?.requester ?? null,
-    desiredCompletion: fields?.desiredCompletion ?? null,
-    startAt: startAtOf(fields?.startDate),
-    updatedAt: now,
-  };
+  const values = requestValues(assessment, requester, now);
+  const actor: Actor = { id: 'requester', name: values.requester ?? undefined };
   if (existing) {
     // Conditional: an agent may have approved in the sidebar since we read the row.
     const [updated] = await deps.db
@@ -113,13 +84,11 @@ async function upsertRequest(
       .where(and(eq(requests.id, existing.id), inArray(requests.status, ['waiting_on_requester', 'pending_approval'])))
       .returning();
     if (!updated) return (await deps.db.select().from(requests).where(eq(requests.id, existing.id)))[0] ?? existing;
-    if (JSON.stringify(existing.problems) !== JSON.stringify(problems) || JSON.stringify(existing.params) !== JSON.stringify(input.draft)) {
-      await recordEvent(deps.db, now, { requestId: existing.id, ticketId, actor: { id: 'requester', name: values.requester ?? undefined }, action: 'revalidated', detail: { problems: problems.length } });
+    if (JSON.stringify(existing.problems) !== JSON.stringify(values.problems) || JSON.stringify(existing.params) !== JSON.stringify(assessment.draft)) {
+      await recordEvent(deps.db, now, { requestId: existing.id, ticketId, actor, action: 'revalidated', detail: { problems: values.problems.length } });
     }
     return updated;
   }
-  const [created] = await deps.db.insert(requests).values({ ...values, ticketId, requestedAt: now }).onConflictDoNothing({ target: requests.ticketId }).returning();
-  const [row] = created ? [created] : await deps.db.select().from(requests).where(eq(requests.ticketId, ticketId));
-  if (created) await recordEvent(deps.db, now, { requestId: created.id, ticketId, actor: { id: 'requester', name: values.requester ?? undefined }, action: 'requested', detail: { type, problems: problems.length } });
-  return row!;
+  const created = await insertRequest(deps.db, values, ticketId, actor);
+  return created ?? (await deps.db.select().from(requests).where(eq(requests.ticketId, ticketId)))[0]!;
 }

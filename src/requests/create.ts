@@ -1,0 +1,113 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { requests, type RequestRow, type RequestType } from '../db/schema';
+import type { Db } from '../db/types';
+import { decidePlan, type Plan, type PlanConfig } from '../workflows/plan';
+import { REQUEST_TYPES } from '../db/schema';
+import { validateDraft, type CourseRequestFields, type Problem } from './draft';
+import { recordEvent, type Actor } from './events';
+
+/**
+ * What every entry point (ticket intake, `orcoursetrion request`, rollover) does with a draft
+ * before it becomes a request row: the draft's own rules, the branch decisions, and the checks
+ * against the database, GitHub and edX. One path, so the CLI validates exactly as intake does.
+ */
+
+export interface AssessDeps {
+  config: PlanConfig;
+  /** Checks against the database, GitHub and edX (see checks.ts). */
+  externalProblems(fields: CourseRequestFields, plan: Plan, requestId: number | undefined): Promise<Problem[]>;
+}
+
+export interface Assessment {
+  draft: Record<string, unknown>;
+  fields?: CourseRequestFields;
+  plan?: Plan;
+  problems: Problem[];
+}
+
+/** Validates a draft; `requestId` is the request being revalidated (it is not its own duplicate). */
+export async function assessDraft(deps: AssessDeps, draft: Record<string, unknown>, requestId?: number): Promise<Assessment> {
+  const shape = validateDraft(draft);
+  const plan = shape.fields ? decidePlan(shape.fields, deps.config) : undefined;
+  const problems = shape.fields && plan ? [...shape.problems, ...(await deps.externalProblems(shape.fields, plan, requestId))] : shape.problems;
+  return { draft, fields: shape.fields, plan, problems };
+}
+
+/** Midnight UTC of a YYYY-MM-DD start date, or null. */
+const startAtOf = (date: string | undefined) => (date ? Date.parse(`${date}T00:00:00Z`) : null);
+
+const typeOf = (a: Assessment): RequestType => {
+  if (a.fields) return a.fields.type;
+  const raw = String(a.draft.type);
+  return (REQUEST_TYPES as readonly string[]).includes(raw) ? (raw as RequestType) : 'new';
+};
+
+/** The request row's values for an assessment: invalid drafts wait on the requester, valid ones on approval. */
+export function requestValues(a: Assessment, requester: string | undefined, now: number) {
+  const { fields, plan, problems } = a;
+  return {
+    type: typeOf(a),
+    kind: fields?.kind ?? null,
+    status: problems.length > 0 ? ('waiting_on_requester' as const) : ('pending_approval' as const),
+    courseNumber: fields?.courseNumber ?? (typeof a.draft.courseNumber === 'string' ? a.draft.courseNumber : null),
+    term: fields?.term ?? null,
+    newTerm: fields?.newTerm ?? null,
+    courseKey: plan?.courseKey ?? null,
+    repo: plan ? `${plan.org}/${plan.repo}` : null,
+    params: a.draft,
+    problems,
+    plan: plan ?? null,
+    requester: requester ?? fields?.requester ?? null,
+    desiredCompletion: fields?.desiredCompletion ?? null,
+    startAt: startAtOf(fields?.startDate),
+    updatedAt: now,
+  };
+}
+export type RequestValues = ReturnType<typeof requestValues>;
+
+/**
+ * Inserts a request and its `requested` audit event. Undefined when the ticket already has a
+ * request (two deliveries of one new ticket racing each other).
+ */
+export async function insertRequest(db: Db, values: RequestValues, ticketId: number | null, actor: Actor): Promise<RequestRow | undefined> {
+  const [created] = await db
+    .insert(requests)
+    .values({ ...values, ticketId, requestedAt: values.updatedAt })
+    .onConflictDoNothing({ target: requests.ticketId })
+    .returning();
+  if (created) await recordEvent(db, values.updatedAt, { requestId: created.id, ticketId, actor, action: 'requested', detail: { type: created.type, problems: values.problems.length } });
+  return created;
+}
+
+/** The row a draft would become, never stored: the workflows preview its plan from it. */
+export function unsavedRequest(a: Assessment, requester: string | undefined, now: number): RequestRow {
+  return { ...requestValues(a, requester, now), id: 0, ticketId: null, courseId: null, decision: null, decidedBy: null, decidedAt: null, reason: null, requestedAt: now, completedAt: null };
+}
+
+export interface CreateDeps extends AssessDeps {
+  db: Db;
+  clock: () => number;
+}
+
+export type CreateOutcome = { created: true; request: RequestRow; assessment: Assessment } | { created: false; assessment: Assessment };
+
+/**
+ * A request without a ticket (CLI, rollover): a draft with problems is not stored, since there
+ * is no ticket on which the requester could fix it; the caller shows the problems instead.
+ */
+export async function createRequest(deps: CreateDeps, draft: Record<string, unknown>, actor: Actor): Promise<CreateOutcome> {
+  const assessment = await assessDraft(deps, draft);
+  if (assessment.problems.length > 0) return { created: false, assessment };
+  const request = await insertRequest(deps.db, requestValues(assessment, actor.name ?? actor.id, deps.clock()), null, actor);
+  if (!request) throw new Error('a request without a ticket cannot conflict; the insert returned nothing');
+  return { created: true, request, assessment };
+}
+
+/** The request that already provisions this course key (not rejected), for batches that are run again. */
+export async function findActiveRequest(db: Db, type: RequestType, courseKey: string): Promise<RequestRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(requests)
+    .where(and(eq(requests.type, type), sql`lower(${requests.courseKey}) = ${courseKey.toLowerCase()}`, inArray(requests.status, ['pending_approval', 'scheduled', 'in_progress', 'waiting_on_agent', 'failed', 'completed'])));
+  return row;
+}
