@@ -3,7 +3,7 @@ import type { Db } from './db/types';
 import type { Engine } from './engine/engine';
 import type { Clock, EngineHooks, WorkflowResolver } from './engine/types';
 import { createEdxClient } from './integrations/edx/client';
-import { createGithubClient } from './integrations/github/client';
+import { createGithubClient, type GithubClientDeps } from './integrations/github/client';
 import { createZendeskAdapter } from './integrations/zendesk/adapter';
 import { edxSites } from './instructions/sites';
 import type { Logger } from './log';
@@ -35,12 +35,14 @@ export interface ServiceDeps {
   /** The fetch every integration uses (Workers' global fetch, a test's, the sandbox's). */
   fetch?: typeof fetch;
   importPollMs?: number;
+  /** A batch (rollover, its bench) shares one pacer between all its GitHub calls, and may scale GitHub's waits. */
+  github?: Pick<GithubClientDeps, 'pacer' | 'timeScale'>;
 }
 
 /** The composition root: integrations, workflows, intake and the ticket story, from the config. */
 export async function createServices(deps: ServiceDeps): Promise<Services> {
   const { config, db, clock, log } = deps;
-  const github = await createGithubClient({ config, log, fetch: deps.fetch });
+  const github = await createGithubClient({ config, log, fetch: deps.fetch, ...deps.github });
   const edx = createEdxClient({ config, log, fetch: deps.fetch });
   const desk = config.zendesk.configured ? zendeskDesk(createZendeskAdapter({ config, logger: log, fetch: deps.fetch }), db) : undefined;
   const flow: FlowDeps = { config, db, clock, github, edx, desk, sites: edxSites(config), importPollMs: deps.importPollMs };

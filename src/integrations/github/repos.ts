@@ -80,5 +80,15 @@ export function repoOperations(ctx: GithubContext) {
     return repo;
   }
 
-  return { ensureRepo, getRepo };
+  /** Names of an organization's repositories, every page (rollover --all finds last term's repos by name). */
+  async function listRepoNames(org: string): Promise<string[]> {
+    try {
+      const repos = await octokit.paginate(octokit.rest.repos.listForOrg, { org, per_page: 100 });
+      return repos.map((r) => r.name);
+    } catch (err) {
+      throw toGithubError(err, `list the repositories of ${org}`);
+    }
+  }
+
+  return { ensureRepo, getRepo, listRepoNames };
 }

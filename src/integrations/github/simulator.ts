@@ -203,6 +203,10 @@ export function createGithubSimulator(options: SimulatorOptions = {}) {
     if (body.data.auto_init) commitFiles(world, r, r.defaultBranch, { 'README.md': `# ${name}\n` }, 'Initial commit');
     return c.json(repoJson(c, r), 201);
   });
+  api.get('/orgs/:org/repos', (c) => {
+    const o = org(c.req.param('org'));
+    return o ? paginate(c, [...o.repos.values()].map((r) => repoJson(c, r))) : fail(c, 404, 'Not Found');
+  });
   api.get('/repos/:owner/:repo', (c) => {
     const r = repoOf(c.req.param('owner'), c.req.param('repo'));
     return r ? c.json(repoJson(c, r)) : fail(c, 404, 'Not Found');
