@@ -3,6 +3,10 @@ import { Command, CommanderError } from 'commander';
 import { registerServe } from './cli/serve';
 import { registerGithubActions } from './cli/github-actions';
 import { registerZendeskCommands } from './cli/zendesk-setup';
+import { registerRequestCommand } from './cli/request';
+import { registerPlanCommand } from './cli/plan';
+import { registerRolloverCommand } from './cli/rollover';
+import { registerDemoCommand } from './cli/demo';
 
 /**
  * `orcoursetrion`: the 2015 tool's seven GitHub actions (same names, flags, output lines),
@@ -18,6 +22,10 @@ export function buildProgram(): Command {
   registerServe(program);
   registerGithubActions(program);
   registerZendeskCommands(program);
+  registerRequestCommand(program);
+  registerPlanCommand(program);
+  registerRolloverCommand(program);
+  registerDemoCommand(program);
   return program;
 }
 
