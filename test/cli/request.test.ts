@@ -1,0 +1,72 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerRequestCommand } from '../../src/cli/request';
+import { parseConfig } from '../../src/config';
+import { openSqlite } from '../../src/db/sqlite';
+import { eventsOf } from '../../src/requests/events';
+import { getRequest } from '../../src/requests/actions';
+import { seedGithub, startSimulators, type SandboxSimulators } from '../../src/sandbox/simulators';
+import { captured } from './io';
+
+const SECRET = 'request-test-shared-secret-0123456789abcdef';
+let sims: SandboxSimulators;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  sims = await startSimulators();
+  env = { ...sims.env, ORC_SANDBOX: '0', ORC_APP_SHARED_SECRET: SECRET, ORC_DATABASE: join(mkdtempSync(join(tmpdir(), 'orc-request-')), 'orc.db') };
+  seedGithub(sims.github, parseConfig(env));
+});
+afterAll(() => sims.close());
+
+function cli() {
+  const c = captured(env);
+  registerRequestCommand(c.program, c.cli);
+  return c;
+}
+
+describe('orcoursetrion request', () => {
+  it('names every bad field, as intake does, creates nothing and exits 1', async () => {
+    const { io, run } = cli();
+    const code = await run(['request', 'new', '--course', '8 01', '--term', 'Spring_2027', '--kind', 'video', '--member', 'ada', 'not_a-user!', '--start-date', 'tomorrow', '--json']);
+    expect(code).toBe(1);
+    const lines = io.err.trim().split('\n');
+    expect(lines.map((l) => l.split(':')[1]!.trim()).sort()).toEqual(['--course', '--kind', '--member', '--start-date', '--term', '--title']);
+    expect(io.err).toContain('write 2027_Spring');
+    expect(JSON.parse(io.out)).toMatchObject({ ok: false, problems: expect.arrayContaining([{ field: 'courseTitle', message: expect.stringContaining('required') }]) });
+    expect(sims.github.read.repoNames('mitx')).toEqual([]);
+  });
+
+  it('runs the GitHub checks too: an unknown user and a missing source repo are problems', async () => {
+    const { io, run } = cli();
+    expect(await run(['request', 'new', '--course', '8.01r', '--term', '2027_Spring', '--title', 'Physics', '--member', 'ada', 'nobody-here'])).toBe(1);
+    expect(io.err).toBe('orcoursetrion request: --member: not GitHub users: nobody-here; check the spelling of each username\n');
+    const again = cli();
+    expect(await again.run(['request', 'rerun', '--course', '9.99', '--term', '2026_Fall', '--new-term', '2027_Spring'])).toBe(1);
+    expect(again.io.err).toContain('--term: there is no repository mitx/content-mit-999-2026_Fall');
+  });
+
+  it('creates a ticketless request, approves it as cli:<user>, prints id, course key, repo and plan', async () => {
+    const { io, run } = cli();
+    expect(await run(['request', 'new', '--course', '8.01r', '--term', '2027_Spring', '--title', 'Physics', '--member', 'ada', 'grace', '--approve', '--json'])).toBe(0);
+    const view = JSON.parse(io.out);
+    expect(view.request).toMatchObject({ status: 'in_progress', courseKey: 'course-v1:MITx+8.01r+2027_Spring', repo: 'mitx/content-mit-801r-2027_Spring' });
+    expect(view.steps[0]).toMatchObject({ key: 'create-repo', status: 'pending' });
+    const handle = openSqlite(env.ORC_DATABASE!);
+    const row = await getRequest(handle.db, view.request.id);
+    expect(row).toMatchObject({ ticketId: null, requester: 'cli:tester', decidedBy: 'cli:tester' });
+    expect((await eventsOf(handle.db, row.id)).map((e) => `${e.actor}:${e.action}`)).toEqual(['cli:tester:requested', 'cli:tester:approved']);
+    handle.close();
+
+    // The same course and term again is a duplicate, as on a ticket.
+    const dup = cli();
+    expect(await dup.run(['request', 'new', '--course', '8.01r', '--term', '2027_Spring', '--title', 'Physics', '--member', 'ada'])).toBe(1);
+    expect(dup.io.err).toContain(`--term: course-v1:MITx+8.01r+2027_Spring is already requested (request ${row.id})`);
+
+    const text = cli();
+    expect(await text.run(['request', 'publish', '--course', '8.01r', '--term', '2027_Spring'])).toBe(1); // no repo yet: nothing ran
+    expect(io.out + io.err + text.io.err).not.toContain(SECRET);
+  });
+});
