@@ -59,13 +59,14 @@ describe('Zendesk app in headless Chromium, hosted by the local help-desk page',
       await page.goto(`${service.url}/helpdesk/tickets/101`);
       await expect.poll(() => sidebar().locator('.summary__title').textContent()).toContain('8.01r');
       const frame = page.frames().find((f) => f.url().includes('/app/iframe.html'))!;
-      return Math.round(await frame.evaluate(() => performance.getEntriesByName('orc:first-data-render')[0]?.startTime ?? -1));
+      const mark = await frame.evaluate(() => performance.timeOrigin + (performance.getEntriesByName('orc:first-data-render')[0]?.startTime ?? Number.NaN));
+      return Math.round(mark - (await page.evaluate(() => performance.timeOrigin)));
     };
     const cold = await renderMs();
     const firstRender = await renderMs();
     const sizes = await gzippedAssetSizes();
     console.log(
-      `[sidebar] first render with data, from the iframe's navigation start: ${firstRender} ms warm (${cold} ms cold); ` +
+      `[sidebar] first render with data, from the page's navigation start: ${firstRender} ms warm (${cold} ms cold; other test files run meanwhile, see bench/sidebar for figures alone); ` +
         `app assets gzipped: ${(sizes.loaded / 1024).toFixed(1)} KB loaded by the iframe, ${(sizes.packaged / 1024).toFixed(1)} KB in assets/ with logos`,
     );
     expect(firstRender).toBeGreaterThan(0);
