@@ -18,6 +18,8 @@ export interface HelpdeskDeps {
   /** The built app (`npm run app:build`); default: zendesk-app/dist. */
   appDist?: string;
   clock?: () => number;
+  /** How the request proxy calls the service; default: `fetch` (mountHelpdesk passes the app itself). */
+  fetch?: typeof fetch;
   /** The agent the page pretends to be. */
   agent?: { id: number; name: string; email: string };
 }
@@ -59,9 +61,11 @@ export function helpdeskRoutes(basePath: string, deps: HelpdeskDeps): Hono {
   });
 
   const serveFrom = (root: string, prefix: string) => async (c: Context) => {
-    const file = await readStatic(root, c.req.path.slice(c.req.path.indexOf(prefix) + prefix.length));
+    const file = await readStatic(root, c.req.path.slice(c.req.path.indexOf(prefix) + prefix.length), c.req.header('if-none-match'));
     if (!file) return c.notFound();
-    return c.body(new Uint8Array(file.body), 200, { 'content-type': file.type, 'cache-control': 'no-cache' });
+    // no-cache: the browser asks every time (the names carry no hash), and a current copy costs a 304.
+    const headers = { 'content-type': file.type, 'cache-control': 'no-cache', etag: file.etag };
+    return file.body ? c.body(new Uint8Array(file.body), 200, headers) : c.body(null, 304, headers);
   };
   app.get('/app/*', serveFrom(join(dist, 'assets'), '/app/'));
   app.get('/host/*', serveFrom(join(dist, 'helpdesk'), '/host/'));
@@ -95,6 +99,7 @@ export function helpdeskRoutes(basePath: string, deps: HelpdeskDeps): Hono {
       settings: { service_url: { value: serviceUrl, secure: false }, shared_secret: { value: deps.sharedSecret, secure: true } },
       allowedOrigins: [new URL(serviceUrl).origin],
       now: clock,
+      ...(deps.serviceUrl === undefined && deps.fetch ? { fetch: deps.fetch } : {}),
     });
     return c.json(answer);
   });
@@ -103,5 +108,8 @@ export function helpdeskRoutes(basePath: string, deps: HelpdeskDeps): Hono {
 
 /** Mounts the page at `basePath` (default /helpdesk): `extraRoutes: (app) => mountHelpdesk(app, deps)`. */
 export function mountHelpdesk(app: Hono, deps: HelpdeskDeps, basePath = '/helpdesk'): void {
-  app.route(basePath, helpdeskRoutes(basePath, deps));
+  // The service is this very app (no serviceUrl given): the proxy hands it the request in
+  // process, the same Request with the same token, without a second HTTP round trip.
+  const inProcess: typeof fetch = async (input, init) => app.fetch(new Request(input, init));
+  app.route(basePath, helpdeskRoutes(basePath, { fetch: inProcess, ...deps }));
 }
