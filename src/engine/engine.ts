@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { requests, steps, webhookDeliveries, type RequestRow, type RequestStatus, type StepRow } from '../db/schema';
+import { requests, steps, webhookDeliveries, type DeliveryRow, type RequestRow, type RequestStatus, type StepRow } from '../db/schema';
 import type { Db } from '../db/types';
 import { isTransient, messageOf, PermanentError, retryAfterOf } from '../errors';
 import type { Logger } from '../log';
@@ -18,11 +18,18 @@ export interface EngineDeps {
   scrub?: (text: string) => string;
 }
 
+/** A claimed item: this worker holds its lease until `run` settles it. */
+export type ClaimedWork = { kind: 'delivery'; row: DeliveryRow } | { kind: 'step'; row: StepRow };
+
 export interface Engine {
   /** Claims and runs due work until none is left or `limit` items ran. Returns how many ran. */
   runDue(limit?: number): Promise<number>;
   /** Runs at most one due item (a delivery first, then a step). False when nothing was due. */
   runOne(): Promise<boolean>;
+  /** Claims the next due item (a delivery first, then a step), without running it. */
+  claim(): Promise<ClaimedWork | undefined>;
+  /** Runs a claimed item to its next state. */
+  run(work: ClaimedWork): Promise<void>;
   /** When the next item becomes due, for drivers that sleep until then. */
   nextDueAt(): Promise<number | undefined>;
   /** Re-derives a request's status from its steps (after agents act on steps). */
@@ -159,7 +166,7 @@ export function createEngine(deps: EngineDeps): Engine {
     await refreshRequestStatus(step.requestId);
   }
 
-  async function runDelivery(delivery: typeof webhookDeliveries.$inferSelect): Promise<void> {
+  async function runDelivery(delivery: DeliveryRow): Promise<void> {
     const log = deps.log.child({ ticketId: delivery.ticketId ?? undefined, invocationId: delivery.invocationId });
     const fenced = (values: Partial<typeof webhookDeliveries.$inferInsert>) =>
       db
@@ -183,22 +190,25 @@ export function createEngine(deps: EngineDeps): Engine {
     }
   }
 
-  async function runOne(): Promise<boolean> {
+  async function claim(): Promise<ClaimedWork | undefined> {
     const now = clock();
     const delivery = await claimDelivery(db, now, options.workerId, options.leaseMs);
-    if (delivery) {
-      await runDelivery(delivery);
-      return true;
-    }
+    if (delivery) return { kind: 'delivery', row: delivery };
     const step = await claimStep(db, now, options.workerId, options.leaseMs);
-    if (step) {
-      await runStep(step);
-      return true;
-    }
-    return false;
+    return step ? { kind: 'step', row: step } : undefined;
+  }
+
+  const run = (work: ClaimedWork) => (work.kind === 'delivery' ? runDelivery(work.row) : runStep(work.row));
+
+  async function runOne(): Promise<boolean> {
+    const work = await claim();
+    if (work) await run(work);
+    return work !== undefined;
   }
 
   return {
+    claim,
+    run,
     runOne,
     async runDue(limit = Number.POSITIVE_INFINITY) {
       let ran = 0;

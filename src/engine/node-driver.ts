@@ -4,46 +4,61 @@ import type { Engine } from './engine';
 import type { Clock } from './types';
 
 export interface EngineDriver {
-  /** New work may be due: start idle workers now. */
+  /** New work may be due: start a worker now. */
   wake(): void;
   /** Stops scheduling; resolves when running items have finished. */
   stop(): Promise<void>;
 }
 
 /**
- * Runs the engine inside a Node process: up to `concurrency` items at once; when nothing is
- * due it sleeps until the next due time the database reports (backoff end, lease expiry,
- * scheduled start) or until `wake()` is called. No polling loop: an approval calls wake(), so
- * its first step starts within milliseconds.
+ * Runs the engine inside a Node process, up to `concurrency` items at once. Workers grow with
+ * the work: a wake-up starts one worker, and each worker that claims an item starts another
+ * before running it, so a burst fans out while an idle engine pays one empty claim per wake-up
+ * (not one per possible worker). When nothing is due it sleeps until the next due time the
+ * database reports (backoff end, lease expiry, scheduled start) or until `wake()`: no polling,
+ * so an approval's first step starts within milliseconds.
  */
 export function startNodeDriver(engine: Engine, options: { concurrency: number; clock: Clock; log: Logger; maxSleepMs?: number }): EngineDriver {
   const maxSleepMs = options.maxSleepMs ?? 60_000;
   let active = 0;
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let wakeAgain = false;
+  /** Set by wake(): a worker about to exit looks once more, since the new work may be after its last claim. */
+  let wokenSinceClaim = false;
   const idle: (() => void)[] = [];
 
-  async function worker(): Promise<void> {
+  function spawn(): void {
+    if (stopped || active >= options.concurrency) return;
     active++;
-    try {
-      while (!stopped) {
-        wakeAgain = false;
-        let ran: boolean;
-        try {
-          ran = await engine.runOne();
-        } catch (err) {
-          // A database error here is not the step's fault: log it and let the timer retry.
-          options.log.error('engine loop error', { error: messageOf(err) });
-          ran = false;
-        }
-        if (!ran && !wakeAgain) break;
-      }
-    } finally {
+    void worker().finally(() => {
       active--;
       if (active === 0) {
         idle.splice(0).forEach((r) => r());
         if (!stopped) void schedule();
+      }
+    });
+  }
+
+  async function worker(): Promise<void> {
+    while (!stopped) {
+      wokenSinceClaim = false;
+      let work: Awaited<ReturnType<Engine['claim']>>;
+      try {
+        work = await engine.claim();
+      } catch (err) {
+        // A database error here is not the step's fault: log it and let the timer retry.
+        options.log.error('engine loop error', { error: messageOf(err) });
+        return;
+      }
+      if (!work) {
+        if (wokenSinceClaim) continue;
+        return;
+      }
+      spawn();
+      try {
+        await engine.run(work);
+      } catch (err) {
+        options.log.error('engine loop error', { error: messageOf(err) });
       }
     }
   }
@@ -65,12 +80,8 @@ export function startNodeDriver(engine: Engine, options: { concurrency: number; 
 
   function wake(): void {
     if (stopped) return;
-    wakeAgain = true;
-    while (active < options.concurrency) {
-      const before = active;
-      void worker();
-      if (active === before) break;
-    }
+    wokenSinceClaim = true;
+    if (active === 0) spawn();
   }
 
   wake();
