@@ -89,17 +89,21 @@ export async function runRolloverScenario(s: RolloverScenario): Promise<Rollover
   const store = await startBatchRuntime({ config, log, pacer, timeScale: s.timeScale, concurrency: s.concurrency, fetch: inProcess(sims) });
   const agent = { id: 'agent:bench', name: 'Bench agent' };
   let agentActions = 0;
-  const follow = async (progress: RequestProgress[]) => {
-    for (const p of progress) {
-      if (!p.waiting) continue;
-      await completeStep(store.requestDeps, p.id, p.waiting.key, 'Done as instructed (bench agent)', agent);
-      agentActions++;
-    }
-    return true;
-  };
+  // An attentive agent: marks each manual step done as soon as it waits, as the desk would
+  // while the batch runs (waiting for the whole batch to stop would split it into phases).
+  const inHand = new Set<string>();
+  const act = (progress: RequestProgress[]) =>
+    Promise.all(
+      progress.flatMap((p) => {
+        const key = p.waiting && `${p.id}/${p.waiting.key}`;
+        if (!p.waiting || !key || inHand.has(key)) return [];
+        inHand.add(key);
+        return completeStep(store.requestDeps, p.id, p.waiting.key, 'Done as instructed (bench agent)', agent).then(() => void agentActions++);
+      }),
+    );
   const started = Date.now();
   try {
-    const result = await runRollover(store, { from: FROM, to: TO, courses: 'all', dryRun: false, concurrency: s.concurrency, actor: { id: 'cli:bench', name: 'cli:bench' }, pollMs: 20, onWaiting: follow });
+    const result = await runRollover(store, { from: FROM, to: TO, courses: 'all', dryRun: false, concurrency: s.concurrency, actor: { id: 'cli:bench', name: 'cli:bench' }, pollMs: 20, onProgress: (p) => void act(p), onWaiting: async (p) => (await act(p), true) });
     const elapsedMs = Date.now() - started;
     const contentCreating = sims.github.stats.requests.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method) && r.status !== 403).length;
     const minimumMs = (contentCreating / s.limitPerMinute) * 60_000 * s.timeScale;

@@ -13,7 +13,7 @@ const TIME_SCALE = 0.01;
 
 describe('rollover at scale', () => {
   it('reruns 50 courses under a secondary limit of 80 writes a (scaled) minute with zero failures', async () => {
-    const f = await runRolloverScenario({ courses: 50, limitPerMinute: 80, timeScale: TIME_SCALE, concurrency: 8, pacerPerMinute: 78 });
+    const f = await runRolloverScenario({ courses: 50, limitPerMinute: 80, timeScale: TIME_SCALE, concurrency: 32, pacerPerMinute: 78 });
     process.stdout.write(
       `rollover of 50 courses: ${(f.elapsedMs / 1000).toFixed(2)} s against the limit's minimum of ${(f.minimumMs / 1000).toFixed(2)} s ` +
         `(${f.contentCreating} content-creating requests at 80 a ${60 * TIME_SCALE} s minute): ${f.ratio.toFixed(2)}x; 403s waited out: ${f.secondaryLimited}\n`,
