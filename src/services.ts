@@ -6,6 +6,7 @@ import { createEdxClient } from './integrations/edx/client';
 import { createGithubClient, type GithubClientDeps } from './integrations/github/client';
 import { createZendeskAdapter } from './integrations/zendesk/adapter';
 import { edxSites } from './instructions/sites';
+import { lazyClient } from './lazy-client';
 import type { Logger } from './log';
 import { externalProblems } from './requests/checks';
 import { validateDraft, type Problem } from './requests/draft';
@@ -42,9 +43,9 @@ export interface ServiceDeps {
 /** The composition root: integrations, workflows, intake and the ticket story, from the config. */
 export async function createServices(deps: ServiceDeps): Promise<Services> {
   const { config, db, clock, log } = deps;
-  const github = await createGithubClient({ config, log, fetch: deps.fetch, ...deps.github });
-  const edx = createEdxClient({ config, log, fetch: deps.fetch });
-  const desk = config.zendesk.configured ? zendeskDesk(createZendeskAdapter({ config, logger: log, fetch: deps.fetch }), db) : undefined;
+  const github = lazyClient(() => createGithubClient({ config, log, fetch: deps.fetch, ...deps.github }));
+  const edx = lazyClient(() => createEdxClient({ config, log, fetch: deps.fetch }));
+  const desk = config.zendesk.configured ? lazyClient(() => zendeskDesk(createZendeskAdapter({ config, logger: log, fetch: deps.fetch }), db)) : undefined;
   const flow: FlowDeps = { config, db, clock, github, edx, desk, sites: edxSites(config), importPollMs: deps.importPollMs };
   const workflows = createWorkflowResolver(flow);
   const checks = (fields: Parameters<typeof externalProblems>[1], plan: Parameters<typeof externalProblems>[2], requestId: number | undefined) =>
