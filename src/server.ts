@@ -6,7 +6,7 @@ import { sqliteReadiness } from './db/readiness';
 import { openSqlite } from './db/sqlite';
 import { createEngine } from './engine/engine';
 import { startNodeDriver } from './engine/node-driver';
-import type { Clock } from './engine/types';
+import { engineOptionsFrom, type Clock } from './engine/types';
 import { createLogger, createScrubber, type Logger } from './log';
 import { mountSandboxPages } from './sandbox/pages';
 import { simulatorTicketStore } from './sandbox/helpdesk/simulator-ticket-store';
@@ -51,7 +51,7 @@ export async function startService(requested: Config, options: { log?: Logger; c
     scrub,
     workflows: services.workflows,
     hooks: services.hooks,
-    options: { workerId: `node-${process.pid}-${randomUUID().slice(0, 8)}`, leaseMs: config.ORC_LEASE_SECONDS * 1000, maxAttempts: config.ORC_STEP_MAX_ATTEMPTS, backoffBaseMs: config.ORC_RETRY_BASE_MS, backoffMaxMs: config.ORC_RETRY_MAX_MS },
+    options: engineOptionsFrom(config, `node-${process.pid}-${randomUUID().slice(0, 8)}`),
   });
   const app = createApp({
     db: handle.db,

@@ -65,3 +65,17 @@ export interface EngineOptions {
   /** Random source for jitter (tests pin it). */
   random?: () => number;
 }
+
+/** The engine's options from the settings, the same for every runtime (Node, Workers, the CLI's batches). */
+export function engineOptionsFrom(
+  config: { ORC_LEASE_SECONDS: number; ORC_STEP_MAX_ATTEMPTS: number; ORC_RETRY_BASE_MS: number; ORC_RETRY_MAX_MS: number },
+  workerId: string,
+): EngineOptions {
+  return {
+    workerId,
+    leaseMs: config.ORC_LEASE_SECONDS * 1000,
+    maxAttempts: config.ORC_STEP_MAX_ATTEMPTS,
+    backoffBaseMs: config.ORC_RETRY_BASE_MS,
+    backoffMaxMs: config.ORC_RETRY_MAX_MS,
+  };
+}

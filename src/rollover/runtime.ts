@@ -3,7 +3,7 @@ import { secretValues, type Config } from '../config';
 import { openSqlite, type SqliteHandle } from '../db/sqlite';
 import { createEngine, type Engine } from '../engine/engine';
 import { startNodeDriver } from '../engine/node-driver';
-import type { Clock } from '../engine/types';
+import { engineOptionsFrom, type Clock } from '../engine/types';
 import type { Pacer } from '../integrations/github/pacer';
 import { createScrubber, type Logger } from '../log';
 import type { RequestDeps } from '../requests/actions';
@@ -58,7 +58,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     scrub: createScrubber(secretValues(config)),
     workflows: services.workflows,
     hooks: services.hooks,
-    options: { workerId: `cli-${process.pid}-${randomUUID().slice(0, 8)}`, leaseMs: config.ORC_LEASE_SECONDS * 1000, maxAttempts: config.ORC_STEP_MAX_ATTEMPTS },
+    options: engineOptionsFrom(config, `cli-${process.pid}-${randomUUID().slice(0, 8)}`),
   });
   const runtime = { wake: () => {} };
   services.bind({ engine, wake: () => runtime.wake() });

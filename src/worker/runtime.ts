@@ -5,6 +5,7 @@ import { parseConfig, secretValues, type Config } from '../config';
 import * as schema from '../db/schema';
 import type { Db } from '../db/types';
 import { createEngine, type Engine } from '../engine/engine';
+import { engineOptionsFrom } from '../engine/types';
 import { messageOf } from '../errors';
 import { createLogger, createScrubber, type Logger } from '../log';
 import { createServices, type Services } from '../services';
@@ -71,13 +72,7 @@ export async function createWorkerRuntime(env: WorkerEnv, wakeFor: (log: Logger)
     scrub: createScrubber(secrets),
     workflows: services.workflows,
     hooks: services.hooks,
-    options: {
-      workerId: `worker-${crypto.randomUUID()}`,
-      leaseMs: config.ORC_LEASE_SECONDS * 1000,
-      maxAttempts: config.ORC_STEP_MAX_ATTEMPTS,
-      backoffBaseMs: config.ORC_RETRY_BASE_MS,
-      backoffMaxMs: config.ORC_RETRY_MAX_MS,
-    },
+    options: engineOptionsFrom(config, `worker-${crypto.randomUUID()}`),
   });
   services.bind({ engine, wake });
   return { config, webhookSecrets, db, log, services, engine, wake };
