@@ -27,6 +27,7 @@ const CANDIDATES: Bench[] = [
   { name: 'github-calls', args: ['bench/github-calls/index.ts'] },
   { name: 'rollover', args: ['bench/rollover/index.ts'] },
   { name: 'worker-webhook', args: ['bench/worker-webhook/index.ts'] },
+  { name: 'sidebar', args: ['bench/sidebar/index.ts'] },
 ];
 const only = process.argv.slice(2);
 const benches = CANDIDATES.filter((b) => existsSync(here(`./${b.name}/index.ts`)) && (only.length === 0 || only.includes(b.name)));
