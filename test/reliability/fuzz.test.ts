@@ -130,7 +130,9 @@ describe('fuzz: hostile input never makes a 5xx or a crash', () => {
       if (Date.now() > end) throw new Error(`intake did not settle: ${open} deliveries open, ${recorded}/${ids.length} tickets recorded`);
       await sleep(100);
     }
-    expect(db.prepare("SELECT ticket_id, error FROM webhook_deliveries WHERE status = 'failed'").all()).toEqual([]);
+    // Only this property's tickets: the webhook-body property above posts signed deliveries for
+    // tickets that do not exist, which intake rightly fails.
+    expect(db.prepare(`SELECT ticket_id, error FROM webhook_deliveries WHERE status = 'failed' AND ticket_id IN (${ids.join(',')})`).all()).toEqual([]);
     const statuses = db.prepare(`SELECT DISTINCT status FROM requests WHERE ticket_id IN (${ids.join(',')})`).all() as { status: string }[];
     expect(statuses.map((s) => s.status).filter((s) => !['waiting_on_requester', 'pending_approval'].includes(s))).toEqual([]);
     const problems = db.prepare(`SELECT problems FROM requests WHERE ticket_id IN (${ids.join(',')}) AND status = 'waiting_on_requester'`).all() as { problems: string }[];

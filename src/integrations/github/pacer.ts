@@ -1,8 +1,12 @@
 /**
  * Paces content-creating requests (POST/PUT/PATCH/DELETE) to stay under GitHub's secondary
- * rate limit: at most `perMinute` of them start in any sliding minute. A 200-course rollover
- * then slows down instead of being blocked. `timeScale` shrinks the minute for tests and the
- * bench (0.01 = a 600 ms "minute").
+ * rate limit: at most `perMinute` of them in any sliding minute. A 200-course rollover then
+ * slows down instead of being blocked. `timeScale` shrinks the minute for tests and the bench
+ * (0.01 = a 600 ms "minute").
+ *
+ * A slot is held from when the request is sent until a minute after its answer came back.
+ * GitHub counts a request when it arrives, which is somewhere in between: counting from the
+ * send alone lets network jitter bunch arrivals from two of our windows into one of GitHub's.
  *
  * It is handed to Octokit's throttling plugin as its write limiter, replacing the plugin's
  * default of one write per second in series, which would undo every parallel request here.
@@ -17,7 +21,7 @@ export interface PacerOptions {
 export interface Pacer {
   /** Waits for a slot, then runs `task`. */
   schedule<T>(task: () => Promise<T>): Promise<T>;
-  /** Slots taken in the current window (for logs and tests). */
+  /** Slots taken in the current window, in flight included (for logs and tests). */
   inWindow(): number;
   readonly perMinute: number;
   readonly windowMs: number;
@@ -33,23 +37,28 @@ export function createPacer(options: PacerOptions = {}): Pacer {
   const windowMs = 60_000 * (options.timeScale ?? 1);
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? realSleep;
-  const starts: number[] = [];
+  /** When each slot's request finished; Infinity while it is in flight. */
+  const slots: { finished: number }[] = [];
+  let onFinish: (() => void)[] = [];
 
   const prune = (t: number) => {
-    while (starts.length > 0 && starts[0]! <= t - windowMs) starts.shift();
+    for (let i = slots.length - 1; i >= 0; i--) if (slots[i]!.finished <= t - windowMs) slots.splice(i, 1);
   };
 
-  // Slots are handed out in call order: each caller waits until the oldest start in a full
-  // window leaves it, and then re-checks, since another caller may have taken that slot.
-  const acquire = async (): Promise<void> => {
+  // Each caller takes a free slot, or waits for the earliest finished one to leave the
+  // window (or, if all are in flight, for one to finish), then checks again.
+  const acquire = async (): Promise<{ finished: number }> => {
     for (;;) {
       const t = now();
       prune(t);
-      if (starts.length < perMinute) {
-        starts.push(t);
-        return;
+      if (slots.length < perMinute) {
+        const slot = { finished: Number.POSITIVE_INFINITY };
+        slots.push(slot);
+        return slot;
       }
-      await sleep(starts[0]! + windowMs - t);
+      const earliest = Math.min(...slots.map((s) => s.finished));
+      if (Number.isFinite(earliest)) await sleep(earliest + windowMs - t);
+      else await new Promise<void>((resolve) => onFinish.push(resolve));
     }
   };
 
@@ -57,12 +66,19 @@ export function createPacer(options: PacerOptions = {}): Pacer {
     perMinute,
     windowMs,
     async schedule(task) {
-      await acquire();
-      return task();
+      const slot = await acquire();
+      try {
+        return await task();
+      } finally {
+        slot.finished = now();
+        const waiting = onFinish;
+        onFinish = [];
+        waiting.forEach((resolve) => resolve());
+      }
     },
     inWindow() {
       prune(now());
-      return starts.length;
+      return slots.length;
     },
   };
 }
