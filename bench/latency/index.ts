@@ -1,7 +1,7 @@
 /**
  * Approval-to-first-GitHub-request latency in the sandbox: the real service (startService,
  * ORC_SANDBOX=1, temp SQLite file, loopback simulators). For each of N new courses: file a valid
- * ticket, wait for pending_approval, apply the Approve macro, and measure from the moment the
+ * ticket, wait for pending_approval and the plan note, apply the Approve macro, and measure from the moment the
  * Zendesk simulator sends that approval webhook to the service until the GitHub simulator
  * records the first request of the approved work: the first one that starts at or after the
  * approval's `decided_at` (intake's own checks, e.g. "is the repo name free?", come before it).
@@ -85,6 +85,9 @@ try {
       const v = await view(ticketId);
       return v?.request.status === 'pending_approval' ? v : undefined;
     });
+    // The agent approves after reading the plan note on the ticket, as at a real desk: until
+    // then the ticket's own intake is still running, and the approval would queue behind it.
+    await until(`${course}'s plan note`, () => (sims.zendesk.comments(ticketId).some((c) => !c.public && c.html_body.includes('Course request is valid')) ? true : undefined));
     await sims.zendesk.idle();
     const repo = pending.request.repo!.split('/')[1]!;
     const before = sims.github.stats.requests.length;

@@ -12,7 +12,7 @@ export interface EngineDriver {
 
 /**
  * Runs the engine inside a Node process, up to `concurrency` items at once. Workers grow with
- * the work: a wake-up starts one worker, and each worker that claims an item starts another
+ * the work: a wake-up starts one worker (if there is room), and each worker that claims an item starts another
  * before running it, so a burst fans out while an idle engine pays one empty claim per wake-up
  * (not one per possible worker). When nothing is due it sleeps until the next due time the
  * database reports (backoff end, lease expiry, scheduled start) or until `wake()`: no polling,
@@ -81,7 +81,8 @@ export function startNodeDriver(engine: Engine, options: { concurrency: number; 
   function wake(): void {
     if (stopped) return;
     wokenSinceClaim = true;
-    if (active === 0) spawn();
+    // One more worker, if there is room: the new work need not wait for the busy ones.
+    spawn();
   }
 
   wake();

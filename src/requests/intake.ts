@@ -4,10 +4,11 @@ import { requests, type DeliveryRow, type RequestRow } from '../db/schema';
 import type { Db } from '../db/types';
 import { commentMarker } from '../integrations/zendesk/marker';
 import type { Logger } from '../log';
-import type { TicketDesk } from '../story/desk';
+import type { TicketDesk, TicketSnapshot } from '../story/desk';
 import { cannotApproveNote, planNote, problemsReply, rejectionNeedsReasonNote } from '../story/messages';
 import { approveRequest, rejectRequest, type RequestDeps } from './actions';
 import { assessDraft, insertRequest, requestValues, type AssessDeps, type Assessment } from './create';
+import type { Problem } from './draft';
 import { recordEvent, SYSTEM, type Actor } from './events';
 
 export interface IntakeDeps extends RequestDeps, AssessDeps {
@@ -44,31 +45,44 @@ export async function processDelivery(deps: IntakeDeps, delivery: DeliveryRow, l
     return;
   }
 
-  const { draft, decision, rejectionReason } = ticket.request;
+  const { draft } = ticket.request;
+  // An agent's decision on a valid request whose fields did not change since it was checked
+  // (the approve macro, most often) goes straight to the decision: the checks and the plan
+  // note are already on the ticket, and the approved work starts sooner.
+  if (existing?.status === 'pending_approval' && JSON.stringify(existing.params) === JSON.stringify(draft)) {
+    await applyDecision(deps, ticket, existing, existing.problems);
+    return;
+  }
+
   const assessment = await assessDraft(deps, draft, existing?.id);
   const { plan, problems } = assessment;
 
   const request = await upsertRequest(deps, existing, ticketId, assessment, ticket.requester);
   if (!['waiting_on_requester', 'pending_approval'].includes(request.status)) return;
-  const steps = deps.workflows(request);
 
   if (problems.length > 0) {
     await deps.desk.post(ticketId, { html: problemsReply(problems), public: true, marker: commentMarker(request.id, `intake.${await digest(problems)}`), status: 'pending' });
   } else if (plan) {
-    const automatic = deps.config.ORC_AUTO_APPROVE || (request.type === 'rerun' && !deps.config.ORC_RERUN_APPROVAL);
-    await deps.desk.post(ticketId, { html: planNote(plan, steps, !automatic), public: false, marker: commentMarker(request.id, `plan.${await digest(plan)}`), status: 'open' });
+    await deps.desk.post(ticketId, { html: planNote(plan, deps.workflows(request), !automatic(deps, request)), public: false, marker: commentMarker(request.id, `plan.${await digest(plan)}`), status: 'open' });
   }
+  await applyDecision(deps, ticket, request, problems);
+}
 
-  if (request.status === 'pending_approval' && (deps.config.ORC_AUTO_APPROVE || (request.type === 'rerun' && !deps.config.ORC_RERUN_APPROVAL))) {
+/** Fully automatic mode, or a rerun when reruns need no approval. */
+const automatic = (deps: IntakeDeps, request: RequestRow) => deps.config.ORC_AUTO_APPROVE || (request.type === 'rerun' && !deps.config.ORC_RERUN_APPROVAL);
+
+/** Automatic approval, or the decision an agent set on the ticket (the Approve/Reject macros). */
+async function applyDecision(deps: IntakeDeps, ticket: TicketSnapshot, request: RequestRow, problems: Problem[]): Promise<void> {
+  const { decision, rejectionReason } = ticket.request;
+  const version = ticket.version.replace(/[^0-9A-Za-z]/g, '');
+  if (request.status === 'pending_approval' && automatic(deps, request)) {
     await approveRequest(deps, request.id, SYSTEM, 'automatic mode');
-    return;
-  }
-  if (decision === 'approve') {
+  } else if (decision === 'approve') {
     if (request.status === 'pending_approval') await approveRequest(deps, request.id, MACRO, 'zendesk macro');
-    else await deps.desk.post(ticketId, { html: cannotApproveNote(problems), public: false, marker: commentMarker(request.id, `cannot-approve.${ticket.version.replace(/[^0-9A-Za-z]/g, '')}`) });
+    else await deps.desk.post(ticket.ticketId, { html: cannotApproveNote(problems), public: false, marker: commentMarker(request.id, `cannot-approve.${version}`) });
   } else if (decision === 'reject') {
     if (rejectionReason?.trim()) await rejectRequest(deps, request.id, rejectionReason, MACRO, 'zendesk macro');
-    else await deps.desk.post(ticketId, { html: rejectionNeedsReasonNote, public: false, marker: commentMarker(request.id, `reject-reason.${ticket.version.replace(/[^0-9A-Za-z]/g, '')}`) });
+    else await deps.desk.post(ticket.ticketId, { html: rejectionNeedsReasonNote, public: false, marker: commentMarker(request.id, `reject-reason.${version}`) });
   }
 }
 
