@@ -189,7 +189,11 @@ export const webhookDeliveries = sqliteTable(
     error: text('error'),
     processedAt: integer('processed_at'),
   },
-  (t) => [index('webhook_deliveries_due').on(t.status, t.nextRunAt)],
+  (t) => [
+    index('webhook_deliveries_due').on(t.status, t.nextRunAt),
+    // The claim's "no earlier unfinished delivery of this ticket" check, on a large backlog.
+    index('webhook_deliveries_ticket').on(t.ticketId, t.status),
+  ],
 );
 
 /** Append-only audit log: who did what, when. */

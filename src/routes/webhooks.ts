@@ -38,6 +38,11 @@ export function webhookRoutes(deps: WebhookDeps) {
     throw new AppError(413, 'payload_too_large', 'Webhook bodies are at most 256 KiB; trigger bodies should carry the ticket id only');
   };
   const streamedLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
+  // Accepted deliveries are logged by the engine when processed; refusals are logged here.
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.res.status >= 300) deps.log.info('http', { method: c.req.method, path: c.req.path, status: c.res.status });
+  });
   app.post(
     '/zendesk',
     // A declared length is checked from the header (Node's parser holds the body to it): hono's

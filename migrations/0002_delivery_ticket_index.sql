@@ -1,0 +1,1 @@
+CREATE INDEX `webhook_deliveries_ticket` ON `webhook_deliveries` (`ticket_id`,`status`);
