@@ -8,7 +8,7 @@ import { completeStep } from '../../src/requests/actions';
 import type { RequestProgress } from '../../src/rollover/batch';
 import { runRollover } from '../../src/rollover/run';
 import { startBatchRuntime } from '../../src/rollover/runtime';
-import { seedGithub, startSimulators } from '../../src/sandbox/simulators';
+import { seedGithub, startSimulators, withoutZendesk } from '../../src/sandbox/simulators';
 
 /**
  * A term rollover of `courses` XML courses against the GitHub, Zendesk and edX simulators on
@@ -75,7 +75,7 @@ export async function runRolloverScenario(s: RolloverScenario): Promise<Rollover
   const sims = await startSimulators();
   const dir = mkdtempSync(join(tmpdir(), 'orc-rollover-'));
   const secret = 'rollover-bench-shared-secret-0123456789abcdef';
-  const config = parseConfig({ ...sims.env, ORC_SANDBOX: '0', ORC_DATABASE: join(dir, 'orc.db'), ORC_APP_SHARED_SECRET: secret, ORC_EDX_API: 'git_import', ORC_LEASE_SECONDS: '10' });
+  const config = parseConfig({ ...withoutZendesk(sims.env), ORC_SANDBOX: '0', ORC_DATABASE: join(dir, 'orc.db'), ORC_APP_SHARED_SECRET: secret, ORC_EDX_API: 'git_import', ORC_LEASE_SECONDS: '10' });
   seedGithub(sims.github, config);
   for (let i = 1; i <= s.courses; i++) {
     const course = `${i}.01`;

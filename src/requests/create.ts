@@ -4,6 +4,8 @@ import type { Db } from '../db/types';
 import { decidePlan, type Plan, type PlanConfig } from '../workflows/plan';
 import { REQUEST_TYPES } from '../db/schema';
 import { validateDraft, type CourseRequestFields, type Problem } from './draft';
+import { escapeHtml } from '../story/html';
+import type { TicketDesk } from '../story/desk';
 import { recordEvent, type Actor } from './events';
 
 /**
@@ -87,6 +89,8 @@ export function unsavedRequest(a: Assessment, requester: string | undefined, now
 export interface CreateDeps extends AssessDeps {
   db: Db;
   clock: () => number;
+  /** When Zendesk is configured, each request gets a ticket, so it tells its story there too. */
+  desk?: Pick<TicketDesk, 'openTicket'>;
 }
 
 export type CreateOutcome = { created: true; request: RequestRow; assessment: Assessment } | { created: false; assessment: Assessment };
@@ -98,9 +102,17 @@ export type CreateOutcome = { created: true; request: RequestRow; assessment: As
 export async function createRequest(deps: CreateDeps, draft: Record<string, unknown>, actor: Actor): Promise<CreateOutcome> {
   const assessment = await assessDraft(deps, draft);
   if (assessment.problems.length > 0) return { created: false, assessment };
-  const request = await insertRequest(deps.db, requestValues(assessment, actor.name ?? actor.id, deps.clock()), null, actor);
-  if (!request) throw new Error('a request without a ticket cannot conflict; the insert returned nothing');
+  const values = requestValues(assessment, actor.name ?? actor.id, deps.clock());
+  const ticketId = deps.desk ? await deps.desk.openTicket(assessment.draft, ticketNote(values, actor)) : null;
+  // The ticket's own webhook may reach a running service first: then its intake made the request.
+  const request = (await insertRequest(deps.db, values, ticketId, actor)) ?? (ticketId === null ? undefined : (await deps.db.select().from(requests).where(eq(requests.ticketId, ticketId)))[0]);
+  if (!request) throw new Error('the request was neither inserted nor found by its ticket');
   return { created: true, request, assessment };
+}
+
+function ticketNote(values: RequestValues, actor: Actor): { subject: string; html: string } {
+  const what = values.type === 'rerun' ? `rerun ${values.courseNumber} ${values.term} -> ${values.newTerm}` : `${values.type} ${values.courseNumber} ${values.term}`;
+  return { subject: `Course request: ${what}`, html: `<p>Course request (${escapeHtml(what)}) made by ${escapeHtml(actor.name ?? actor.id)} from the orcoursetrion command line.</p>` };
 }
 
 /** The request that already provisions this course key (not rejected), for batches that are run again. */

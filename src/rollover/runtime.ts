@@ -67,8 +67,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     handle,
     services,
     engine,
-    requestDeps: { db, clock, workflows: services.workflows, engine, wake: () => runtime.wake() },
-    createDeps: { db, clock, config, externalProblems: (fields, plan, requestId) => externalProblems({ db, github, edx }, fields, plan, requestId) },
+    requestDeps: { db, clock, workflows: services.workflows, engine, wake: () => runtime.wake(), desk: services.desk },
+    createDeps: { db, clock, config, desk: services.desk, externalProblems: (fields, plan, requestId) => externalProblems({ db, github, edx }, fields, plan, requestId) },
     onWake(wake) {
       runtime.wake = wake;
     },

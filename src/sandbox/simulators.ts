@@ -94,3 +94,8 @@ export function seedGithub(github: GithubSimulator, config: { ORC_XML_ORG: strin
   github.seed.team(config.ORC_XML_ORG, config.ORC_XML_DEPLOY_TEAM, { permission: 'push' });
   github.seed.team(config.ORC_STUDIO_ORG, config.ORC_STUDIO_DEPLOY_TEAM, { permission: 'push' });
 }
+
+/** The simulators' settings without Zendesk: for runs whose requests have no tickets (CLI batches in tests and benches). */
+export function withoutZendesk(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('ORC_ZENDESK_')));
+}

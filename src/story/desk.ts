@@ -1,5 +1,6 @@
 import type { TicketStatus } from '../integrations/zendesk/schemas';
 import type { TicketRequest } from '../integrations/zendesk/ticket-to-draft';
+import type { Draft } from '../requests/draft';
 
 /** A comment the service writes; the marker makes a retried or resumed write post it once. */
 export interface StoryComment {
@@ -28,4 +29,6 @@ export interface TicketSnapshot {
 export interface TicketDesk {
   readTicket(ticketId: number): Promise<TicketSnapshot>;
   post(ticketId: number, comment: StoryComment): Promise<void>;
+  /** Opens a course-request ticket for a request made without one (CLI, rollover); returns its id. */
+  openTicket(draft: Draft, note: { subject: string; html: string }): Promise<number>;
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../db/types';
 import type { ZendeskAdapter } from '../integrations/zendesk/adapter';
 import { loadZendeskIds } from '../integrations/zendesk/stored-objects';
-import { ticketToDraft } from '../integrations/zendesk/ticket-to-draft';
+import { draftToFields, ticketToDraft } from '../integrations/zendesk/ticket-to-draft';
 import type { TicketDesk } from './desk';
 
 /**
@@ -25,6 +25,10 @@ export function zendeskDesk(zendesk: ZendeskAdapter, db: Db): TicketDesk {
     },
     async post(ticketId, comment) {
       await zendesk.addComment({ ticketId, ...comment });
+    },
+    async openTicket(draft, note) {
+      const ids = await loadZendeskIds(db);
+      return zendesk.createTicket({ subject: note.subject, html: note.html, formId: ids.formId, customFields: draftToFields(draft, ids.fields) });
     },
   };
 }

@@ -3,11 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerRequestCommand } from '../../src/cli/request';
+import { createZendeskAdapter } from '../../src/integrations/zendesk/adapter';
+import { applySetup } from '../../src/integrations/zendesk/setup/apply';
+import { silentLogger } from '../../src/log';
 import { parseConfig } from '../../src/config';
 import { openSqlite } from '../../src/db/sqlite';
 import { eventsOf } from '../../src/requests/events';
 import { getRequest } from '../../src/requests/actions';
-import { seedGithub, startSimulators, type SandboxSimulators } from '../../src/sandbox/simulators';
+import { seedGithub, startSimulators, withoutZendesk, type SandboxSimulators } from '../../src/sandbox/simulators';
 import { captured } from './io';
 
 const SECRET = 'request-test-shared-secret-0123456789abcdef';
@@ -16,7 +19,7 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   sims = await startSimulators();
-  env = { ...sims.env, ORC_SANDBOX: '0', ORC_APP_SHARED_SECRET: SECRET, ORC_DATABASE: join(mkdtempSync(join(tmpdir(), 'orc-request-')), 'orc.db') };
+  env = { ...withoutZendesk(sims.env), ORC_SANDBOX: '0', ORC_APP_SHARED_SECRET: SECRET, ORC_DATABASE: join(mkdtempSync(join(tmpdir(), 'orc-request-')), 'orc.db') };
   seedGithub(sims.github, parseConfig(env));
 });
 afterAll(() => sims.close());
@@ -68,5 +71,31 @@ describe('orcoursetrion request', () => {
     const text = cli();
     expect(await text.run(['request', 'publish', '--course', '8.01r', '--term', '2027_Spring'])).toBe(1); // no repo yet: nothing ran
     expect(io.out + io.err + text.io.err).not.toContain(SECRET);
+  });
+});
+
+describe('orcoursetrion request, with Zendesk configured', () => {
+  it('opens a course-request ticket for the request, so intake and the ticket story see it', async () => {
+    const withDesk = { ...sims.env, ORC_SANDBOX: '0', ORC_APP_SHARED_SECRET: SECRET, ORC_DATABASE: join(mkdtempSync(join(tmpdir(), 'orc-request-zd-')), 'orc.db') };
+    const handle = openSqlite(withDesk.ORC_DATABASE);
+    const config = parseConfig(withDesk);
+    await applySetup({ admin: createZendeskAdapter({ config, logger: silentLogger }).admin, db: handle.db, publicUrl: 'http://127.0.0.1:9', now: Date.now });
+
+    const c = captured(withDesk);
+    registerRequestCommand(c.program, c.cli);
+    expect(await c.run(['request', 'new', '--course', '6.0001', '--term', '2027_Spring', '--title', 'Python <intro>', '--member', 'ada', '--json'])).toBe(0);
+    const view = JSON.parse(c.io.out);
+    const row = await getRequest(handle.db, view.request.id);
+    expect(row.ticketId).toEqual(expect.any(Number));
+    handle.close();
+
+    const ticket = sims.zendesk.ticket(row.ticketId!);
+    expect(ticket.subject).toBe('Course request: new 6.0001 2027_Spring');
+    expect(sims.zendesk.fieldValue(row.ticketId!, 'course_number')).toBe('6.0001');
+    expect(sims.zendesk.fieldValue(row.ticketId!, 'request_type')).toBe('orc_type_new');
+    expect(sims.zendesk.fieldValue(row.ticketId!, 'course_title')).toBe('Python <intro>');
+    const [note] = sims.zendesk.comments(row.ticketId!);
+    expect(note).toMatchObject({ public: false });
+    expect(note!.html_body).toContain('cli:tester');
   });
 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerRolloverCommand } from '../../src/cli/rollover';
 import { parseConfig } from '../../src/config';
 import { createPacer } from '../../src/integrations/github/pacer';
-import { seedGithub, startSimulators, type SandboxSimulators } from '../../src/sandbox/simulators';
+import { seedGithub, startSimulators, withoutZendesk, type SandboxSimulators } from '../../src/sandbox/simulators';
 import { runRolloverScenario } from '../../bench/rollover/scenario';
 import { captured } from './io';
 
@@ -30,7 +30,7 @@ describe('orcoursetrion rollover', () => {
   let env: Record<string, string>;
   beforeAll(async () => {
     sims = await startSimulators();
-    env = { ...sims.env, ORC_SANDBOX: '0', ORC_APP_SHARED_SECRET: 'rollover-cli-shared-secret-0123456789abcdef', ORC_DATABASE: join(mkdtempSync(join(tmpdir(), 'orc-rollover-cli-')), 'orc.db') };
+    env = { ...withoutZendesk(sims.env), ORC_SANDBOX: '0', ORC_APP_SHARED_SECRET: 'rollover-cli-shared-secret-0123456789abcdef', ORC_DATABASE: join(mkdtempSync(join(tmpdir(), 'orc-rollover-cli-')), 'orc.db') };
     const config = parseConfig(env);
     seedGithub(sims.github, config);
     for (const course of ['18.01', '18.02', '18.03']) {

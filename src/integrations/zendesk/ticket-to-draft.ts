@@ -35,3 +35,18 @@ export function ticketToDraft(ticket: Pick<Ticket, 'customFields' | 'requester'>
     rejectionReason,
   };
 }
+
+/**
+ * The inverse: a draft as the course-request form's field values (dropdowns as their tags), for
+ * a ticket opened by the service itself (a request from the CLI or a rollover).
+ */
+export function draftToFields(draft: Draft, fieldIds: FieldIds): Array<{ id: number; value: FieldValue }> {
+  const values: Partial<Record<FieldProperty, unknown>> = draft;
+  return FIELDS.flatMap((field) => {
+    const raw = values[field.property];
+    if (raw === undefined || raw === null || raw === '') return [];
+    const text = Array.isArray(raw) ? raw.join(', ') : String(raw);
+    const tag = 'options' in field ? field.options.find((o) => o.value === text)?.tag : undefined;
+    return [{ id: fieldIds[field.key], value: field.type === 'integer' && /^\d+$/.test(text) ? Number(text) : (tag ?? text) }];
+  });
+}

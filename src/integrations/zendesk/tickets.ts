@@ -171,7 +171,17 @@ export function createTicketOperations(http: ZendeskHttp) {
     return { posted: commentPosted };
   }
 
-  return { getTicket, listComments, updateTicket, addComment };
+  /**
+   * Opens a ticket on the API user's behalf (a request made from the CLI or a rollover), its
+   * first comment an internal note. Returns the new ticket's id.
+   */
+  async function createTicket(input: { subject: string; html: string; formId: number; customFields: Array<{ id: number; value: FieldValue }> }): Promise<number> {
+    const payload = { ticket: { subject: input.subject, comment: { html_body: scrub(input.html), public: false }, ticket_form_id: input.formId, custom_fields: input.customFields } };
+    const created = await one('POST ticket', wrapped('ticket', ticketSchema), client.tickets.post(['tickets'], payload));
+    return created.id;
+  }
+
+  return { getTicket, listComments, updateTicket, addComment, createTicket };
 }
 
 export type TicketOperations = ReturnType<typeof createTicketOperations>;
