@@ -14,6 +14,7 @@ import { prepareSandbox } from './sandbox/prepare';
 import { startSimulators, type SandboxSimulators } from './sandbox/simulators';
 import { createServices } from './services';
 import { createDeliveryRecorder } from './webhooks/delivery-recorder';
+import { createThreadedDeliveryRecorder } from './webhooks/sqlite-delivery-recorder';
 import { webhookSecretSource } from './webhooks/secrets';
 
 export interface RunningService {
@@ -41,6 +42,8 @@ export async function startService(requested: Config, options: { log?: Logger; c
   const scrub = createScrubber(secrets);
   const log = options.log ?? createLogger({ level: config.ORC_LOG_LEVEL, secrets });
   const handle = openSqlite(config.ORC_DATABASE);
+  // A file database takes deliveries on a writer thread; an in-memory one has a single connection.
+  const threaded = config.ORC_DATABASE === ':memory:' ? undefined : createThreadedDeliveryRecorder(config.ORC_DATABASE);
   const services = await createServices({ config, db: handle.db, clock, log, importPollMs: sims ? 100 : undefined });
 
   let wake = () => {};
@@ -63,7 +66,7 @@ export async function startService(requested: Config, options: { log?: Logger; c
     validateDraft: services.validateDraft,
     desk: services.desk,
     sharedSecret,
-    recorder: createDeliveryRecorder(handle.db),
+    recorder: threaded ?? createDeliveryRecorder(handle.db),
     webhookSecrets: webhookSecretSource(handle.db, clock, config.ORC_ZENDESK_WEBHOOK_SECRET),
     ready: sqliteReadiness(handle.db),
     wake: () => wake(),
@@ -83,6 +86,7 @@ export async function startService(requested: Config, options: { log?: Logger; c
       // Leave nothing listening: a failed start must let the process exit.
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await sims.close();
+      await threaded?.close();
       handle.close();
       throw err;
     }
@@ -100,6 +104,7 @@ export async function startService(requested: Config, options: { log?: Logger; c
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await driver.stop();
       await sims?.close();
+      await threaded?.close();
       handle.close();
     },
   };
