@@ -53,24 +53,48 @@ export function createHarness(options: { workflows?: WorkflowResolver; hooks?: E
     clock,
     logs,
     wakes: 0,
-    app: createApp({
-      db: handle.db,
+    app: testApp({
+      handle,
       clock,
       log,
-      scrub: (s) => s,
       engine,
       workflows,
-      validateDraft: async (d) => validateDraft(d).problems,
-      sharedSecret: SHARED_SECRET,
-      recorder: createDeliveryRecorder(handle.db),
-      webhookSecrets: webhookSecretSource(handle.db, clock, WEBHOOK_SECRET),
-      ready: sqliteReadiness(handle.db),
+      webhookSecret: WEBHOOK_SECRET,
       wake: () => {
         harness.wakes++;
       },
     }),
   };
   return harness;
+}
+
+/** The service's Hono app on a test database, with shape-only draft validation and the test secrets. */
+export function testApp(deps: {
+  handle: SqliteHandle;
+  clock: () => number;
+  log: ReturnType<typeof createLogger>;
+  engine: Engine;
+  workflows: WorkflowResolver;
+  webhookSecret: string;
+  sharedSecret?: string;
+  wake(): void;
+  extraRoutes?: Parameters<typeof createApp>[0]['extraRoutes'];
+}) {
+  return createApp({
+    db: deps.handle.db,
+    clock: deps.clock,
+    log: deps.log,
+    scrub: (s) => s,
+    engine: deps.engine,
+    workflows: deps.workflows,
+    validateDraft: async (d) => validateDraft(d).problems,
+    sharedSecret: deps.sharedSecret ?? SHARED_SECRET,
+    recorder: createDeliveryRecorder(deps.handle.db),
+    webhookSecrets: webhookSecretSource(deps.handle.db, deps.clock, deps.webhookSecret),
+    ready: sqliteReadiness(deps.handle.db),
+    wake: deps.wake,
+    extraRoutes: deps.extraRoutes,
+  });
 }
 
 export async function agentToken(claims: Record<string, unknown> = {}, secret = SHARED_SECRET, now = Date.now()): Promise<string> {

@@ -2,8 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
-import { createApp } from '../../../src/app';
-import { sqliteReadiness } from '../../../src/db/readiness';
 import { requests, steps } from '../../../src/db/schema';
 import { openSqlite, type SqliteHandle } from '../../../src/db/sqlite';
 import { createEngine } from '../../../src/engine/engine';
@@ -11,12 +9,9 @@ import { startNodeDriver } from '../../../src/engine/node-driver';
 import type { StepDefinition } from '../../../src/engine/types';
 import { PermanentError } from '../../../src/errors';
 import { createLogger } from '../../../src/log';
-import { validateDraft } from '../../../src/requests/draft';
-import { dashboardRoutes } from '../../../src/routes/dashboard';
 import { createMemoryTicketStore } from '../../../src/sandbox/helpdesk/memory-ticket-store';
 import { mountHelpdesk } from '../../../src/sandbox/helpdesk/routes';
-import { createDeliveryRecorder } from '../../../src/webhooks/delivery-recorder';
-import { webhookSecretSource } from '../../../src/webhooks/secrets';
+import { testApp } from '../../support/harness';
 
 export const SHARED_SECRET = 'sidebar-test-secret-0123456789abcdef0123456789abcdef';
 
@@ -61,7 +56,7 @@ export interface SidebarService {
 /**
  * The real service over HTTP (Hono app, SQLite file, engine driver running steps live) with the
  * help-desk page at /helpdesk, a second copy at /helpdesk-forged whose app setting holds a wrong
- * secret, and the dashboard route at /api/dashboard. Built from createApp because startService
+ * secret (the app itself serves /api/dashboard). Built from createApp because startService
  * cannot take extra routes or workflows yet.
  */
 export async function startSidebarService(): Promise<SidebarService> {
@@ -77,21 +72,16 @@ export async function startSidebarService(): Promise<SidebarService> {
   const engine = createEngine({ db: handle.db, clock, log, workflows, hooks: {}, options: { workerId: 'sidebar-test', leaseMs: 30_000, maxAttempts: 3 } });
   const tickets = createMemoryTicketStore();
   let wake = () => {};
-  const app = createApp({
-    db: handle.db,
+  const app = testApp({
+    handle,
     clock,
     log,
-    scrub: (s) => s,
     engine,
     workflows,
-    validateDraft: async (d) => validateDraft(d).problems,
+    webhookSecret: 'unused-webhook-secret',
     sharedSecret: SHARED_SECRET,
-    recorder: createDeliveryRecorder(handle.db),
-    webhookSecrets: webhookSecretSource(handle.db, clock, 'unused-webhook-secret'),
-    ready: sqliteReadiness(handle.db),
     wake: () => wake(),
     extraRoutes: (root) => {
-      root.route('/api/dashboard', dashboardRoutes({ db: handle.db, clock, sharedSecret: SHARED_SECRET }));
       mountHelpdesk(root, { sharedSecret: SHARED_SECRET, tickets });
       mountHelpdesk(root, { sharedSecret: 'not-the-shared-secret-not-the-shared-secret', tickets }, '/helpdesk-forged');
     },
