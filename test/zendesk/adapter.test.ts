@@ -70,6 +70,17 @@ describe('Zendesk adapter', () => {
     expect(isTransient(err)).toBe(true);
   });
 
+  it('gives up on a request that hangs, as a transient error, instead of holding the step', async () => {
+    const hanging: typeof fetch = (_url, init) =>
+      new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
+    const adapter = createZendeskAdapter({ config: world.env, logger: silentLogger, fetch: hanging, requestTimeoutMs: 50 });
+    const started = Date.now();
+    const err = await adapter.getTicket(ticketId).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ZendeskUnavailable);
+    expect(isTransient(err)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it('posts a marked comment once, however often the step runs', async () => {
     const zendesk = world.adapter();
     const marker = commentMarker(17, 'intake-problems');

@@ -19,6 +19,8 @@ export interface ZendeskDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Longest Retry-After sat out inside one call (default 5 s); longer waits are thrown. */
   maxInlineWaitMs?: number;
+  /** Per request (default 30 s). */
+  requestTimeoutMs?: number;
 }
 
 export interface ZendeskHttp {
@@ -48,6 +50,7 @@ export function createZendeskHttp(deps: ZendeskDeps): ZendeskHttp {
     scrub,
     sleep,
     maxInlineWaitMs: deps.maxInlineWaitMs,
+    requestTimeoutMs: deps.requestTimeoutMs,
   });
   const client = nodeZendesk.createClient({
     username: email,

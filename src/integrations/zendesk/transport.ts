@@ -29,6 +29,8 @@ export interface TransportOptions {
   /** Longest Retry-After sat out inside one call; longer ones are thrown. */
   maxInlineWaitMs?: number;
   maxInlineRetries?: number;
+  /** Per request, body included; a hung connection must not hold its step forever. Default 30 s. */
+  requestTimeoutMs?: number;
 }
 
 /** The part of node-zendesk's request options a fetch needs. */
@@ -80,6 +82,7 @@ export function createTransport(options: TransportOptions): (url: string, reques
   const sleep = options.sleep ?? defaultSleep;
   const maxWait = options.maxInlineWaitMs ?? 5_000;
   const maxRetries = options.maxInlineRetries ?? 3;
+  const timeoutMs = options.requestTimeoutMs ?? 30_000;
   const base = new URL(options.apiBase).pathname.replace(/\/+$/, '');
 
   return async (url, request) => {
@@ -88,7 +91,7 @@ export function createTransport(options: TransportOptions): (url: string, reques
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
-        response = await options.fetch(url, { method, headers: request.headers, body: request.body });
+        response = await options.fetch(url, { method, headers: request.headers, body: request.body, signal: AbortSignal.timeout(timeoutMs) });
       } catch (err) {
         const reason = options.scrub(err instanceof Error ? err.message : String(err));
         throw new ZendeskUnavailable(`Zendesk ${method} ${path} unreachable: ${reason}`, undefined, { cause: err });
