@@ -140,6 +140,12 @@ export async function ticketView(world: Pick<World, 'url' | 'sharedSecret'>, tic
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+const serviceUp = (world: Pick<World, 'url'>) =>
+  fetch(`${world.url}/healthz`).then(
+    (res) => res.ok,
+    () => false,
+  );
+
 /** Zendesk retries a delivery that got no 2xx; the simulator only does so when asked. */
 export async function redeliverUnanswered(sims: SimulatorServers): Promise<number> {
   const unanswered = sims.zendesk.invocations().filter((inv) => inv.attempts.length > 0 && !inv.attempts.some((a) => a.status !== undefined && a.status < 300));
@@ -167,7 +173,8 @@ export async function driveTicket(world: World, ticketId: number, options: { tim
     if (Date.now() - lastRedeliver > 500) {
       lastRedeliver = Date.now();
       // Only while the service answers: a retry into a dead port is just another failed attempt.
-      if (view) await redeliverUnanswered(world.sims);
+      // Not only once the request exists: the lost delivery may be the one that creates it.
+      if (view || (await serviceUp(world))) await redeliverUnanswered(world.sims);
     }
     if (view?.request.status === 'pending_approval' && !approved) {
       world.sims.zendesk.applyMacroAsAgent(ticketId, APPROVE());
