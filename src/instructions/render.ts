@@ -1,3 +1,4 @@
+import { escapeHtml } from '../story/html';
 import type { Instructions } from '../engine/types';
 
 /**
@@ -43,9 +44,8 @@ export function shellQuote(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
-}
+/** The one escaper for HTML bound for Zendesk, re-exported for the templates' users. */
+export { escapeHtml };
 
 const isWebUrl = (url: string) => URL.canParse(url) && /^https?:$/.test(new URL(url).protocol);
 

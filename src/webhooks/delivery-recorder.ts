@@ -15,6 +15,14 @@ export interface DeliveryRecorder {
   record(delivery: IncomingDelivery): Promise<'new' | 'duplicate'>;
 }
 
+export type PendingDelivery = { delivery: IncomingDelivery; resolve: (r: 'new' | 'duplicate') => void; reject: (e: unknown) => void };
+
+/** Answers a committed batch's callers; the same invocation twice in one batch: only the first gets 'new'. */
+export function settleBatch(batch: PendingDelivery[], inserted: readonly string[]): void {
+  const fresh = new Set(inserted);
+  for (const item of batch) item.resolve(fresh.delete(item.delivery.invocationId) ? 'new' : 'duplicate');
+}
+
 // SQLite allows 32766 bound parameters per statement; 6 per row leaves ample room.
 const MAX_BATCH = 500;
 
@@ -25,7 +33,7 @@ const MAX_BATCH = 500;
  * turns one fsync per webhook into one per batch; alone, a delivery waits one tick.
  */
 export function createDeliveryRecorder(db: Db, schedule: (fn: () => void) => void = (fn) => setImmediate(fn)): DeliveryRecorder {
-  let queue: { delivery: IncomingDelivery; resolve: (r: 'new' | 'duplicate') => void; reject: (e: unknown) => void }[] = [];
+  let queue: PendingDelivery[] = [];
   let scheduled = false;
 
   async function flush(): Promise<void> {
@@ -39,12 +47,7 @@ export function createDeliveryRecorder(db: Db, schedule: (fn: () => void) => voi
           .values(batch.map(({ delivery: d }) => ({ ...d, status: 'pending' as const, nextRunAt: d.receivedAt })))
           .onConflictDoNothing({ target: webhookDeliveries.invocationId })
           .returning({ invocationId: webhookDeliveries.invocationId });
-        const fresh = new Set(inserted.map((r) => r.invocationId));
-        // The same invocation twice within one batch: only the first caller gets 'new'.
-        for (const item of batch) {
-          const isNew = fresh.delete(item.delivery.invocationId);
-          item.resolve(isNew ? 'new' : 'duplicate');
-        }
+        settleBatch(batch, inserted.map((r) => r.invocationId));
       } catch (err) {
         for (const item of batch) item.reject(err);
       }

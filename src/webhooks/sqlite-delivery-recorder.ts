@@ -1,7 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { DeliveryRecorder, IncomingDelivery } from './delivery-recorder';
-
-type Pending = { delivery: IncomingDelivery; resolve: (r: 'new' | 'duplicate') => void; reject: (e: unknown) => void };
+import { settleBatch, type DeliveryRecorder, type PendingDelivery as Pending } from './delivery-recorder';
 
 /**
  * Group commit on a writer thread (Node): the same contract as `createDeliveryRecorder`
@@ -30,9 +28,7 @@ export function createThreadedDeliveryRecorder(path: string): DeliveryRecorder &
     if (answer.error !== undefined) {
       for (const item of batch) item.reject(new Error(`recording webhook deliveries failed: ${answer.error}`));
     } else {
-      const fresh = new Set(answer.inserted);
-      // The same invocation twice in one batch: only the first caller gets 'new'.
-      for (const item of batch) item.resolve(fresh.delete(item.delivery.invocationId) ? 'new' : 'duplicate');
+      settleBatch(batch, answer.inserted ?? []);
     }
     send();
   });
