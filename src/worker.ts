@@ -54,6 +54,8 @@ export default {
     ctx.waitUntil(
       (async () => {
         const runtime = await createWorkerRuntime(env, drainPicksItUp);
+        // The cron is the backstop: an isolate evicted between a step and its request's status leaves them apart.
+        await runtime.engine.recoverStatuses().catch((err: unknown) => runtime.log.error('could not recover request statuses', { error: messageOf(err) }));
         await drain(runtime, env, 1).catch((err: unknown) => runtime.log.error('scheduled engine run failed', { error: messageOf(err) }));
       })(),
     );

@@ -34,9 +34,18 @@ export interface Engine {
   nextDueAt(): Promise<number | undefined>;
   /** Re-derives a request's status from its steps (after agents act on steps). */
   refreshRequestStatus(requestId: number): Promise<RequestStatus | undefined>;
+  /**
+   * Re-derives the status of every request under way whose steps disagree with it, and returns
+   * how many were fixed. A step is settled and its request's status derived in two writes (no
+   * transactions on D1), so a crash between them leaves, say, a waiting step under an
+   * "in progress" request; drivers call this when they start (and the Worker's cron each tick).
+   */
+  recoverStatuses(): Promise<number>;
 }
 
 const FINISHED = new Set(['done', 'skipped']);
+/** The statuses a request's steps decide (see deriveStatus). */
+const DERIVED_STATUSES: RequestStatus[] = ['scheduled', 'in_progress', 'waiting_on_agent', 'failed'];
 /** Tries at telling the ticket about a failed step before giving up (see reportFailure). */
 const REPORT_ATTEMPTS = 5;
 
@@ -59,7 +68,7 @@ export function createEngine(deps: EngineDeps): Engine {
   async function refreshRequestStatus(requestId: number): Promise<RequestStatus | undefined> {
     const [request] = await db.select().from(requests).where(eq(requests.id, requestId));
     if (!request) return undefined;
-    if (!['scheduled', 'in_progress', 'waiting_on_agent', 'failed'].includes(request.status)) return request.status;
+    if (!DERIVED_STATUSES.includes(request.status)) return request.status;
     const rows = await db.select({ status: steps.status }).from(steps).where(eq(steps.requestId, requestId));
     const now = clock();
     const status = deriveStatus(request, rows, now);
@@ -67,9 +76,35 @@ export function createEngine(deps: EngineDeps): Engine {
       await db
         .update(requests)
         .set({ status, updatedAt: now, completedAt: status === 'completed' ? now : null })
-        .where(and(eq(requests.id, requestId), inArray(requests.status, ['scheduled', 'in_progress', 'waiting_on_agent', 'failed'])));
+        .where(and(eq(requests.id, requestId), inArray(requests.status, DERIVED_STATUSES)));
     }
     return status;
+  }
+
+  async function recoverStatuses(): Promise<number> {
+    // Two reads for all requests under way, then a refresh (which re-reads) only where they disagree.
+    const active = await db.select().from(requests).where(inArray(requests.status, DERIVED_STATUSES));
+    if (active.length === 0) return 0;
+    const rows = await db
+      .select({ requestId: steps.requestId, status: steps.status })
+      .from(steps)
+      .innerJoin(requests, eq(requests.id, steps.requestId))
+      .where(inArray(requests.status, DERIVED_STATUSES));
+    const byRequest = new Map<number, typeof rows>();
+    for (const r of rows) {
+      const list = byRequest.get(r.requestId);
+      if (list) list.push(r);
+      else byRequest.set(r.requestId, [r]);
+    }
+    const now = clock();
+    let fixed = 0;
+    for (const request of active) {
+      if (deriveStatus(request, byRequest.get(request.id) ?? [], now) === request.status) continue;
+      const status = await refreshRequestStatus(request.id);
+      deps.log.warn('request status recovered from its steps', { requestId: request.id, was: request.status, now: status });
+      fixed++;
+    }
+    return fixed;
   }
 
   /** Writes a step's new state only while this worker still holds its lease (fencing). */
@@ -217,6 +252,7 @@ export function createEngine(deps: EngineDeps): Engine {
     },
     nextDueAt: () => nextDueAt(db),
     refreshRequestStatus,
+    recoverStatuses,
   };
 }
 

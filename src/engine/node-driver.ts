@@ -85,7 +85,11 @@ export function startNodeDriver(engine: Engine, options: { concurrency: number; 
     spawn();
   }
 
-  wake();
+  // A crash may have left a request's status behind its steps: fix that before working.
+  void engine
+    .recoverStatuses()
+    .catch((err: unknown) => options.log.error('engine could not recover request statuses', { error: messageOf(err) }))
+    .finally(wake);
   return {
     wake,
     async stop() {

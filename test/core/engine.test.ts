@@ -227,4 +227,30 @@ describe('durable step engine', () => {
     const [r] = await h.handle.db.select().from(requests).where(eq(requests.id, req.id));
     expect(r?.status).toBe('completed');
   });
+
+  it('on start, brings a request whose status fell behind its steps (a kill between the two writes) back in line', async () => {
+    const flow: StepDefinition[] = [
+      { key: 'a', title: 'A', kind: 'auto', run: async () => ({}) },
+      { key: 'import', title: 'Import', kind: 'manual', instructions: () => ({ text: 'Import it', html: '<p>Import it</p>' }) },
+    ];
+    h = createHarness({ workflows: () => flow });
+    const waiting = await insertRequest(h, { courseNumber: '1.01' });
+    const finished = await insertRequest(h, { courseNumber: '1.02' });
+    for (const r of [waiting, finished]) await approveRequest(deps(h, () => flow), r.id, agent, 'test');
+    await h.engine.runDue();
+    await completeStep(deps(h, () => flow), finished.id, 'import', 'done', agent);
+    const statusOf = async (id: number) => (await h.handle.db.select().from(requests).where(eq(requests.id, id)))[0]?.status;
+    expect([await statusOf(waiting.id), await statusOf(finished.id)]).toEqual(['waiting_on_agent', 'completed']);
+
+    // What a kill right after settling the step leaves: the step moved, its request did not.
+    await h.handle.db.update(requests).set({ status: 'in_progress', completedAt: null });
+    const { startNodeDriver } = await import('../../src/engine/node-driver');
+    const driver = startNodeDriver(h.engine, { concurrency: 1, clock: h.clock, log: silentLogger });
+    await expect.poll(() => statusOf(finished.id)).toBe('completed');
+    await driver.stop();
+    expect(await statusOf(waiting.id)).toBe('waiting_on_agent');
+    expect(h.logs.filter((l) => l.includes('request status recovered'))).toHaveLength(2);
+    // In line already: nothing to do, nothing logged.
+    expect(await h.engine.recoverStatuses()).toBe(0);
+  });
 });
