@@ -40,6 +40,8 @@ export interface RolloverFigures {
   /** content-creating requests / the limit, in (scaled) time: the brief's minimum. */
   minimumMs: number;
   ratio: number;
+  /** Where the time went: finding the courses, making and approving the requests, running them. */
+  phases: { findMs: number; requestMs: number; runMs: number };
 }
 
 const FROM = '2026_Fall';
@@ -102,8 +104,24 @@ export async function runRolloverScenario(s: RolloverScenario): Promise<Rollover
       }),
     );
   const started = Date.now();
+  let found = 0;
+  let approved = 0;
   try {
-    const result = await runRollover(store, { from: FROM, to: TO, courses: 'all', dryRun: false, concurrency: s.concurrency, actor: { id: 'cli:bench', name: 'cli:bench' }, pollMs: 20, onProgress: (p) => void act(p), onWaiting: async (p) => (await act(p), true) });
+    const result = await runRollover(store, {
+      from: FROM,
+      to: TO,
+      courses: 'all',
+      dryRun: false,
+      concurrency: s.concurrency,
+      actor: { id: 'cli:bench', name: 'cli:bench' },
+      pollMs: 20,
+      onCourses: () => void (found = Date.now()),
+      onProgress: (p) => {
+        approved ||= Date.now();
+        void act(p);
+      },
+      onWaiting: async (p) => (await act(p), true),
+    });
     const elapsedMs = Date.now() - started;
     const contentCreating = sims.github.stats.requests.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method) && r.status !== 403).length;
     const minimumMs = (contentCreating / s.limitPerMinute) * 60_000 * s.timeScale;
@@ -121,6 +139,7 @@ export async function runRolloverScenario(s: RolloverScenario): Promise<Rollover
       elapsedMs,
       minimumMs,
       ratio: elapsedMs / minimumMs,
+      phases: { findMs: found - started, requestMs: approved - found, runMs: started + elapsedMs - approved },
     };
   } finally {
     await store.close();

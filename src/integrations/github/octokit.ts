@@ -1,3 +1,4 @@
+import Bottleneck from 'bottleneck';
 import { App, Octokit } from 'octokit';
 import type { GithubConfig } from '../../config';
 import type { Logger } from '../../log';
@@ -33,15 +34,34 @@ function withTimeout(base: typeof fetch, ms: number): typeof fetch {
   };
 }
 
+/** Octokit's own default: at most this many requests of one client in flight. */
+const MAX_IN_FLIGHT = 10;
+
+type ThrottleOptions = NonNullable<NonNullable<ConstructorParameters<typeof Octokit>[0]>['throttle']>;
+type Task = (...args: unknown[]) => Promise<unknown>;
+
 /**
- * The throttling plugin only ever calls `write.key(id).schedule(options, task)` on its write
- * limiter (a Bottleneck.Group by type). The pacer provides exactly that; the cast is the one
- * seam between our pacer and Bottleneck's much wider type.
+ * The throttling plugin awaits its write limiter with a no-op and only then queues the request
+ * in its global limiter (10 in flight), so a pacer in the write seat would hold a slot for a
+ * moment before the request, which might then arrive at GitHub much later, in a burst. So
+ * the pacer sits in the global seat instead, where the request itself runs: a
+ * content-creating request (anything but GET/HEAD; token requests go to the plugin's auth
+ * limiter) holds its slot from queueing until a minute after its answer, which spans its
+ * arrival, and waits for the pacer before it takes one of the 10 places, so waiting writes
+ * never hold up reads. The plugin only ever calls `key(id).schedule(options, task, ...args)`
+ * on these groups; the casts are the one seam to Bottleneck's much wider types.
  */
-function pacerAsWriteGroup(pacer: Pacer) {
-  const limiter = { schedule: (_options: unknown, task: () => Promise<unknown>) => pacer.schedule(task) };
-  type WriteGroup = NonNullable<NonNullable<ConstructorParameters<typeof Octokit>[0]>['throttle']>['write'];
-  return { key: () => limiter } as unknown as WriteGroup;
+function pacedLimiters(pacer: Pacer): Pick<ThrottleOptions, 'global' | 'write'> {
+  const inFlight = new Bottleneck({ maxConcurrent: MAX_IN_FLIGHT });
+  const global = {
+    schedule(jobOptions: Bottleneck.JobOptions, task: Task, ...args: unknown[]) {
+      const run = () => inFlight.schedule(jobOptions, () => task(...args));
+      const method = (args[0] as { method?: string } | undefined)?.method?.toUpperCase();
+      return method === 'GET' || method === 'HEAD' ? run() : pacer.schedule(run);
+    },
+  };
+  const write = { schedule: (_options: unknown, task: Task) => task() };
+  return { global: { key: () => global } as unknown as ThrottleOptions['global'], write: { key: () => write } as unknown as ThrottleOptions['write'] };
 }
 
 /**
@@ -67,7 +87,7 @@ export async function createOctokit(deps: OctokitDeps): Promise<Octokit> {
     retry: { retryAfterBaseValue: 1000 * scale },
     throttle: {
       retryAfterBaseValue: 1000 * scale,
-      write: pacerAsWriteGroup(pacer),
+      ...pacedLimiters(pacer),
       onRateLimit: onLimit('primary'),
       onSecondaryRateLimit: onLimit('secondary'),
     },
