@@ -7,7 +7,7 @@ import { validateDraft, type Problem } from '../requests/draft';
 import type { Actor } from '../requests/events';
 import { decidePlan } from '../workflows/plan';
 import type { RolloverCourse } from './courses';
-import { mapLimit } from './map-limit';
+import pLimit from 'p-limit';
 
 /**
  * A term rollover as one batch: a rerun request per course (validated like any request), approved
@@ -46,13 +46,17 @@ async function earlierRequest(deps: CreateDeps, draft: Record<string, unknown>) 
   return fields ? findActiveRequest(deps.db, 'rerun', decidePlan(fields, deps.config).courseKey) : undefined;
 }
 
-/** Validates every course's rerun; with `dryRun` nothing is written. */
+/**
+ * Validates every course's rerun; with `dryRun` nothing is written. `onEntry` sees each entry
+ * as soon as it is made (the rollover approves it there, so the engine starts on the first
+ * courses while the rest are still being validated).
+ */
 export async function prepareBatch(
   deps: CreateDeps,
   list: RolloverCourse[],
-  options: { from: string; to: string; dryRun: boolean; concurrency: number; actor: Actor },
+  options: { from: string; to: string; dryRun: boolean; concurrency: number; actor: Actor; onEntry?: (entry: BatchEntry) => Promise<void> },
 ): Promise<BatchEntry[]> {
-  return mapLimit(list, options.concurrency, async (course): Promise<BatchEntry> => {
+  const prepare = async (course: RolloverCourse): Promise<BatchEntry> => {
     const draft = rerunDraft(course, options.from, options.to);
     if (!options.dryRun) {
       const earlier = await earlierRequest(deps, draft);
@@ -61,6 +65,11 @@ export async function prepareBatch(
     const outcome = options.dryRun ? { created: false as const, assessment: await assessDraft(deps, draft) } : await createRequest(deps, draft, options.actor);
     const { plan, problems } = outcome.assessment;
     return { course, requestId: outcome.created ? outcome.request.id : undefined, repo: plan && `${plan.org}/${plan.repo}`, courseKey: plan?.courseKey, problems, reused: false };
+  };
+  return pLimit(options.concurrency).map(list, async (course) => {
+    const entry = await prepare(course);
+    await options.onEntry?.(entry);
+    return entry;
   });
 }
 
@@ -92,8 +101,14 @@ export async function batchProgress(db: Db, ids: number[]): Promise<RequestProgr
     db.select({ id: requests.id, status: requests.status }).from(requests).where(inArray(requests.id, ids)),
     db.select({ requestId: steps.requestId, key: steps.key, title: steps.title, kind: steps.kind, status: steps.status, error: steps.error, position: steps.position }).from(steps).where(inArray(steps.requestId, ids)),
   ]);
+  const byRequest = new Map<number, typeof stepRows>();
+  for (const s of stepRows) {
+    const list = byRequest.get(s.requestId);
+    if (list) list.push(s);
+    else byRequest.set(s.requestId, [s]);
+  }
   return rows.map((r) => {
-    const own = stepRows.filter((s) => s.requestId === r.id).sort((a, b) => a.position - b.position);
+    const own = (byRequest.get(r.id) ?? []).sort((a, b) => a.position - b.position);
     const waiting = own.find((s) => s.status === 'waiting');
     const failed = own.find((s) => s.status === 'failed');
     return {

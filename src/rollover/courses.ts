@@ -5,7 +5,7 @@ import { courses, runs, teamMembers, terms, type CourseKind } from '../db/schema
 import type { Db } from '../db/types';
 import { RepoNotFound } from '../integrations/github/errors';
 import type { GithubClient } from '../integrations/github/client';
-import { mapLimit } from './map-limit';
+import pLimit from 'p-limit';
 
 /** A course to rerun: what its rerun request needs beyond the two terms. */
 export interface RolloverCourse {
@@ -72,7 +72,7 @@ export async function coursesOnGithub(deps: CourseLookupDeps, term: string): Pro
       if (m) found.push({ org, kind, repo, part: m[1]! });
     }
   }
-  const list = await mapLimit(found, deps.concurrency, async (f) => ({ courseNumber: await courseNumberOf(github, f.org, f.repo, f.part), kind: f.kind, members: [] }));
+  const list = await pLimit(deps.concurrency).map(found, async (f) => ({ courseNumber: await courseNumberOf(github, f.org, f.repo, f.part), kind: f.kind, members: [] }));
   return list.sort((a, b) => a.courseNumber.localeCompare(b.courseNumber));
 }
 
@@ -104,6 +104,6 @@ export async function rolloverCourses(deps: CourseLookupDeps, from: string, name
   }
   const known = await coursesInTerm(deps.db, from, named);
   const rest = named.filter((n) => !known.some((k) => k.courseNumber.toLowerCase() === n.toLowerCase()));
-  const looked = await mapLimit(rest, deps.concurrency, async (courseNumber) => ({ courseNumber, kind: await kindOnGithub(deps, courseNumber, from), members: [] }));
+  const looked = await pLimit(deps.concurrency).map(rest, async (courseNumber) => ({ courseNumber, kind: await kindOnGithub(deps, courseNumber, from), members: [] }));
   return { source: 'named', courses: [...known, ...looked] };
 }

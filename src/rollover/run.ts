@@ -32,9 +32,10 @@ export interface RolloverResult {
 export async function runRollover(store: Store, run: RolloverRun): Promise<RolloverResult> {
   const found = await rolloverCourses({ db: store.handle.db, github: store.services.flow.github, config: store.services.flow.config, concurrency: run.concurrency }, run.from, run.courses);
   run.onCourses?.(found.source, found.courses.length);
-  const entries = await prepareBatch(store.createDeps, found.courses, { from: run.from, to: run.to, dryRun: run.dryRun, concurrency: run.concurrency, actor: run.actor });
+  // Running the rollover is the operator's approval: each request is approved as soon as it is made.
+  const onEntry = run.dryRun ? undefined : (entry: BatchEntry) => approveBatch(store.requestDeps, [entry], run.actor);
+  const entries = await prepareBatch(store.createDeps, found.courses, { from: run.from, to: run.to, dryRun: run.dryRun, concurrency: run.concurrency, actor: run.actor, onEntry });
   if (run.dryRun) return { source: found.source, entries, progress: [] };
-  await approveBatch(store.requestDeps, entries, run.actor);
   const ids = entries.flatMap((e) => (e.requestId === undefined ? [] : [e.requestId]));
   for (;;) {
     const progress = await waitForBatch(store.handle.db, ids, { pollMs: run.pollMs, onProgress: run.onProgress });
