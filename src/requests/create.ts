@@ -103,12 +103,17 @@ export async function createRequest(deps: CreateDeps, draft: Record<string, unkn
   const assessment = await assessDraft(deps, draft);
   if (assessment.problems.length > 0) return { created: false, assessment };
   const values = requestValues(assessment, actor.name ?? actor.id, deps.clock());
-  const ticketId = deps.desk ? await deps.desk.openTicket(assessment.draft, ticketNote(values, actor)) : null;
+  const ticketId = deps.desk ? await deps.desk.openTicket(assessment.draft, ticketNote(values, actor), ticketKey(values), async (id) => (await requestOfTicket(deps.db, id)) !== undefined) : null;
   // The ticket's own webhook may reach a running service first: then its intake made the request.
-  const request = (await insertRequest(deps.db, values, ticketId, actor)) ?? (ticketId === null ? undefined : (await deps.db.select().from(requests).where(eq(requests.ticketId, ticketId)))[0]);
+  const request = (await insertRequest(deps.db, values, ticketId, actor)) ?? (ticketId === null ? undefined : await requestOfTicket(deps.db, ticketId));
   if (!request) throw new Error('the request was neither inserted nor found by its ticket');
   return { created: true, request, assessment };
 }
+
+const requestOfTicket = async (db: Db, ticketId: number) => (await db.select().from(requests).where(eq(requests.ticketId, ticketId)))[0];
+
+/** The external id of the ticket a command-line request opens: the same request asked again finds it. */
+const ticketKey = (values: RequestValues) => `orcoursetrion:${values.type}:${String(values.courseKey ?? values.courseNumber).toLowerCase()}`;
 
 function ticketNote(values: RequestValues, actor: Actor): { subject: string; html: string } {
   const what = values.type === 'rerun' ? `rerun ${values.courseNumber} ${values.term} -> ${values.newTerm}` : `${values.type} ${values.courseNumber} ${values.term}`;

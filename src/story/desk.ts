@@ -29,6 +29,10 @@ export interface TicketSnapshot {
 export interface TicketDesk {
   readTicket(ticketId: number): Promise<TicketSnapshot>;
   post(ticketId: number, comment: StoryComment): Promise<void>;
-  /** Opens a course-request ticket for a request made without one (CLI, rollover); returns its id. */
-  openTicket(draft: Draft, note: { subject: string; html: string }): Promise<number>;
+  /**
+   * Opens a course-request ticket for a request made without one (CLI, rollover) and returns its
+   * id. `key` names the request: a ticket an earlier attempt opened under it (one that crashed
+   * before recording the request) is taken up again, unless `taken` says a request has it.
+   */
+  openTicket(draft: Draft, note: { subject: string; html: string }, key: string, taken: (ticketId: number) => Promise<boolean>): Promise<number>;
 }

@@ -26,9 +26,13 @@ export function zendeskDesk(zendesk: ZendeskAdapter, db: Db): TicketDesk {
     async post(ticketId, comment) {
       await zendesk.addComment({ ticketId, ...comment });
     },
-    async openTicket(draft, note) {
+    async openTicket(draft, note, key, taken) {
       const ids = await loadZendeskIds(db);
-      return zendesk.createTicket({ subject: note.subject, html: note.html, formId: ids.formId, customFields: draftToFields(draft, ids.fields) });
+      for (const earlier of await zendesk.findTicketsByExternalId(key)) {
+        // A closed ticket takes no more comments; one a request has is that request's.
+        if (earlier.status !== 'closed' && !(await taken(earlier.id))) return earlier.id;
+      }
+      return zendesk.createTicket({ subject: note.subject, html: note.html, formId: ids.formId, customFields: draftToFields(draft, ids.fields), externalId: key });
     },
   };
 }

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerRequestCommand } from '../../src/cli/request';
 import { createZendeskAdapter } from '../../src/integrations/zendesk/adapter';
 import { applySetup } from '../../src/integrations/zendesk/setup/apply';
+import { loadZendeskIds } from '../../src/integrations/zendesk/stored-objects';
+import { requests } from '../../src/db/schema';
 import { silentLogger } from '../../src/log';
 import { parseConfig } from '../../src/config';
 import { openSqlite } from '../../src/db/sqlite';
@@ -97,5 +99,34 @@ describe('orcoursetrion request, with Zendesk configured', () => {
     const [note] = sims.zendesk.comments(row.ticketId!);
     expect(note).toMatchObject({ public: false });
     expect(note!.html_body).toContain('cli:tester');
+  });
+
+  it('takes up the ticket an earlier attempt opened before it died, instead of opening a second one', async () => {
+    const withDesk = { ...sims.env, ORC_SANDBOX: '0', ORC_APP_SHARED_SECRET: SECRET, ORC_DATABASE: join(mkdtempSync(join(tmpdir(), 'orc-request-zd-')), 'orc.db') };
+    const handle = openSqlite(withDesk.ORC_DATABASE);
+    const config = parseConfig(withDesk);
+    const zendesk = createZendeskAdapter({ config, logger: silentLogger });
+    await applySetup({ admin: zendesk.admin, db: handle.db, publicUrl: 'http://127.0.0.1:9', now: Date.now });
+    const ids = await loadZendeskIds(handle.db);
+    const key = 'orcoursetrion:new:course-v1:mitx+18.06+2027_spring';
+    // What the earlier attempt left: its ticket, and no request (killed before it was recorded).
+    const orphan = await zendesk.createTicket({ subject: 'Course request: new 18.06 2027_Spring', html: '<p>first attempt</p>', formId: ids.formId, customFields: [], externalId: key });
+
+    const c = captured(withDesk);
+    registerRequestCommand(c.program, c.cli);
+    expect(await c.run(['request', 'new', '--course', '18.06', '--term', '2027_Spring', '--title', 'Linear Algebra', '--member', 'ada', '--json'])).toBe(0);
+    const row = await getRequest(handle.db, JSON.parse(c.io.out).request.id);
+    expect(row.ticketId).toBe(orphan);
+    expect(await zendesk.findTicketsByExternalId(key)).toEqual([{ id: orphan, status: expect.any(String) }]);
+
+    // Its ticket is now the request's: a new request for the same course after a rejection gets its own.
+    await handle.db.update(requests).set({ status: 'rejected' });
+    const again = captured(withDesk);
+    registerRequestCommand(again.program, again.cli);
+    expect(await again.run(['request', 'new', '--course', '18.06', '--term', '2027_Spring', '--title', 'Linear Algebra', '--member', 'ada', '--json'])).toBe(0);
+    const second = await getRequest(handle.db, JSON.parse(again.io.out).request.id);
+    expect(second.ticketId).not.toBe(orphan);
+    expect((await zendesk.findTicketsByExternalId(key)).map((t) => t.id)).toEqual([orphan, second.ticketId]);
+    handle.close();
   });
 });

@@ -17,6 +17,7 @@ export const ticketSchema = z.object({
   status: z.enum(TICKET_STATUSES),
   subject: z.string().nullish(),
   ticket_form_id: z.number().nullish(),
+  external_id: z.string().nullish(),
   requester_id: z.number(),
   updated_at: z.string(),
   tags: z.array(z.string()).default([]),

@@ -57,6 +57,7 @@ interface Comment {
 
 interface Ticket extends TicketState {
   subject: string;
+  external_id: string | null;
   requester_id: number;
   submitter_id: number;
   created_at: string;
@@ -140,6 +141,7 @@ const ticketInput = z.object({
   subject: z.string().optional(),
   status: z.enum(TICKET_STATUSES).optional(),
   ticket_form_id: z.number().nullish(),
+  external_id: z.string().nullish(),
   requester_id: z.number().optional(),
   requester: z.object({ email: z.string(), name: z.string().optional() }).optional(),
   custom_fields: customFieldsInput.optional(),
@@ -198,6 +200,7 @@ export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
   const ticketJson = (t: Ticket) => ({
     id: t.id,
     subject: t.subject,
+    external_id: t.external_id,
     description: t.comments[0]?.body ?? '',
     status: t.status,
     ticket_form_id: t.ticket_form_id,
@@ -276,11 +279,12 @@ export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
     ticket.comments.push({ id: newId(), author_id: author.id, body: plain, html_body: comment.html, plain_body: plain, public: comment.public, created_at: ticket.updated_at });
   }
 
-  function createTicket(input: { requester: User; submitter: User; subject: string; comment: { html: string; public: boolean }; formId: number | null; customFields: Array<{ id: number; value: FieldValue }>; status?: TicketStatus }): Ticket {
+  function createTicket(input: { requester: User; submitter: User; subject: string; comment: { html: string; public: boolean }; formId: number | null; customFields: Array<{ id: number; value: FieldValue }>; status?: TicketStatus; externalId?: string | null }): Ticket {
     const now = stamp();
     const ticket: Ticket = {
       id: newId(),
       subject: input.subject,
+      external_id: input.externalId ?? null,
       status: input.status ?? 'new',
       ticket_form_id: input.formId,
       requester_id: input.requester.id,
@@ -545,6 +549,13 @@ export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
     return user ? c.json({ user }) : notFound(c);
   });
 
+  // List Tickets, filtered by external id as Zendesk allows (other filters are not simulated).
+  app.get('/tickets', (c) => {
+    const externalId = c.req.query('external_id');
+    if (externalId === undefined) return c.json({ error: 'InvalidEndpoint', description: 'the simulator lists tickets by external_id only' }, 400);
+    const found = [...tickets.values()].filter((t) => t.external_id === externalId).map(ticketJson);
+    return c.json({ tickets: found, meta: { has_more: false, after_cursor: null, before_cursor: null }, links: { next: null, prev: null } });
+  });
   app.get('/tickets/:id', (c) => {
     const ticket = tickets.get(Number(c.req.param('id')));
     return ticket ? c.json({ ticket: ticketJson(ticket) }) : notFound(c);
@@ -563,7 +574,7 @@ export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
     const requester = input.requester ? userByEmail(input.requester.email, 'end-user', input.requester.name) : users.get(input.requester_id ?? apiUser.id);
     const comment = commentOf(input.comment);
     if (!requester || !comment) return c.json({ error: 'RecordInvalid', description: 'Record validation errors', details: { base: ['requester and comment are required'] } }, 422);
-    const ticket = createTicket({ requester, submitter: apiUser, subject: input.subject ?? '', comment, formId: input.ticket_form_id ?? null, customFields: input.custom_fields ?? [], status: input.status });
+    const ticket = createTicket({ requester, submitter: apiUser, subject: input.subject ?? '', comment, formId: input.ticket_form_id ?? null, customFields: input.custom_fields ?? [], status: input.status, externalId: input.external_id });
     return c.json({ ticket: ticketJson(ticket), audit: { ticket_id: ticket.id } }, 201);
   });
   app.put('/tickets/:id', async (c) => {

@@ -173,15 +173,24 @@ export function createTicketOperations(http: ZendeskHttp) {
 
   /**
    * Opens a ticket on the API user's behalf (a request made from the CLI or a rollover), its
-   * first comment an internal note. Returns the new ticket's id.
+   * first comment an internal note, tagged with `externalId` so a retry can find it again.
+   * Returns the new ticket's id.
    */
-  async function createTicket(input: { subject: string; html: string; formId: number; customFields: Array<{ id: number; value: FieldValue }> }): Promise<number> {
-    const payload = { ticket: { subject: input.subject, comment: { html_body: scrub(input.html), public: false }, ticket_form_id: input.formId, custom_fields: input.customFields } };
+  async function createTicket(input: { subject: string; html: string; formId: number; customFields: Array<{ id: number; value: FieldValue }>; externalId: string }): Promise<number> {
+    const payload = {
+      ticket: { subject: input.subject, comment: { html_body: scrub(input.html), public: false }, ticket_form_id: input.formId, custom_fields: input.customFields, external_id: input.externalId },
+    };
     const created = await one('POST ticket', wrapped('ticket', ticketSchema), client.tickets.post(['tickets'], payload));
     return created.id;
   }
 
-  return { getTicket, listComments, updateTicket, addComment, createTicket };
+  /** Tickets carrying this external id (Zendesk does not keep them unique), oldest first. */
+  async function findTicketsByExternalId(externalId: string): Promise<Array<{ id: number; status: TicketStatus }>> {
+    const found = await many(`GET tickets by external id`, ticketSchema, client.tickets.listWithFilter('external_id', externalId));
+    return found.map((t) => ({ id: t.id, status: t.status })).sort((a, b) => a.id - b.id);
+  }
+
+  return { getTicket, listComments, updateTicket, addComment, createTicket, findTicketsByExternalId };
 }
 
 export type TicketOperations = ReturnType<typeof createTicketOperations>;
