@@ -5,6 +5,7 @@ import { type FieldKey, FIELDS, fieldSpec, fieldTitle } from './fields';
 import { type FieldValue, fieldValueSchema, TICKET_STATUSES, type TicketStatus } from './schemas';
 import { FORM_TITLE } from './setup/desired';
 import { zendeskSignature, zendeskTimestamp } from './signature';
+import { escapeHtml } from '../../story/html';
 import {
   type MacroInput,
   macroEffect,
@@ -150,7 +151,6 @@ const ticketInput = z.object({
   updated_stamp: z.string().optional(),
 });
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const textOf = (html: string) => html.replace(/<[^>]*>/g, '').trim();
 
 const ULID_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
