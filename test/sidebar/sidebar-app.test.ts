@@ -223,4 +223,30 @@ describe('Zendesk app in headless Chromium, hosted by the local help-desk page',
     await page.waitForURL(/\/helpdesk\/tickets\/105$/);
     await expect.poll(() => sidebar().locator('.summary__title').textContent()).toContain('6.0001');
   });
+
+  it('a request approved before its start date: Reschedule moves the date, Run now starts it', async () => {
+    const startAt = Date.now() + 30 * 24 * 3600_000;
+    const biology = (await seedRequest(service.handle, { ticketId: 106, courseNumber: '7.012', startAt, params: { courseTitle: 'Introductory Biology' } })).id;
+    service.tickets.add({ id: 106, subject: 'New course 7.012', description: '', status: 'open', requester: { email: 'instructor@example.edu' }, customFields: [] });
+    await page.goto(`${service.url}/helpdesk/tickets/106`);
+    await sidebar().getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => sidebar().locator('.summary__status').textContent()).toContain('Scheduled');
+    expect(await requestRow(biology)).toMatchObject({ status: 'scheduled', startAt });
+    expect(await sidebar().getByLabel('Start on').inputValue()).toBe(new Date(startAt).toISOString().slice(0, 10));
+
+    await sidebar().getByLabel('Start on').fill('2027-03-01');
+    await sidebar().getByRole('button', { name: 'Reschedule' }).click();
+    await expect.poll(async () => (await requestRow(biology)).startAt).toBe(Date.parse('2027-03-01'));
+    expect((await requestRow(biology)).status).toBe('scheduled');
+    expect((await stepRow(biology, 'create-repo')).status).toBe('pending');
+    await shot('14-scheduled');
+
+    await sidebar().getByRole('button', { name: 'Run now' }).click();
+    await expect.poll(async () => (await requestRow(biology)).status, { timeout: 10_000 }).not.toBe('scheduled');
+    expect((await requestRow(biology)).startAt).toBeNull();
+    await expect.poll(async () => (await stepRow(biology, 'create-repo')).status, { timeout: 10_000 }).toBe('done');
+    await expect.poll(() => sidebar().getByRole('button', { name: 'Run now' }).count()).toBe(0);
+    await sidebar().getByRole('tab', { name: /History/ }).click();
+    await expect.poll(() => sidebar().locator('.history').textContent()).toMatch(/Rescheduled by Sandbox Agent[\s\S]*Started now by Sandbox Agent|Started now by Sandbox Agent[\s\S]*Rescheduled by Sandbox Agent/);
+  });
 });
