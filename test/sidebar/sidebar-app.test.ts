@@ -26,7 +26,8 @@ describe('Zendesk app in headless Chromium, hosted by the local help-desk page',
     mkdirSync(SCREENSHOTS, { recursive: true });
     service = await startSidebarService();
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    // An agent in Boston: days picked in the sidebar are theirs, not UTC's.
+    context = await browser.newContext({ viewport: { width: 1100, height: 900 }, timezoneId: 'America/New_York' });
     // Everything the browser receives, to prove the shared secret never reaches it.
     context.on('response', (res) => void res.text().then((t) => bodies.push(t), () => undefined));
     page = await context.newPage();
@@ -232,11 +233,14 @@ describe('Zendesk app in headless Chromium, hosted by the local help-desk page',
     await sidebar().getByRole('button', { name: 'Approve' }).click();
     await expect.poll(() => sidebar().locator('.summary__status').textContent()).toContain('Scheduled');
     expect(await requestRow(biology)).toMatchObject({ status: 'scheduled', startAt });
-    expect(await sidebar().getByLabel('Start on').inputValue()).toBe(new Date(startAt).toISOString().slice(0, 10));
+    // Days are the agent's own: the browser's time zone, not UTC.
+    const localDay = (at: number) => page.evaluate((t) => new Date(t).toLocaleDateString('en-CA'), at);
+    expect(await sidebar().getByLabel('Start on').inputValue()).toBe(await localDay(startAt));
 
     await sidebar().getByLabel('Start on').fill('2027-03-01');
     await sidebar().getByRole('button', { name: 'Reschedule' }).click();
-    await expect.poll(async () => (await requestRow(biology)).startAt).toBe(Date.parse('2027-03-01'));
+    const localMidnight = await page.evaluate(() => new Date('2027-03-01T00:00').getTime());
+    await expect.poll(async () => (await requestRow(biology)).startAt).toBe(localMidnight);
     expect((await requestRow(biology)).status).toBe('scheduled');
     expect((await stepRow(biology, 'create-repo')).status).toBe('pending');
     await shot('14-scheduled');

@@ -1,4 +1,4 @@
-import { REQUEST_TYPE_LABELS } from '../format';
+import { formatTime, REQUEST_TYPE_LABELS } from '../format';
 import type { CourseRequest } from '../schemas';
 import { RequestStatusBadge } from '../status-badge';
 
@@ -34,7 +34,7 @@ export function RequestSummary({ request }: { request: CourseRequest }) {
         <Row label="Repository" value={request.repo} />
         <Row label="Requester" value={request.requester} />
         <Row label="Wanted by" value={request.desiredCompletion} />
-        <Row label="Starts" value={request.startAt && new Date(request.startAt).toUTCString()} />
+        <Row label="Starts" value={request.startAt && formatTime(request.startAt)} />
         <Row label={request.decision === 'rejected' ? 'Rejected by' : 'Approved by'} value={request.decidedBy} />
         <Row label="Reason" value={request.reason} />
       </dl>
