@@ -1,10 +1,13 @@
+import { chmod, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { envSchema, secretValues, SECRET_SETTINGS } from '../config';
 import { openSqlite } from '../db/sqlite';
+import type { Db } from '../db/types';
 import { messageOf } from '../errors';
 import { createLogger } from '../log';
 import { createZendeskAdapter } from '../integrations/zendesk/adapter';
 import { applySetup, readAccount, SetupConflict } from '../integrations/zendesk/setup/apply';
+import { storedObjectsSql } from '../integrations/zendesk/setup/d1-sql';
 import { WEBHOOK_PATH } from '../integrations/zendesk/setup/desired';
 import { planSetup } from '../integrations/zendesk/setup/plan';
 import { reportJson, reportText, type SetupReport } from '../integrations/zendesk/setup/report';
@@ -16,6 +19,8 @@ export interface SetupRun {
   env: Record<string, string | undefined>;
   dryRun: boolean;
   json: boolean;
+  /** Also write what was stored as SQL for D1 to this file (a Worker deployment). */
+  d1Sql?: string;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   /** Tests and the sandbox may route Zendesk calls elsewhere; default global fetch. */
@@ -41,6 +46,7 @@ export async function runZendeskSetup(run: SetupRun): Promise<0 | 1 | 2> {
     }
     if (!parsed.data.ORC_PUBLIC_URL) problems.push(`ORC_PUBLIC_URL: required for zendesk setup; set the https URL where Zendesk reaches this service (the webhook calls ORC_PUBLIC_URL${WEBHOOK_PATH})`);
   }
+  if (run.dryRun && run.d1Sql) problems.push('--d1-sql: writes what setup stored, and --dry-run stores nothing; drop one of them');
   if (!parsed.success || problems.length > 0) {
     run.stderr(problems.map((p) => `orcoursetrion zendesk setup: ${p}\n`).join(''));
     return 2;
@@ -65,6 +71,7 @@ export async function runZendeskSetup(run: SetupRun): Promise<0 | 1 | 2> {
       }
       try {
         report = { ...base, ...(await applySetup({ admin, db: handle.db, publicUrl, now: Date.now })) };
+        if (run.d1Sql) await writeD1Sql(run, handle.db, run.d1Sql);
       } finally {
         handle.close();
       }
@@ -78,6 +85,18 @@ export async function runZendeskSetup(run: SetupRun): Promise<0 | 1 | 2> {
   return report.actions.some((a) => a.type === 'conflict') ? 1 : 0;
 }
 
+/** The file holds the webhook's signing secret: readable by its owner only, and said so. */
+async function writeD1Sql(run: SetupRun, db: Db, file: string): Promise<void> {
+  const { sql, rows } = await storedObjectsSql(db);
+  try {
+    await writeFile(file, sql, { mode: 0o600 });
+    await chmod(file, 0o600);
+  } catch (err) {
+    throw new Error(`--d1-sql: cannot write ${file}: ${messageOf(err)}; setup itself is done`);
+  }
+  run.stderr(`wrote ${rows} rows for D1 to ${file}; it holds the webhook signing secret: apply it with \`npx wrangler d1 execute DB --remote --file ${file}\`, then delete it\n`);
+}
+
 export function registerZendeskCommands(program: Command): void {
   const zendesk = program.command('zendesk').description('the Zendesk account objects the service needs');
   zendesk
@@ -85,11 +104,13 @@ export function registerZendeskCommands(program: Command): void {
     .description('create or update the ticket fields, form, macros, webhook and triggers (idempotent)')
     .option('--dry-run', 'print the plan and change nothing')
     .option('--json', 'print the plan or result as JSON')
-    .action(async (options: { dryRun?: boolean; json?: boolean }) => {
+    .option('--d1-sql <file>', 'also write what was stored as SQL for the Worker\'s D1 (wrangler d1 execute --file)')
+    .action(async (options: { dryRun?: boolean; json?: boolean; d1Sql?: string }) => {
       process.exitCode = await runZendeskSetup({
         env: process.env,
         dryRun: Boolean(options.dryRun),
         json: Boolean(options.json),
+        d1Sql: options.d1Sql,
         stdout: (t) => process.stdout.write(t),
         stderr: (t) => process.stderr.write(t),
       });

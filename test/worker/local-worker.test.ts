@@ -8,10 +8,12 @@ import { openSqlite } from '../../src/db/sqlite';
 import { createZendeskAdapter } from '../../src/integrations/zendesk/adapter';
 import { managedTitle } from '../../src/integrations/zendesk/fields';
 import { applySetup } from '../../src/integrations/zendesk/setup/apply';
+import { storedObjectsSql } from '../../src/integrations/zendesk/setup/d1-sql';
+import { loadZendeskIds } from '../../src/integrations/zendesk/stored-objects';
 import { silentLogger } from '../../src/log';
 import { seedGithub, startSimulators, type SandboxSimulators } from '../../src/sandbox/simulators';
 import { agentToken, SHARED_SECRET, signedDelivery } from '../support/harness';
-import { freePort, openLocalD1, startLocalWorker, tempDir, upsertSql, wrangler, type LocalWorker } from './local-wrangler';
+import { freePort, openLocalD1, startLocalWorker, tempDir, wrangler, type LocalWorker } from './local-wrangler';
 
 /**
  * The Worker in wrangler's local runtime (workerd from npm, no network), as an operator deploys
@@ -32,16 +34,16 @@ beforeAll(async () => {
   const config = parseConfig({ ...sims.env, ORC_APP_SHARED_SECRET: SHARED_SECRET, ORC_PUBLIC_URL: publicUrl });
   seedGithub(sims.github, config);
 
-  // `orcoursetrion zendesk setup` writes to SQLite; its rows go to D1 as SQL.
+  // `orcoursetrion zendesk setup` writes to SQLite; its rows go to D1 as SQL (`--d1-sql`).
   const scratch = openSqlite(':memory:');
   await applySetup({ admin: createZendeskAdapter({ config, logger: silentLogger }).admin, db: scratch.db, publicUrl, now: Date.now });
-  const objects = z.array(z.record(z.string(), z.union([z.string(), z.number(), z.null()]))).parse(scratch.sqlite.prepare('SELECT * FROM zendesk_objects').all());
-  webhookSecret = String(objects.find((o) => o.key === 'webhook')?.secret);
+  webhookSecret = String((await loadZendeskIds(scratch.db)).webhookSecret);
+  const { sql } = await storedObjectsSql(scratch.db);
   scratch.close();
 
   persist = await tempDir('orc-worker-d1-');
   const seed = join(persist.path, 'zendesk-objects.sql');
-  await writeFile(seed, upsertSql('zendesk_objects', objects));
+  await writeFile(seed, sql);
   await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persist.path]);
   await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persist.path, '--file', seed]);
   worker = await startLocalWorker(persist.path, { ...sims.env, ORC_APP_SHARED_SECRET: SHARED_SECRET, ORC_PUBLIC_URL: publicUrl, ORC_LEASE_SECONDS: '5', ORC_LOG_LEVEL: 'warn' }, port);

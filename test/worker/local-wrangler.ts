@@ -82,14 +82,3 @@ export async function startLocalWorker(persistDir: string, vars: Record<string, 
     await new Promise((r) => setTimeout(r, 200));
   }
 }
-
-/** Rows as SQL for `wrangler d1 execute --file`: how objects made by `zendesk setup` on SQLite reach D1. */
-export function upsertSql(table: string, rows: Record<string, string | number | null>[]): string {
-  const literal = (v: string | number | null) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${v.replace(/'/g, "''")}'`);
-  return rows
-    .map((row) => {
-      const cols = Object.keys(row);
-      return `INSERT OR REPLACE INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => literal(row[c] ?? null)).join(', ')});`;
-    })
-    .join('\n');
-}

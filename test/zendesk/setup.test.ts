@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { openSqlite } from '../../src/db/sqlite';
 import { FIELDS, TITLE_PREFIX } from '../../src/integrations/zendesk/fields';
 import { loadZendeskIds, readStoredObjects } from '../../src/integrations/zendesk/stored-objects';
@@ -55,6 +56,27 @@ describe('zendesk setup', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('--d1-sql writes what was stored as SQL that rebuilds the same ids on another database, readable by its owner only', async () => {
+    const file = join(world.env.ORC_DATABASE, '..', 'zendesk-objects.sql');
+    const result = await runSetup(world.env, { d1Sql: file });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(`wrote 24 rows for D1 to ${file}; it holds the webhook signing secret: apply it with \`npx wrangler d1 execute DB --remote --file ${file}\`, then delete it\n`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const d1 = openSqlite(':memory:');
+    const here = openSqlite(world.env.ORC_DATABASE);
+    try {
+      d1.sqlite.exec(readFileSync(file, 'utf8'));
+      d1.sqlite.exec(readFileSync(file, 'utf8')); // applying it again (after another setup run) replaces the rows
+      expect(await loadZendeskIds(d1.db)).toEqual(await loadZendeskIds(here.db));
+      expect(await readStoredObjects(d1.db)).toEqual(await readStoredObjects(here.db));
+    } finally {
+      d1.close();
+      here.close();
+    }
+    const both = await runSetup(world.env, { dryRun: true, d1Sql: file });
+    expect(both).toMatchObject({ code: 2, stderr: 'orcoursetrion zendesk setup: --d1-sql: writes what setup stored, and --dry-run stores nothing; drop one of them\n' });
   });
 
   it('a second run changes nothing and says so', async () => {

@@ -63,13 +63,14 @@ export function zendeskWorld() {
 }
 
 /** Runs `zendesk setup` and captures its output. */
-export async function runSetup(env: Record<string, string | undefined>, flags: { dryRun?: boolean; json?: boolean } = {}) {
+export async function runSetup(env: Record<string, string | undefined>, flags: { dryRun?: boolean; json?: boolean; d1Sql?: string } = {}) {
   let stdout = '';
   let stderr = '';
   const code = await runZendeskSetup({
     env,
     dryRun: flags.dryRun ?? false,
     json: flags.json ?? false,
+    d1Sql: flags.d1Sql,
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
   });
