@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { requests, steps, webhookDeliveries, type DeliveryRow, type RequestRow, type RequestStatus, type StepRow } from '../db/schema';
+import { byRequest } from '../db/by-request';
 import type { Db } from '../db/types';
 import { isTransient, messageOf, PermanentError, retryAfterOf } from '../errors';
 import type { Logger } from '../log';
@@ -90,16 +91,11 @@ export function createEngine(deps: EngineDeps): Engine {
       .from(steps)
       .innerJoin(requests, eq(requests.id, steps.requestId))
       .where(inArray(requests.status, DERIVED_STATUSES));
-    const byRequest = new Map<number, typeof rows>();
-    for (const r of rows) {
-      const list = byRequest.get(r.requestId);
-      if (list) list.push(r);
-      else byRequest.set(r.requestId, [r]);
-    }
+    const stepsByRequest = byRequest(rows);
     const now = clock();
     let fixed = 0;
     for (const request of active) {
-      if (deriveStatus(request, byRequest.get(request.id) ?? [], now) === request.status) continue;
+      if (deriveStatus(request, stepsByRequest.get(request.id) ?? [], now) === request.status) continue;
       const status = await refreshRequestStatus(request.id);
       deps.log.warn('request status recovered from its steps', { requestId: request.id, was: request.status, now: status });
       fixed++;

@@ -1,4 +1,6 @@
 import { inArray } from 'drizzle-orm';
+import pLimit from 'p-limit';
+import { byRequest } from '../db/by-request';
 import { requests, steps, type RequestStatus } from '../db/schema';
 import type { Db } from '../db/types';
 import { approveRequest, type RequestDeps } from '../requests/actions';
@@ -7,7 +9,6 @@ import { validateDraft, type Problem } from '../requests/draft';
 import type { Actor } from '../requests/events';
 import { decidePlan } from '../workflows/plan';
 import type { RolloverCourse } from './courses';
-import pLimit from 'p-limit';
 
 /**
  * A term rollover as one batch: a rerun request per course (validated like any request), approved
@@ -101,14 +102,9 @@ export async function batchProgress(db: Db, ids: number[]): Promise<RequestProgr
     db.select({ id: requests.id, status: requests.status }).from(requests).where(inArray(requests.id, ids)),
     db.select({ requestId: steps.requestId, key: steps.key, title: steps.title, kind: steps.kind, status: steps.status, error: steps.error, position: steps.position }).from(steps).where(inArray(steps.requestId, ids)),
   ]);
-  const byRequest = new Map<number, typeof stepRows>();
-  for (const s of stepRows) {
-    const list = byRequest.get(s.requestId);
-    if (list) list.push(s);
-    else byRequest.set(s.requestId, [s]);
-  }
+  const stepsOf = byRequest(stepRows);
   return rows.map((r) => {
-    const own = (byRequest.get(r.id) ?? []).sort((a, b) => a.position - b.position);
+    const own = (stepsOf.get(r.id) ?? []).sort((a, b) => a.position - b.position);
     const waiting = own.find((s) => s.status === 'waiting');
     const failed = own.find((s) => s.status === 'failed');
     return {

@@ -1,11 +1,11 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import pLimit from 'p-limit';
 import type { Config } from '../config';
 import { repoName } from '../courses/naming';
 import { courses, runs, teamMembers, terms, type CourseKind } from '../db/schema';
 import type { Db } from '../db/types';
 import { RepoNotFound } from '../integrations/github/errors';
 import type { GithubClient } from '../integrations/github/client';
-import pLimit from 'p-limit';
 
 /** A course to rerun: what its rerun request needs beyond the two terms. */
 export interface RolloverCourse {
