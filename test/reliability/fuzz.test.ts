@@ -1,10 +1,8 @@
-import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli';
-import type { RunningService } from '../../src/server';
 import { signZendeskPayload } from '../../src/webhooks/signature';
-import { api, createWorld, sleep, startInProcess, type ApiAnswer, type World } from './support/world';
+import { api, inProcessWorld, sleep, type ApiAnswer } from './support/world';
 
 /**
  * Hostile input at every edge: never a 5xx, never a crash, and a 400 says which field is wrong.
@@ -42,20 +40,7 @@ function expectNamesField(a: ApiAnswer, fields: readonly string[]): void {
 }
 
 describe('fuzz: hostile input never makes a 5xx or a crash', () => {
-  let world: World;
-  let service: RunningService;
-  let db: Database.Database;
-
-  beforeAll(async () => {
-    world = await createWorld({ env: { ORC_ZENDESK_WEBHOOK_SECRET: SECRET } });
-    ({ service } = await startInProcess(world));
-    db = new Database(world.dbPath, { readonly: true });
-  }, 30_000);
-  afterAll(async () => {
-    db?.close();
-    await service?.close();
-    await world?.close();
-  });
+  const ctx = inProcessWorld(SECRET);
 
   it('webhook bodies, signed and unsigned, with any content type', async () => {
     await fc.assert(
@@ -64,7 +49,7 @@ describe('fuzz: hostile input never makes a 5xx or a crash', () => {
         const headers: Record<string, string> = { 'x-zendesk-webhook-invocation-id': crypto.randomUUID(), 'x-zendesk-webhook-signature-timestamp': timestamp };
         if (type) headers['content-type'] = type;
         if (sign) headers['x-zendesk-webhook-signature'] = await signZendeskPayload(SECRET, timestamp, body);
-        const res = await fetch(`${world.url}/webhooks/zendesk`, { method: 'POST', body, headers });
+        const res = await fetch(`${ctx.world.url}/webhooks/zendesk`, { method: 'POST', body, headers });
         const text = await res.text();
         expect(res.status, text).toBeLessThan(500);
         if (!sign) expect(res.status).toBe(401);
@@ -78,20 +63,20 @@ describe('fuzz: hostile input never makes a 5xx or a crash', () => {
     const draftFields = ['type', 'kind', 'courseNumber', 'courseTitle', 'term', 'newTerm', 'teamMembers', 'instructor', 'weeks', 'body', 'JSON'];
     await fc.assert(
       fc.asyncProperty(jsonish, nasty, nasty, nasty, async (body, id, key, status) => {
-        const validate = await api(world, '/validate', { body });
+        const validate = await api(ctx.world, '/validate', { body });
         expectNamesField(validate, draftFields);
         if (validate.status === 200) {
           const problems = (validate.body as { problems: { field: string; message: string }[] }).problems;
           for (const p of problems) expect(p.field.length * p.message.length, JSON.stringify(p)).toBeGreaterThan(0);
         }
         const e = encodeURIComponent;
-        expectNamesField(await api(world, `/requests?status=${e(status)}`), ['status']);
-        expectNamesField(await api(world, `/requests/${e(id)}`), ['id']);
-        expectNamesField(await api(world, `/tickets/${e(id)}`), ['ticketId', 'ticket', 'id']);
-        expectNamesField(await api(world, `/requests/${e(id)}/reject`, { body }), ['reason', 'id', 'body', 'JSON']);
-        expectNamesField(await api(world, `/requests/${e(id)}/approve`, { body }), ['id', 'body', 'JSON']);
+        expectNamesField(await api(ctx.world, `/requests?status=${e(status)}`), ['status']);
+        expectNamesField(await api(ctx.world, `/requests/${e(id)}`), ['id']);
+        expectNamesField(await api(ctx.world, `/tickets/${e(id)}`), ['ticketId', 'ticket', 'id']);
+        expectNamesField(await api(ctx.world, `/requests/${e(id)}/reject`, { body }), ['reason', 'id', 'body', 'JSON']);
+        expectNamesField(await api(ctx.world, `/requests/${e(id)}/approve`, { body }), ['id', 'body', 'JSON']);
         for (const action of ['complete', 'skip', 'retry']) {
-          expectNamesField(await api(world, `/requests/${e(id)}/steps/${e(key)}/${action}`, { body }), ['note', 'id', 'key', 'step', 'body', 'JSON']);
+          expectNamesField(await api(ctx.world, `/requests/${e(id)}/steps/${e(key)}/${action}`, { body }), ['note', 'id', 'key', 'step', 'body', 'JSON']);
         }
       }),
       params(),
@@ -115,7 +100,7 @@ describe('fuzz: hostile input never makes a 5xx or a crash', () => {
           description: nasty,
         }),
         async (fields) => {
-          ids.push(world.sims.zendesk.createTicketAsRequester({ email: 'fuzz@mit.test', fields }));
+          ids.push(ctx.world.sims.zendesk.createTicketAsRequester({ email: 'fuzz@mit.test', fields }));
         },
       ),
       params(Math.max(5, Math.round(RUNS / 3))),
@@ -123,19 +108,19 @@ describe('fuzz: hostile input never makes a 5xx or a crash', () => {
     // Every ticket reaches a state intake chose, through a delivery that did not fail.
     const end = Date.now() + 30_000;
     for (;;) {
-      await world.sims.zendesk.idle();
-      const open = (db.prepare("SELECT count(*) AS n FROM webhook_deliveries WHERE status IN ('pending','running')").get() as { n: number }).n;
-      const recorded = (db.prepare(`SELECT count(*) AS n FROM requests WHERE ticket_id IN (${ids.join(',')})`).get() as { n: number }).n;
+      await ctx.world.sims.zendesk.idle();
+      const open = (ctx.db.prepare("SELECT count(*) AS n FROM webhook_deliveries WHERE status IN ('pending','running')").get() as { n: number }).n;
+      const recorded = (ctx.db.prepare(`SELECT count(*) AS n FROM requests WHERE ticket_id IN (${ids.join(',')})`).get() as { n: number }).n;
       if (open === 0 && recorded === ids.length) break;
       if (Date.now() > end) throw new Error(`intake did not settle: ${open} deliveries open, ${recorded}/${ids.length} tickets recorded`);
       await sleep(100);
     }
     // Only this property's tickets: the webhook-body property above posts signed deliveries for
     // tickets that do not exist, which intake rightly fails.
-    expect(db.prepare(`SELECT ticket_id, error FROM webhook_deliveries WHERE status = 'failed' AND ticket_id IN (${ids.join(',')})`).all()).toEqual([]);
-    const statuses = db.prepare(`SELECT DISTINCT status FROM requests WHERE ticket_id IN (${ids.join(',')})`).all() as { status: string }[];
+    expect(ctx.db.prepare(`SELECT ticket_id, error FROM webhook_deliveries WHERE status = 'failed' AND ticket_id IN (${ids.join(',')})`).all()).toEqual([]);
+    const statuses = ctx.db.prepare(`SELECT DISTINCT status FROM requests WHERE ticket_id IN (${ids.join(',')})`).all() as { status: string }[];
     expect(statuses.map((s) => s.status).filter((s) => !['waiting_on_requester', 'pending_approval'].includes(s))).toEqual([]);
-    const problems = db.prepare(`SELECT problems FROM requests WHERE ticket_id IN (${ids.join(',')}) AND status = 'waiting_on_requester'`).all() as { problems: string }[];
+    const problems = ctx.db.prepare(`SELECT problems FROM requests WHERE ticket_id IN (${ids.join(',')}) AND status = 'waiting_on_requester'`).all() as { problems: string }[];
     for (const row of problems) {
       const list = JSON.parse(row.problems) as { field?: string }[];
       expect(list.length).toBeGreaterThan(0);

@@ -1,8 +1,6 @@
-import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { signZendeskPayload } from '../../src/webhooks/signature';
-import type { RunningService } from '../../src/server';
-import { createWorld, sleep, startInProcess, ticketView, type World } from './support/world';
+import { inProcessWorld, sleep, ticketView } from './support/world';
 import { expectNoDuplicateComments } from './support/invariants';
 
 /**
@@ -13,40 +11,30 @@ import { expectNoDuplicateComments } from './support/invariants';
 const SECRET = 'reliability-webhook-secret-0123456789';
 
 describe('webhook intake over real HTTP', () => {
-  let world: World;
-  let service: RunningService;
-  let db: Database.Database;
+  const ctx = inProcessWorld(SECRET);
   const statuses: number[] = [];
 
-  beforeAll(async () => {
-    world = await createWorld({ env: { ORC_ZENDESK_WEBHOOK_SECRET: SECRET } });
-    ({ service } = await startInProcess(world));
-    db = new Database(world.dbPath, { readonly: true });
-  }, 30_000);
-  afterAll(async () => {
-    db?.close();
-    await service?.close();
-    await world?.close();
+  afterAll(() => {
     // Whatever was thrown at it, the service never answered with a 5xx.
     expect(statuses.filter((s) => s >= 500)).toEqual([]);
   });
 
   const isoNow = (offsetMs = 0) => new Date(Date.now() + offsetMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const deliveryRows = (invocationId: string) => db.prepare('SELECT status FROM webhook_deliveries WHERE invocation_id = ?').all(invocationId);
-  const allDeliveries = () => (db.prepare('SELECT count(*) AS n FROM webhook_deliveries').get() as { n: number }).n;
-  const requestRows = (ticketId: number) => db.prepare('SELECT id, status FROM requests WHERE ticket_id = ?').all(ticketId) as { id: number; status: string }[];
-  const ticketReads = (ticketId: number) => world.sims.zendesk.requests.filter((r) => r.method === 'GET' && r.path === `/api/v2/tickets/${ticketId}`).length;
+  const deliveryRows = (invocationId: string) => ctx.db.prepare('SELECT status FROM webhook_deliveries WHERE invocation_id = ?').all(invocationId);
+  const allDeliveries = () => (ctx.db.prepare('SELECT count(*) AS n FROM webhook_deliveries').get() as { n: number }).n;
+  const requestRows = (ticketId: number) => ctx.db.prepare('SELECT id, status FROM requests WHERE ticket_id = ?').all(ticketId) as { id: number; status: string }[];
+  const ticketReads = (ticketId: number) => ctx.world.sims.zendesk.requests.filter((r) => r.method === 'GET' && r.path === `/api/v2/tickets/${ticketId}`).length;
 
   /** A ticket as a requester files it (Zendesk's trigger delivers it to the service as usual). */
   function fileTicket(): number {
-    return world.sims.zendesk.createTicketAsRequester({
+    return ctx.world.sims.zendesk.createTicketAsRequester({
       email: 'prof@mit.test',
       fields: { request_type: 'new', course_kind: 'xml', course_number: '8.01r', course_title: 'Physics', term: '2027_Spring', team_members: 'ada', instructor: 'ada' },
     });
   }
 
   async function post(body: string, headers: Record<string, string>): Promise<number> {
-    const res = await fetch(`${world.url}/webhooks/zendesk`, { method: 'POST', body, headers });
+    const res = await fetch(`${ctx.world.url}/webhooks/zendesk`, { method: 'POST', body, headers });
     await res.arrayBuffer();
     statuses.push(res.status);
     return res.status;
@@ -100,7 +88,7 @@ describe('webhook intake over real HTTP', () => {
     const ticketId = fileTicket();
     // Let Zendesk's own delivery for the new ticket finish first, so only ours remain to count.
     const first = await settle(ticketId);
-    const commentsBefore = world.sims.zendesk.comments(ticketId).length;
+    const commentsBefore = ctx.world.sims.zendesk.comments(ticketId).length;
     const readsBefore = ticketReads(ticketId);
 
     const body = JSON.stringify({ ticket_id: String(ticketId), event: 'updated' });
@@ -120,8 +108,8 @@ describe('webhook intake over real HTTP', () => {
     await sleep(300);
     expect(ticketReads(ticketId)).toBe(readsAfter);
     expect(requestRows(ticketId)).toEqual([first]);
-    expect(world.sims.zendesk.comments(ticketId).length).toBe(commentsBefore);
-    expectNoDuplicateComments(world.sims, ticketId);
+    expect(ctx.world.sims.zendesk.comments(ticketId).length).toBe(commentsBefore);
+    expectNoDuplicateComments(ctx.world.sims, ticketId);
     expect(oneProcessing).toBeLessThanOrEqual(3);
   });
 
@@ -138,7 +126,7 @@ describe('webhook intake over real HTTP', () => {
     expect(await post(typed, await signed(typed, { contentType: 'text/plain' }))).toBe(415);
     expect(await post(typed, await signed(typed, { contentType: 'application/x-www-form-urlencoded' }))).toBe(415);
     const noTicket = JSON.stringify({ event: 'created' });
-    const res = await fetch(`${world.url}/webhooks/zendesk`, { method: 'POST', body: noTicket, headers: await signed(noTicket) });
+    const res = await fetch(`${ctx.world.url}/webhooks/zendesk`, { method: 'POST', body: noTicket, headers: await signed(noTicket) });
     statuses.push(res.status);
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('ticket_id');
@@ -150,10 +138,10 @@ describe('webhook intake over real HTTP', () => {
   async function settle(ticketId: number): Promise<{ id: number; status: string }> {
     for (let i = 0; i < 50; i++) {
       const reads = ticketReads(ticketId);
-      await world.sims.zendesk.idle();
+      await ctx.world.sims.zendesk.idle();
       const row = await ticketIdle(ticketId);
       await sleep(150);
-      if (ticketReads(ticketId) === reads && world.sims.zendesk.invocations().every((inv) => inv.attempts.length > 0)) return row;
+      if (ticketReads(ticketId) === reads && ctx.world.sims.zendesk.invocations().every((inv) => inv.attempts.length > 0)) return row;
     }
     throw new Error(`ticket ${ticketId} kept changing`);
   }
@@ -161,9 +149,9 @@ describe('webhook intake over real HTTP', () => {
   /** Waits until the ticket's request exists and no delivery of it is pending; returns its row. */
   async function ticketIdle(ticketId: number): Promise<{ id: number; status: string }> {
     for (let i = 0; i < 200; i++) {
-      const busy = (db.prepare("SELECT count(*) AS n FROM webhook_deliveries WHERE ticket_id = ? AND status IN ('pending','running')").get(ticketId) as { n: number }).n;
+      const busy = (ctx.db.prepare("SELECT count(*) AS n FROM webhook_deliveries WHERE ticket_id = ? AND status IN ('pending','running')").get(ticketId) as { n: number }).n;
       const [row] = requestRows(ticketId);
-      if (busy === 0 && row && (await ticketView(world, ticketId))) return row;
+      if (busy === 0 && row && (await ticketView(ctx.world, ticketId))) return row;
       await sleep(25);
     }
     throw new Error(`ticket ${ticketId} did not settle`);

@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll } from 'vitest';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -196,4 +198,24 @@ export async function startInProcess(world: World, env: Record<string, string> =
   const secrets = SECRET_SETTINGS.map((k) => config[k]).filter((v): v is string => typeof v === 'string');
   const service = await startService(config, { log: createLogger({ level: 'debug', write: (l) => logs.push(l), secrets }) });
   return { service, logs };
+}
+
+/**
+ * A world with the service in this process, for a describe block: its database opened
+ * read-only beside the service, so tests check what was recorded. Filled in by beforeAll.
+ */
+export function inProcessWorld(webhookSecret: string): { world: World; db: Database.Database } {
+  const ctx = {} as { world: World; db: Database.Database };
+  let service: RunningService | undefined;
+  beforeAll(async () => {
+    ctx.world = await createWorld({ env: { ORC_ZENDESK_WEBHOOK_SECRET: webhookSecret } });
+    ({ service } = await startInProcess(ctx.world));
+    ctx.db = new Database(ctx.world.dbPath, { readonly: true });
+  }, 30_000);
+  afterAll(async () => {
+    ctx.db?.close();
+    await service?.close();
+    await ctx.world?.close();
+  });
+  return ctx;
 }
