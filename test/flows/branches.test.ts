@@ -185,6 +185,8 @@ describe('flows and branches, end to end', () => {
     sb = await startSandbox({ ORC_EDX_API: 'all' });
     const { ticketId } = await sb.fileAndApprove({ ...base, request_type: 'new', course_kind: 'studio', term: '2027_Spring' });
     expect(await sb.followInstructions(ticketId)).toBe(0);
+    // The service's last ticket update fires the "updated" trigger; its delivery may still be in flight.
+    await sb.sims.zendesk.idle();
     const before = { comments: sb.sims.zendesk.comments(ticketId).length, view: (await sb.api(`/tickets/${ticketId}`)).body };
     const invocations = sb.sims.zendesk.invocations();
     expect(invocations.length).toBeGreaterThan(1);
