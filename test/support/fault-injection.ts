@@ -11,7 +11,7 @@ import type { IncomingMessage } from 'node:http';
 export type FaultKind = '5xx' | '429' | 'secondary-403' | 'stall' | 'reset';
 
 export interface FaultPlan {
-  /** Share of requests that fail, 0..1. */
+  /** Share of requests that fail, 0..1 (in steps of 1/20: exactly that share of every 20). */
   rate: number;
   /** Seed of the fault sequence: a failure replays with the same seed. */
   seed: number;
@@ -67,10 +67,29 @@ function dropConnection(env: unknown): Response {
   return new Response(null, { status: 599 });
 }
 
+/** Requests per draw of faults: the rate's resolution is 1/BLOCK. */
+const BLOCK = 20;
+
 export function createFaultInjector(plan: FaultPlan): FaultInjector {
   const random = seededRandom(plan.seed);
   const injected: FaultLog[] = [];
   const stallMs = plan.stallMs ?? 300;
+  // Faults and their kinds are drawn from shuffled bags, not coin flips: each block of
+  // BLOCK requests fails exactly round(rate × BLOCK) of them, and each kind comes once per
+  // `kinds.length` faults. So a short run still sees faults of every kind, and a test that
+  // counts on them does not pass or fail on luck.
+  const shuffled = <T>(items: T[]): T[] => items.map((item) => ({ item, r: random() })).sort((a, b) => a.r - b.r).map(({ item }) => item);
+  const failsPerBlock = Math.round(Math.min(1, Math.max(0, plan.rate)) * BLOCK);
+  let block: boolean[] = [];
+  let kinds: FaultKind[] = [];
+  const nextFails = (): boolean => {
+    if (block.length === 0) block = shuffled(Array.from({ length: BLOCK }, (_, i) => i < failsPerBlock));
+    return block.pop()!;
+  };
+  const nextKind = (): FaultKind => {
+    if (kinds.length === 0) kinds = shuffled([...plan.kinds]);
+    return kinds.pop()!;
+  };
 
   const answer = (kind: FaultKind, env: unknown): Response | Promise<Response> => {
     switch (kind) {
@@ -93,8 +112,8 @@ export function createFaultInjector(plan: FaultPlan): FaultInjector {
     wrap(handler) {
       return async (req, env) => {
         const path = new URL(req.url).pathname;
-        if (!injector.enabled || plan.spare?.test(path) || random() >= plan.rate) return handler(req);
-        const kind = plan.kinds[Math.floor(random() * plan.kinds.length)]!;
+        if (!injector.enabled || plan.spare?.test(path) || !nextFails()) return handler(req);
+        const kind = nextKind();
         // Only failures a real server can produce after committing: a lost answer or a 5xx from a proxy.
         const after = (kind === '5xx' || kind === 'reset') && random() < 0.5;
         injected.push({ kind, after, method: req.method, path });
