@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from './requests/dates';
 
 /**
  * Every setting the service reads, validated with zod. Names are a contract operators script
@@ -151,6 +152,15 @@ export const envSchema = z.object({
   ORC_HOST: text('127.0.0.1'),
   ORC_PUBLIC_URL: optionalUrl('https://orcoursetrion.example.edu'),
   ORC_AUTO_APPROVE: flag(false),
+  // Where the course teams are: ticket dates (start, desired completion) are days there.
+  ORC_TIMEZONE: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .refine(isTimeZone, { message: 'must be a time zone name such as America/New_York, Europe/Berlin or UTC' })
+      .default('UTC'),
+  ),
   ORC_RERUN_APPROVAL: flag(true),
   ORC_SANDBOX: flag(false),
   ORC_LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['debug', 'info', 'warn', 'error']).default('info')),

@@ -70,6 +70,7 @@ export async function startService(requested: Config, options: { log?: Logger; c
     webhookSecrets: webhookSecretSource(handle.db, clock, config.ORC_ZENDESK_WEBHOOK_SECRET),
     ready: sqliteReadiness(handle.db),
     wake: () => wake(),
+    timeZone: config.ORC_TIMEZONE,
     extraRoutes: sims ? (app) => mountSandboxPages(app, { sharedSecret, tickets: simulatorTicketStore(sims.zendesk), clock, log }) : undefined,
   });
 

@@ -22,6 +22,8 @@ export interface RequestDeps {
   engine: Pick<Engine, 'refreshRequestStatus'>;
   /** Tells the engine driver that work may be due now. */
   wake(): void;
+  /** ORC_TIMEZONE: the course teams' zone, in which the ticket is told when work starts. */
+  timeZone: string;
   /** The help desk, to tell a ticket when scheduled work will start (absent without Zendesk). */
   desk?: TicketDesk;
 }
@@ -61,7 +63,7 @@ export async function approveRequest(deps: RequestDeps, id: number, actor: Actor
   if (status === 'scheduled' && updated.ticketId !== null && deps.desk) {
     // Told once per start time; if Zendesk is down the sidebar still shows the date, so this is best effort.
     await deps.desk
-      .post(updated.ticketId, { html: scheduledNote(updated.startAt!), public: true, marker: commentMarker(id, `scheduled.${updated.startAt}`) })
+      .post(updated.ticketId, { html: scheduledNote(updated.startAt!, deps.timeZone), public: true, marker: commentMarker(id, `scheduled.${updated.startAt}`) })
       .catch(() => undefined);
   }
   deps.wake();

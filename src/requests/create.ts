@@ -6,6 +6,8 @@ import { REQUEST_TYPES } from '../db/schema';
 import { validateDraft, type CourseRequestFields, type Problem } from './draft';
 import { escapeHtml } from '../story/html';
 import type { TicketDesk } from '../story/desk';
+import type { Config } from '../config';
+import { startOfDay } from './dates';
 import { recordEvent, type Actor } from './events';
 
 /**
@@ -15,7 +17,7 @@ import { recordEvent, type Actor } from './events';
  */
 
 export interface AssessDeps {
-  config: PlanConfig;
+  config: PlanConfig & Pick<Config, 'ORC_TIMEZONE'>;
   /** Checks against the database, GitHub and edX (see checks.ts). */
   externalProblems(fields: CourseRequestFields, plan: Plan, requestId: number | undefined): Promise<Problem[]>;
 }
@@ -25,6 +27,8 @@ export interface Assessment {
   fields?: CourseRequestFields;
   plan?: Plan;
   problems: Problem[];
+  /** When the work may start: the start date's midnight in ORC_TIMEZONE, or null. */
+  startAt: number | null;
 }
 
 /** Validates a draft; `requestId` is the request being revalidated (it is not its own duplicate). */
@@ -32,11 +36,9 @@ export async function assessDraft(deps: AssessDeps, draft: Record<string, unknow
   const shape = validateDraft(draft);
   const plan = shape.fields ? decidePlan(shape.fields, deps.config) : undefined;
   const problems = shape.fields && plan ? [...shape.problems, ...(await deps.externalProblems(shape.fields, plan, requestId))] : shape.problems;
-  return { draft, fields: shape.fields, plan, problems };
+  const startAt = shape.fields?.startDate ? startOfDay(shape.fields.startDate, deps.config.ORC_TIMEZONE) : null;
+  return { draft, fields: shape.fields, plan, problems, startAt };
 }
-
-/** Midnight UTC of a YYYY-MM-DD start date, or null. */
-const startAtOf = (date: string | undefined) => (date ? Date.parse(`${date}T00:00:00Z`) : null);
 
 const typeOf = (a: Assessment): RequestType => {
   if (a.fields) return a.fields.type;
@@ -61,7 +63,7 @@ export function requestValues(a: Assessment, requester: string | undefined, now:
     plan: plan ?? null,
     requester: requester ?? fields?.requester ?? null,
     desiredCompletion: fields?.desiredCompletion ?? null,
-    startAt: startAtOf(fields?.startDate),
+    startAt: a.startAt,
     updatedAt: now,
   };
 }

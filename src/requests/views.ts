@@ -1,18 +1,19 @@
 import type { EventRow, RequestRow, StepRow } from '../db/schema';
 import type { Instructions, StepDefinition } from '../engine/types';
+import { endOfDay } from './dates';
 
 /** The API's JSON shapes (camelCase, ISO times): one place, shared by the sidebar, CLI and scripts. */
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** Past its desired completion date and not finished. */
-export function isOverdue(request: Pick<RequestRow, 'desiredCompletion' | 'status'>, now: number): boolean {
+/** Past its desired completion day (a day in `timeZone`, ORC_TIMEZONE) and not finished. */
+export function isOverdue(request: Pick<RequestRow, 'desiredCompletion' | 'status'>, now: number, timeZone: string): boolean {
   if (!request.desiredCompletion || ['completed', 'rejected'].includes(request.status)) return false;
-  const due = Date.parse(`${request.desiredCompletion}T23:59:59Z`);
-  return !Number.isNaN(due) && due < now;
+  const due = endOfDay(request.desiredCompletion, timeZone);
+  return due !== null && due < now;
 }
 
-export function requestView(r: RequestRow, now: number) {
+export function requestView(r: RequestRow, now: number, timeZone: string) {
   const params = r.params;
   return {
     id: r.id,
@@ -31,7 +32,7 @@ export function requestView(r: RequestRow, now: number) {
     problems: r.problems,
     plan: r.plan,
     desiredCompletion: r.desiredCompletion,
-    overdue: isOverdue(r, now),
+    overdue: isOverdue(r, now, timeZone),
     startAt: iso(r.startAt),
     decision: r.decision,
     decidedBy: r.decidedBy,

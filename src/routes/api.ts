@@ -5,6 +5,7 @@ import { REQUEST_STATUSES, requests, type RequestRow } from '../db/schema';
 import { stepsOf } from '../engine/engine';
 import { AppError, notFound } from '../errors';
 import { approveRequest, completeStep, getRequest, rejectRequest, rescheduleRequest, retryStep, skipStep, type RequestDeps } from '../requests/actions';
+import { startOfDay } from '../requests/dates';
 import type { Problem } from '../requests/draft';
 import { eventsOf } from '../requests/events';
 import { eventView, plannedStepView, requestView, stepView } from '../requests/views';
@@ -44,7 +45,7 @@ export function apiRoutes(deps: ApiDeps) {
         ? rows.map((s) => stepView(s, defs.find((d) => d.key === s.key)?.instructions?.(request)))
         : defs.map((d) => plannedStepView(d, request));
     const events = (await eventsOf(deps.db, request.id)).map(eventView);
-    return { request: requestView(request, now), planned: rows.length === 0, steps, events };
+    return { request: requestView(request, now, deps.timeZone), planned: rows.length === 0, steps, events };
   }
   const detailOf = async (id: number) => detail(await getRequest(deps.db, id));
 
@@ -65,7 +66,7 @@ export function apiRoutes(deps: ApiDeps) {
       .orderBy(desc(requests.updatedAt))
       .limit(1000);
     const now = deps.clock();
-    return c.json({ requests: rows.map((r) => requestView(r, now)) });
+    return c.json({ requests: rows.map((r) => requestView(r, now, deps.timeZone)) });
   });
 
   app.get('/requests/:id', async (c) => c.json(await detailOf(parseId(c.req.param('id'), 'id'))));
@@ -92,7 +93,8 @@ export function apiRoutes(deps: ApiDeps) {
   app.post('/requests/:id/reschedule', async (c) => {
     const id = parseId(c.req.param('id'), 'id');
     const { startAt } = await parseJsonBody(c, rescheduleBody);
-    await rescheduleRequest(deps, id, Date.parse(startAt), c.get('actor'));
+    // A bare day is that day's midnight where the course teams are, as a ticket's start date is.
+    await rescheduleRequest(deps, id, startOfDay(startAt, deps.timeZone) ?? Date.parse(startAt), c.get('actor'));
     return c.json(await detailOf(id));
   });
 

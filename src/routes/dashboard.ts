@@ -10,6 +10,8 @@ export interface DashboardDeps {
   db: Db;
   clock: Clock;
   sharedSecret: string;
+  /** ORC_TIMEZONE: desired completion dates are days there. */
+  timeZone: string;
 }
 
 const WEEK_MS = 7 * 24 * 3600_000;
@@ -66,7 +68,7 @@ export function dashboardRoutes(deps: DashboardDeps) {
       generatedAt: new Date(now).toISOString(),
       counts,
       attention: failed,
-      open: open.map((r) => ({ requestId: r.id, ticketId: r.ticketId, type: r.type, status: r.status, courseNumber: r.courseNumber, term: r.term, overdue: isOverdue(r, now) })),
+      open: open.map((r) => ({ requestId: r.id, ticketId: r.ticketId, type: r.type, status: r.status, courseNumber: r.courseNumber, term: r.term, overdue: isOverdue(r, now, deps.timeZone) })),
       completedPerWeek: perWeek.map((w) => ({ weekStart: new Date(w.start).toISOString().slice(0, 10), count: w.count })),
       medianCompletionHours: hours === null ? null : Math.round(hours * 10) / 10,
     });

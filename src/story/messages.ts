@@ -1,5 +1,6 @@
 import type { Instructions, StepDefinition } from '../engine/types';
 import type { Problem } from '../requests/draft';
+import { formatInZone } from '../requests/dates';
 import type { Plan } from '../workflows/plan';
 import { escapeHtml, link } from './html';
 
@@ -93,8 +94,8 @@ export function rejectionReply(reason: string): string {
   return `<p>We are sorry: your course request was not approved.</p><p><strong>Reason</strong>: ${escapeHtml(reason)}</p><p>Reply to this ticket if you have questions, or file a new request.</p>`;
 }
 
-export function scheduledNote(startAt: number): string {
-  return `<p><strong>Your request is approved.</strong> The work is scheduled to start on ${escapeHtml(new Date(startAt).toUTCString())}; you will hear from us here when it is done.</p>`;
+export function scheduledNote(startAt: number, timeZone: string): string {
+  return `<p><strong>Your request is approved.</strong> The work is scheduled to start on ${escapeHtml(formatInZone(startAt, timeZone))}; you will hear from us here when it is done.</p>`;
 }
 
 export function completedReply(intro: string, links: { label: string; url: string }[], next: string): string {

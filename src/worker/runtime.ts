@@ -102,5 +102,6 @@ export function createWorkerApp(runtime: WorkerRuntime): Hono {
     webhookSecrets,
     ready: d1Readiness(db),
     wake,
+    timeZone: config.ORC_TIMEZONE,
   });
 }

@@ -26,6 +26,7 @@ describe('config', () => {
       PORT: 8787,
       ORC_AUTO_APPROVE: false,
       ORC_EDX_ORG: 'MITx',
+      ORC_TIMEZONE: 'UTC',
       publicUrl: 'http://localhost:8787',
     });
     expect([...c.edx.api]).toEqual([]);
@@ -41,14 +42,16 @@ describe('config', () => {
       PORT: 'eighty',
       ORC_AUTO_APPROVE: 'maybe',
       ORC_GH_APP_ID: '12',
+      ORC_TIMEZONE: 'Boston',
     });
     const lines = err.problems.join('\n');
-    for (const key of ['ORC_ZENDESK_URL', 'ORC_APP_SHARED_SECRET', 'ORC_EDX_API', 'PORT', 'ORC_AUTO_APPROVE', 'ORC_GH_APP_PRIVATE_KEY', 'ORC_ZENDESK_EMAIL']) {
+    for (const key of ['ORC_ZENDESK_URL', 'ORC_APP_SHARED_SECRET', 'ORC_EDX_API', 'PORT', 'ORC_AUTO_APPROVE', 'ORC_GH_APP_PRIVATE_KEY', 'ORC_ZENDESK_EMAIL', 'ORC_TIMEZONE']) {
       expect(lines, key).toContain(key);
     }
     expect(err.message).toMatch(/^Configuration has \d+ problems:/);
     expect(err.message).toContain('frobnicate');
     expect(err.message).toContain('https://acme.zendesk.com');
+    expect(err.message).toContain('such as America/New_York');
     expect(err.message).toContain('.env.example');
     for (const secret of ['ghp_supersecretvalue', 'zd-secret-token-value', 'short-secret-value']) expect(err.message).not.toContain(secret);
   });

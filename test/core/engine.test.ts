@@ -12,7 +12,7 @@ import { createHarness, insertRequest, type Harness } from '../support/harness';
 const agent = { id: 'agent:1', name: 'Ada' };
 
 function deps(h: Harness, workflows: () => StepDefinition[]) {
-  return { db: h.handle.db, clock: h.clock, workflows, engine: h.engine, wake: () => {} };
+  return { db: h.handle.db, clock: h.clock, workflows, engine: h.engine, wake: () => {}, timeZone: 'UTC' };
 }
 
 describe('durable step engine', () => {

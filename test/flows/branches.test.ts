@@ -163,19 +163,22 @@ describe('flows and branches, end to end', () => {
     expect(sb.sims.github.read.repoNames('mitx')).toEqual([]);
   });
 
-  it('holds an approved request with a start date until then, tells the requester, and an agent can run it now', async () => {
-    sb = await startSandbox({ ORC_EDX_API: 'all' });
+  it('holds an approved request with a start date until midnight that day where the team is, tells the requester, and an agent can run it now', async () => {
+    sb = await startSandbox({ ORC_EDX_API: 'all', ORC_TIMEZONE: 'America/New_York' });
     const { ticketId } = await sb.fileAndApprove({ ...base, request_type: 'new', course_kind: 'studio', term: '2027_Spring', start_date: '2099-01-15' });
     const scheduled = await sb.until('the request to be scheduled', async () => {
       const r = await sb.api(`/tickets/${ticketId}`);
       return r.body.request.status === 'scheduled' ? r.body : undefined;
     });
-    expect(scheduled.request.startAt).toBe('2099-01-15T00:00:00.000Z');
+    expect(scheduled.request.startAt).toBe('2099-01-15T05:00:00.000Z');
     expect(scheduled.steps.every((s: { status: string }) => s.status === 'pending' || s.status === 'skipped')).toBe(true);
     const note = await sb.until('the scheduled reply', () => publicReplies(sb, ticketId).find((c) => c.html_body.includes('scheduled to start')));
-    expect(note.html_body).toContain('2099');
+    expect(note.html_body).toContain('Thursday, January 15, 2099 at 12:00 AM EST');
     expect(sb.sims.github.read.repoNames('MITx-Studio2LMS')).toEqual([]);
 
+    // A bare day from the API is that day in the team's zone too.
+    const moved = await sb.api(`/requests/${scheduled.request.id}/reschedule`, { body: { startAt: '2099-02-01' } });
+    expect(moved.body.request.startAt).toBe('2099-02-01T05:00:00.000Z');
     expect((await sb.api(`/requests/${scheduled.request.id}/run-now`, { body: {} })).status).toBe(200);
     expect(await sb.followInstructions(ticketId)).toBe(0);
     expect(sb.sims.github.read.repoNames('MITx-Studio2LMS')).toEqual(['content-mit-801r-2027_Spring']);

@@ -27,7 +27,7 @@ describe('a failed step is told to the ticket even when the desk blips', () => {
       options: { workerId: 'w', leaseMs: 30_000, maxAttempts: 5, backoffBaseMs: 5, backoffMaxMs: 20, random: () => 0.5 },
     });
     const req = await insertRequest(h);
-    await approveRequest({ db: h.handle.db, clock: h.clock, workflows: () => flow, engine, wake: () => {} }, req.id, { id: 'agent:1', name: 'Ada' }, 'test');
+    await approveRequest({ db: h.handle.db, clock: h.clock, workflows: () => flow, engine, wake: () => {}, timeZone: 'UTC' }, req.id, { id: 'agent:1', name: 'Ada' }, 'test');
     await engine.runDue();
     return (await stepsOf(h.handle.db, req.id))[0]!;
   }

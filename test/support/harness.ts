@@ -93,6 +93,7 @@ export function testApp(deps: {
     webhookSecrets: webhookSecretSource(deps.handle.db, deps.clock, deps.webhookSecret),
     ready: sqliteReadiness(deps.handle.db),
     wake: deps.wake,
+    timeZone: 'UTC',
     extraRoutes: deps.extraRoutes,
   });
 }

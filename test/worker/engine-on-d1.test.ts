@@ -61,7 +61,7 @@ async function approvedRequest(workflows: () => StepDefinition[], now: number) {
     .insert(requests)
     .values({ type: 'new', kind: 'xml', status: 'pending_approval', courseNumber: '8.01r', term: '2027_Spring', params: {}, requestedAt: now, updatedAt: now })
     .returning();
-  await approveRequest({ db, clock: () => now, workflows, engine: { refreshRequestStatus: async () => undefined }, wake: () => {} }, row!.id, { id: 'agent:1' }, 'test');
+  await approveRequest({ db, clock: () => now, workflows, engine: { refreshRequestStatus: async () => undefined }, wake: () => {}, timeZone: 'UTC' }, row!.id, { id: 'agent:1' }, 'test');
   return row!.id;
 }
 
