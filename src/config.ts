@@ -158,7 +158,9 @@ export const envSchema = z.object({
     z
       .string()
       .trim()
-      .refine(isTimeZone, { message: 'must be a time zone name such as America/New_York, Europe/Berlin or UTC' })
+      .superRefine((v, ctx) => {
+        if (!isTimeZone(v)) ctx.addIssue({ code: 'custom', message: `"${v.slice(0, 60)}" is not a time zone: use a name such as America/New_York, Europe/Berlin or UTC` });
+      })
       .default('UTC'),
   ),
   ORC_RERUN_APPROVAL: flag(true),

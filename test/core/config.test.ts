@@ -51,7 +51,7 @@ describe('config', () => {
     expect(err.message).toMatch(/^Configuration has \d+ problems:/);
     expect(err.message).toContain('frobnicate');
     expect(err.message).toContain('https://acme.zendesk.com');
-    expect(err.message).toContain('such as America/New_York');
+    expect(err.message).toContain('"Boston" is not a time zone: use a name such as America/New_York');
     expect(err.message).toContain('.env.example');
     for (const secret of ['ghp_supersecretvalue', 'zd-secret-token-value', 'short-secret-value']) expect(err.message).not.toContain(secret);
   });
