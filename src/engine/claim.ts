@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, lt, lte, notExists, notInArray, or, sql } from 'drizzle-orm';
+import { and, eq, exists, inArray, isNull, lt, lte, notExists, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { requests, steps, webhookDeliveries, type DeliveryRow, type StepRow } from '../db/schema';
 import type { Db } from '../db/types';
@@ -19,40 +19,47 @@ const deliveryDue = (now: number) =>
   );
 
 /**
- * Claims the most overdue runnable step with one conditional UPDATE ... RETURNING: the step
- * must be due (pending and past its backoff, or running with an expired lease, i.e. its worker
- * died), its request must be running, and every earlier step of the request finished. The
- * WHERE is re-checked on the row being updated, so two claimers never both win, on SQLite or
- * D1, without an interactive transaction.
+ * The first runnable step in `due`, as a subquery: its request is running (and its start time
+ * has come), and every earlier step of the request is finished. The request is an EXISTS, not a
+ * join, so `steps` is the only outer table: SQLite walks the steps_due index in
+ * (next_run_at, id) order and stops at the first runnable step, instead of sorting every due
+ * step first (0.015 ms instead of 0.8 ms with 200 requests under way, 5 ms with 3,000).
  */
-export async function claimStep(db: Db, now: number, workerId: string, leaseMs: number): Promise<StepRow | undefined> {
+function firstRunnable(db: Db, now: number, due: SQL | undefined) {
   const prev = alias(steps, 'prev');
-  const candidate = db
+  return db
     .select({ id: steps.id })
     .from(steps)
-    .innerJoin(requests, eq(requests.id, steps.requestId))
     .where(
       and(
-        inArray(requests.status, [...RUNNABLE_REQUEST_STATUSES]),
-        or(isNull(requests.startAt), lte(requests.startAt, now)),
-        stepDue(now),
+        due,
+        exists(
+          db
+            .select({ one: sql`1` })
+            .from(requests)
+            .where(and(eq(requests.id, steps.requestId), inArray(requests.status, [...RUNNABLE_REQUEST_STATUSES]), or(isNull(requests.startAt), lte(requests.startAt, now)))),
+        ),
         notExists(
           db
             .select({ one: sql`1` })
             .from(prev)
-            .where(
-              and(
-                eq(prev.requestId, steps.requestId),
-                lt(prev.position, steps.position),
-                notInArray(prev.status, ['done', 'skipped']),
-              ),
-            ),
+            .where(and(eq(prev.requestId, steps.requestId), lt(prev.position, steps.position), notInArray(prev.status, ['done', 'skipped']))),
         ),
       ),
     )
     .orderBy(steps.nextRunAt, steps.id)
     .limit(1);
+}
 
+/**
+ * Claims a runnable step with one conditional UPDATE ... RETURNING: first a step whose worker
+ * died (running, lease expired), else the most overdue pending one past its backoff. The WHERE
+ * is re-checked on the row being updated, so two claimers never both win, on SQLite or D1,
+ * without an interactive transaction.
+ */
+export async function claimStep(db: Db, now: number, workerId: string, leaseMs: number): Promise<StepRow | undefined> {
+  const abandoned = firstRunnable(db, now, and(eq(steps.status, 'running'), lte(steps.leaseExpiresAt, now)));
+  const pending = firstRunnable(db, now, and(eq(steps.status, 'pending'), lte(steps.nextRunAt, now)));
   const rows = await db
     .update(steps)
     .set({
@@ -63,7 +70,8 @@ export async function claimStep(db: Db, now: number, workerId: string, leaseMs: 
       startedAt: sql`coalesce(${steps.startedAt}, ${now})`,
       updatedAt: now,
     })
-    .where(and(inArray(steps.id, candidate), stepDue(now)))
+    // COALESCE stops at its first non-null argument: the pending walk runs only when no lease ran out.
+    .where(and(eq(steps.id, sql`coalesce((${abandoned}), (${pending}))`), stepDue(now)))
     .returning();
   return rows[0];
 }

@@ -126,6 +126,37 @@ describe('durable step engine', () => {
     expect((await stepsOf(h.handle.db, req.id))[0]?.status).toBe('done');
   });
 
+  it('claims a crashed worker\'s step first, then pending steps most overdue first, never one behind an unfinished step', async () => {
+    const flow: StepDefinition[] = [
+      { key: 'repo', title: 'Create repo', kind: 'auto', run: async () => ({}) },
+      { key: 'hook', title: 'Add hook', kind: 'auto', run: async () => ({}) },
+    ];
+    h = createHarness({ workflows: () => flow, leaseMs: 30_000 });
+    const first = await insertRequest(h);
+    await approveRequest(deps(h, () => flow), first.id, agent, 'test');
+    const claim = async (worker: string) => {
+      const step = await claimStep(h.handle.db, h.clock.now, worker, 30_000);
+      return step && `${step.requestId}:${step.key}`;
+    };
+    // Worker A claims the first request's repo step and dies; its hook step waits behind it.
+    expect(await claim('worker-A')).toBe(`${first.id}:repo`);
+    h.clock.advance(10_000);
+    const second = await insertRequest(h, { courseNumber: '8.02r' });
+    await approveRequest(deps(h, () => flow), second.id, agent, 'test');
+    // The first request's hook is the most overdue pending step, but it is blocked: skipped.
+    expect(await claim('worker-B')).toBe(`${second.id}:repo`);
+    expect(await claim('worker-B')).toBeUndefined();
+
+    h.clock.advance(30_000);
+    const third = await insertRequest(h, { courseNumber: '8.03r' });
+    await approveRequest(deps(h, () => flow), third.id, agent, 'test');
+    // Both leases ran out (A's first): abandoned steps go before the newly due one.
+    expect(await claim('worker-C')).toBe(`${first.id}:repo`);
+    expect(await claim('worker-C')).toBe(`${second.id}:repo`);
+    expect(await claim('worker-C')).toBe(`${third.id}:repo`);
+    expect(await claim('worker-C')).toBeUndefined();
+  });
+
   it('does not redo a memoised side effect when reporting it failed', async () => {
     const effects: string[] = [];
     let reportFails = true;
