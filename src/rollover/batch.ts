@@ -118,10 +118,17 @@ export async function batchProgress(db: Db, ids: number[]): Promise<RequestProgr
   });
 }
 
+/** Statuses nothing moves on from: their progress is read once. */
+const FINAL = new Set(['completed', 'rejected']);
+
 /** Polls the batch until no request has running work; reports each poll. */
 export async function waitForBatch(db: Db, ids: number[], options: { pollMs: number; onProgress?: (progress: RequestProgress[]) => void }): Promise<RequestProgress[]> {
+  // Finished requests are not read again: a poll's cost shrinks as the batch completes.
+  const finished = new Map<number, RequestProgress>();
   for (;;) {
-    const progress = await batchProgress(db, ids);
+    const fresh = new Map((await batchProgress(db, ids.filter((id) => !finished.has(id)))).map((p) => [p.id, p]));
+    for (const p of fresh.values()) if (FINAL.has(p.status)) finished.set(p.id, p);
+    const progress = ids.flatMap((id) => finished.get(id) ?? fresh.get(id) ?? []);
     options.onProgress?.(progress);
     if (progress.every(isSettled)) return progress;
     await new Promise((r) => setTimeout(r, options.pollMs));
