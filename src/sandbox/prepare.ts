@@ -13,6 +13,11 @@ import { seedGithub, type SandboxSimulators } from './simulators';
  */
 export async function prepareSandbox(sims: SandboxSimulators, config: Config, db: Db, publicUrl: string, clock: Clock, log: Logger): Promise<void> {
   seedGithub(sims.github, config);
+  await setUpSimulatedZendesk(config, db, publicUrl, clock, log);
+}
+
+/** Runs the real `zendesk setup` against the simulated Zendesk account `config` points at. */
+export async function setUpSimulatedZendesk(config: Config, db: Db, publicUrl: string, clock: Clock, log: Logger): Promise<void> {
   const zendesk = createZendeskAdapter({ config, logger: log });
   await applySetup({ admin: zendesk.admin, db, publicUrl, now: clock });
 }
