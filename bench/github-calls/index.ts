@@ -15,7 +15,7 @@ import { parseGithubConfig } from '../../src/config';
 import { silentLogger } from '../../src/log';
 import { createGithubClient } from '../../src/integrations/github/client';
 import * as actions from '../../src/integrations/github/course-actions';
-import { createGithubSimulator, type GithubSimulator } from '../../src/integrations/github/simulator';
+import { createGithubSimulator, type GithubSimulator } from '../../src/simulators/github/simulator';
 import { emitReport } from '../support/stats';
 
 const LATENCY_MS = 50;

@@ -3,7 +3,7 @@ import { parseConfig } from '../../src/config';
 import { openSqlite } from '../../src/db/sqlite';
 import { createZendeskAdapter } from '../../src/integrations/zendesk/adapter';
 import { applySetup } from '../../src/integrations/zendesk/setup/apply';
-import { createZendeskSimulator } from '../../src/integrations/zendesk/simulator';
+import { createZendeskSimulator } from '../../src/simulators/zendesk/simulator';
 import { silentLogger } from '../../src/log';
 
 export const ZENDESK_EMAIL = 'bench@zendesk.test';

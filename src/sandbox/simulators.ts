@@ -1,9 +1,9 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { createEdxSimulator, type EdxSimulator } from '../integrations/edx/simulator';
-import type { GitImportRecord } from '../integrations/edx/simulator-gitreload';
-import { createGithubSimulator, type GithubSimulator } from '../integrations/github/simulator';
-import { createZendeskSimulator, type ZendeskSimulator } from '../integrations/zendesk/simulator';
+import { createEdxSimulator, type EdxSimulator } from '../simulators/edx/simulator';
+import type { GitImportRecord } from '../simulators/edx/simulator-gitreload';
+import { createGithubSimulator, type GithubSimulator } from '../simulators/github/simulator';
+import { createZendeskSimulator, type ZendeskSimulator } from '../simulators/zendesk/simulator';
 
 /** Credentials the sandbox's clients use against its simulators (not secrets: loopback only). */
 export const SANDBOX_CREDENTIALS = {

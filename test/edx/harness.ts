@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { parseConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/log';
 import { createEdxClient, type EdxClient, type EdxClientDeps } from '../../src/integrations/edx/client';
-import { createEdxSimulator, type EdxSimulator, type EdxSimulatorOptions } from '../../src/integrations/edx/simulator';
+import { createEdxSimulator, type EdxSimulator, type EdxSimulatorOptions } from '../../src/simulators/edx/simulator';
 import { mountSimulators } from '../support/msw';
 
 export const STUDIO = 'https://studio.test';

@@ -6,7 +6,7 @@ import { courseKey } from '../../src/courses/naming';
 import { silentLogger } from '../../src/log';
 import { createEdxClient, type EdxClient } from '../../src/integrations/edx/client';
 import { buildCourseTarball } from '../../src/integrations/edx/course-tarball';
-import { createEdxSimulator, type EdxSimulator } from '../../src/integrations/edx/simulator';
+import { createEdxSimulator, type EdxSimulator } from '../../src/simulators/edx/simulator';
 import { edxEnv, useEdx } from './harness';
 
 const course = { org: 'MITx', number: '8.01r', run: '2027_Spring', title: 'Mechanics' };

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseGithubConfig } from '../../src/config';
 import * as actions from '../../src/integrations/github/course-actions';
-import { createGithubSimulator } from '../../src/integrations/github/simulator';
+import { createGithubSimulator } from '../../src/simulators/github/simulator';
 import { mountSimulators } from '../support/msw';
 import { client, githubEnv, PRODUCTION, seededSimulator } from './setup';
 

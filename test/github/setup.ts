@@ -3,7 +3,7 @@ import { parseGithubConfig, type GithubConfig } from '../../src/config';
 import { silentLogger } from '../../src/log';
 import { createGithubClient } from '../../src/integrations/github/client';
 import { createPacer } from '../../src/integrations/github/pacer';
-import { createGithubSimulator, type GithubSimulator } from '../../src/integrations/github/simulator';
+import { createGithubSimulator, type GithubSimulator } from '../../src/simulators/github/simulator';
 import { mountSimulators } from '../support/msw';
 
 export const TOKEN = 'ghp_testtoken_0123456789abcdef';

@@ -1,7 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
-import { createEdxSimulator, type EdxSimulator } from '../../src/integrations/edx/simulator';
-import { createGithubSimulator, type GithubSimulator } from '../../src/integrations/github/simulator';
-import { createZendeskSimulator, type ZendeskSimulator } from '../../src/integrations/zendesk/simulator';
+import { createEdxSimulator, type EdxSimulator } from '../../src/simulators/edx/simulator';
+import { createGithubSimulator, type GithubSimulator } from '../../src/simulators/github/simulator';
+import { createZendeskSimulator, type ZendeskSimulator } from '../../src/simulators/zendesk/simulator';
 import { SANDBOX_CREDENTIALS, SANDBOX_USERS } from '../../src/sandbox/simulators';
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runZendeskSetup } from '../../src/cli/zendesk-setup';
 import { silentLogger } from '../../src/log';
 import { createZendeskAdapter } from '../../src/integrations/zendesk/adapter';
-import { createZendeskSimulator } from '../../src/integrations/zendesk/simulator';
+import { createZendeskSimulator } from '../../src/simulators/zendesk/simulator';
 import { mountSimulators } from '../support/msw';
 
 export const ZENDESK_URL = 'https://acme.zendesk.test';

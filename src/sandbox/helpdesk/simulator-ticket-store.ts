@@ -1,5 +1,5 @@
 import { FIELDS, type FieldKey, fieldTitle } from '../../integrations/zendesk/fields';
-import type { ZendeskSimulator } from '../../integrations/zendesk/simulator';
+import type { ZendeskSimulator } from '../../simulators/zendesk/simulator';
 import type { FieldValues, HelpdeskTicket, HelpdeskTicketField, HelpdeskTicketStore } from './ticket-store';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FieldValue, TicketStatus } from './schemas';
+import type { FieldValue, TicketStatus } from '../../integrations/zendesk/schemas';
 
 /**
  * The business-rule subset the simulator understands: the trigger conditions and actions and

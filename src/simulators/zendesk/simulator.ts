@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
-import { type FieldKey, FIELDS, fieldSpec, fieldTitle } from './fields';
-import { type FieldValue, fieldValueSchema, TICKET_STATUSES, type TicketStatus } from './schemas';
-import { FORM_TITLE } from './setup/desired';
-import { zendeskSignature, zendeskTimestamp } from './signature';
+import { type FieldKey, FIELDS, fieldSpec, fieldTitle } from '../../integrations/zendesk/fields';
+import { type FieldValue, fieldValueSchema, TICKET_STATUSES, type TicketStatus } from '../../integrations/zendesk/schemas';
+import { FORM_TITLE } from '../../integrations/zendesk/setup/desired';
+import { zendeskSignature, zendeskTimestamp } from '../../integrations/zendesk/signature';
 import { escapeHtml } from '../../story/html';
 import {
   type MacroInput,
