@@ -8,6 +8,7 @@ import { openStore } from '../rollover/runtime';
 import { cliActor, cliSettings, processIo, runCommand, type CliIo } from './context';
 import { planText, planView } from './plan-view';
 import { draftOf, problemLine, requestOptionsSchema, withRequestOptions } from './request-options';
+import { registerRequestActions } from './request-actions';
 
 /**
  * `orcoursetrion request new|publish|rerun`: a request without a ticket, validated exactly as
@@ -25,6 +26,7 @@ export function registerRequestCommand(program: Command, io: CliIo = processIo()
       .description('create a course request from the command line (validated as a ticket is)')
       .addArgument(new Argument('<type>', 'request type').choices(REQUEST_TYPES)),
   ).option('--approve', 'approve it too (as cli:<your user>); the service starts it at its next wake-up');
+  registerRequestActions(cmd, io);
   cmd.action(async (type: RequestType) => {
     const o = requestOptionsSchema.extend({ approve: z.boolean().optional() }).parse(cmd.opts());
     await runCommand('request', io, o.verbose, async () => {
