@@ -1,22 +1,17 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerRequestCommand } from '../../src/cli/request';
-import { parseConfig } from '../../src/config';
 import { openSqlite } from '../../src/db/sqlite';
 import { getRequest } from '../../src/requests/actions';
 import { eventsOf } from '../../src/requests/events';
-import { seedGithub, startSimulators, withoutZendesk, type SandboxSimulators } from '../../src/sandbox/simulators';
+import type { SandboxSimulators } from '../../src/sandbox/simulators';
 import { captured } from './io';
+import { startCliWorld } from './world';
 
 let sims: SandboxSimulators;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  sims = await startSimulators();
-  env = { ...withoutZendesk(sims.env), ORC_SANDBOX: '0', ORC_APP_SHARED_SECRET: 'request-actions-secret-0123456789abcdef', ORC_DATABASE: join(mkdtempSync(join(tmpdir(), 'orc-request-actions-')), 'orc.db') };
-  seedGithub(sims.github, parseConfig(env));
+  ({ sims, env } = await startCliWorld('request-actions', 'request-actions-secret-0123456789abcdef'));
 });
 afterAll(() => sims.close());
 

@@ -1,6 +1,6 @@
-import { useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { age, plural, REQUEST_STATUS_LABELS, REQUEST_TYPE_LABELS, STEP_STATUS_LABELS } from '../format';
-import { NoteField } from '../note-field';
+import { NoteField, useNote } from '../note-field';
 import { REQUEST_STATUSES, REQUEST_TYPES, type BulkAction, type BulkResults, type Dashboard } from '../schemas';
 import type { Service } from '../service';
 import { RequestStatusBadge } from '../status-badge';
@@ -53,10 +53,8 @@ export function RequestTable({ open, client, service, onChanged, now }: { open: 
   const [filters, setFilters] = useState<Filters>({ status: '', type: '', term: '', overdueOnly: false });
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
   const [rejecting, setRejecting] = useState(false);
-  const [reason, setReason] = useState('');
-  const [problem, setProblem] = useState<string | undefined>(undefined);
+  const reason = useNote();
   const [outcome, setOutcome] = useState<{ action: BulkAction; results: BulkResults['results'] } | undefined>(undefined);
-  const reasonRef = useRef<HTMLTextAreaElement>(null);
   const action = useAction();
 
   const visible = open.filter((r) => matches(r, filters));
@@ -78,19 +76,15 @@ export function RequestTable({ open, client, service, onChanged, now }: { open: 
   const allChosen = visible.length > 0 && chosen.length === visible.length;
 
   const act = async (name: BulkAction) => {
-    if (name === 'reject' && !reason.trim()) {
-      setProblem('A reason is required: every requester will read it.');
-      reasonRef.current?.focus();
-      return;
-    }
+    if (name === 'reject' && !reason.demand('A reason is required: every requester will read it.')) return;
     const ids = chosen;
     await action.run(name, async () => {
-      const { results } = await service.bulk(name, ids, name === 'reject' ? reason.trim() : undefined);
+      const { results } = await service.bulk(name, ids, name === 'reject' ? reason.text : undefined);
       setOutcome({ action: name, results });
       setSelected(new Set(results.filter((r) => !r.ok).map((r) => r.id)));
       if (name === 'reject') {
         setRejecting(false);
-        setReason('');
+        reason.reset();
       }
       await onChanged();
     });
@@ -128,23 +122,16 @@ export function RequestTable({ open, client, service, onChanged, now }: { open: 
             {action.busy === name ? ACTION_LABELS[name].busy : `${ACTION_LABELS[name].button} (${chosen.length})`}
           </button>
         ))}
-        <button type="button" class="button" disabled={!!action.busy || chosen.length === 0} onClick={() => setRejecting(true)}>
+        <button type="button" class="button" disabled={!!action.busy || chosen.length === 0} onClick={() => {
+            setRejecting(true);
+            reason.focusSoon();
+          }}>
           {`Reject… (${chosen.length})`}
         </button>
       </div>
       {rejecting && (
         <div>
-          <NoteField
-            id="bulk-reject-reason"
-            label={`Reason for rejecting ${plural(chosen.length, 'request')} (sent to each requester)`}
-            value={reason}
-            problem={problem}
-            inputRef={reasonRef}
-            onInput={(v) => {
-              setReason(v);
-              if (problem && v.trim()) setProblem(undefined);
-            }}
-          />
+          <NoteField id="bulk-reject-reason" label={`Reason for rejecting ${plural(chosen.length, 'request')} (sent to each requester)`} {...reason.props} />
           <div class="buttons">
             <button type="button" class="button button--danger" disabled={!!action.busy || chosen.length === 0} onClick={() => void act('reject')}>
               {action.busy === 'reject' ? ACTION_LABELS.reject.busy : `Reject ${plural(chosen.length, 'request')}`}
