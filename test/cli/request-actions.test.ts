@@ -56,3 +56,23 @@ describe('orcoursetrion request approve|retry ID...', () => {
     expect(await cli().run(['request', 'retry'])).toBe(2);
   });
 });
+
+describe('orcoursetrion request, with approval rules', () => {
+  it('approves a new request the rules match, recording the rule, and leaves the others for an agent', async () => {
+    const rules = JSON.stringify({ rules: [{ name: 'studio from the terminal', when: { kind: ['studio'] } }] });
+    const c = captured({ ...env, ORC_APPROVAL_RULES: rules });
+    registerRequestCommand(c.program, c.cli);
+    expect(await c.run(['request', 'new', '--kind', 'studio', '--course', '8.71', '--term', '2027_Spring', '--title', 'Physics', '--member', 'ada'])).toBe(0);
+    expect(c.io.out).toMatch(/^Created request (\d+), approved by the approval rule "studio from the terminal"\./);
+    const id = Number(/^Created request (\d+)/.exec(c.io.out)![1]);
+    const handle = openSqlite(env.ORC_DATABASE!);
+    expect(await getRequest(handle.db, id)).toMatchObject({ status: 'in_progress', decidedBy: 'approval rule "studio from the terminal"' });
+    expect((await eventsOf(handle.db, id)).at(-1)).toMatchObject({ actor: 'rule:studio from the terminal', action: 'approved', detail: expect.objectContaining({ via: 'approval rule' }) });
+    handle.close();
+
+    const xml = captured({ ...env, ORC_APPROVAL_RULES: rules });
+    registerRequestCommand(xml.program, xml.cli);
+    expect(await xml.run(['request', 'new', '--course', '8.72', '--term', '2027_Spring', '--title', 'Physics', '--member', 'ada'])).toBe(0);
+    expect(xml.io.out).toMatch(/^Created request \d+ \(approve it in the sidebar, or run again with --approve\)\./);
+  });
+});
