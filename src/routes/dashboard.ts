@@ -37,12 +37,12 @@ function median(values: number[]): number | null {
  * not yet approved have no step rows, hence none.
  */
 function currentSteps(db: Db) {
-  const later = sql`(SELECT min(s2.position) FROM steps s2 WHERE s2.request_id = ${steps.requestId} AND s2.status NOT IN ('done', 'skipped'))`;
+  const firstOpenPosition = sql`(SELECT min(s2.position) FROM steps s2 WHERE s2.request_id = ${steps.requestId} AND s2.status NOT IN ('done', 'skipped'))`;
   return db
     .select({ requestId: steps.requestId, key: steps.key, title: steps.title, status: steps.status, attempts: steps.attempts })
     .from(steps)
     .innerJoin(requests, eq(requests.id, steps.requestId))
-    .where(and(notInArray(requests.status, ['completed', 'rejected']), notInArray(steps.status, ['done', 'skipped']), eq(steps.position, later)));
+    .where(and(notInArray(requests.status, ['completed', 'rejected']), notInArray(steps.status, ['done', 'skipped']), eq(steps.position, firstOpenPosition)));
 }
 
 /**

@@ -28,7 +28,8 @@ const courseRepoFiles = (course: string, run: string) => ({
 
 const newCourse = (course: string, kind = 'xml', term = '2027_Spring') => ({ request_type: 'new', course_number: course, course_title: 'Physics', course_kind: kind, term, team_members: 'ada, grace', instructor: 'ada' });
 
-describe('approval rules (ORC_APPROVAL_RULES)', () => {
+// Each test files several tickets whose approved work runs meanwhile: room for a busy 2-core machine (every wait is for a state).
+describe('approval rules (ORC_APPROVAL_RULES)', { timeout: 60_000 }, () => {
   let sb: Sandbox;
   beforeAll(async () => {
     sb = await startSandbox({ ORC_EDX_API: 'all', ORC_APPROVAL_RULES: JSON.stringify(RULES) });
@@ -121,7 +122,7 @@ describe('approval rules (ORC_APPROVAL_RULES)', () => {
 
     const changed = await file('someone@mit.test', rerun('2028_Spring', 'grace, alan'));
     expectWaitingForAgent(changed.ticketId, changed.view);
-  }, 60_000); // a whole new course, then two reruns: room for a busy 2-core machine
+  });
 
   it('approves a publish whose quality check passed', async () => {
     sb.sims.github.seed.repo('mitx', 'content-mit-8051-2027_Spring', { files: courseRepoFiles('8.051', '2027_Spring') });
