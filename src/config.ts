@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isInlineRules, parseApprovalRules, type ApprovalRule } from './requests/approval-rules';
 import { isTimeZone } from './requests/dates';
 
 /**
@@ -152,6 +153,8 @@ export const envSchema = z.object({
   ORC_HOST: text('127.0.0.1'),
   ORC_PUBLIC_URL: optionalUrl('https://orcoursetrion.example.edu'),
   ORC_AUTO_APPROVE: flag(false),
+  // A path to the approval rules' JSON file, or the JSON itself (Workers have no files).
+  ORC_APPROVAL_RULES: optionalText,
   // Where the course teams are: ticket dates (start, desired completion) are days there.
   ORC_TIMEZONE: z.preprocess(
     blankToUndefined,
@@ -184,6 +187,13 @@ export interface Config extends Env {
   github: { auth: 'token' | 'app' | 'none' };
   zendesk: { configured: boolean };
   edx: { configured: boolean; api: ReadonlySet<EdxOperation> };
+  /** The rules of ORC_APPROVAL_RULES, in order (ORC_AUTO_APPROVE's and ORC_RERUN_APPROVAL's are added by approvalRulesOf). */
+  approvalRules: ApprovalRule[];
+}
+
+/** How the entry point reads a file: Node passes one; a Worker has none, so its rules are inline JSON. */
+export interface ConfigFiles {
+  readFile?(path: string): string;
 }
 
 export class ConfigError extends Error {
@@ -290,8 +300,10 @@ export function parseGithubConfig(source: Record<string, string | undefined>): G
  * Parses an environment into a Config, or throws ConfigError listing every problem at once.
  * Values of secret settings never appear in the message.
  */
-export function parseConfig(source: Record<string, string | undefined>): Config {
+export function parseConfig(source: Record<string, string | undefined>, files: ConfigFiles = {}): Config {
   const { values: env, problems } = parseFields(envSchema.shape, source);
+  const rules = approvalRulesFrom(env.ORC_APPROVAL_RULES, files);
+  problems.push(...rules.problems);
   const hasGithub = Boolean(env.ORC_GH_OAUTH2_TOKEN || env.ORC_GH_APP_ID);
   const hasZendesk = Boolean(env.ORC_ZENDESK_URL || env.ORC_ZENDESK_EMAIL || env.ORC_ZENDESK_TOKEN);
   const sandbox = env.ORC_SANDBOX || (!hasGithub && !hasZendesk);
@@ -308,7 +320,24 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       configured: Boolean(env.ORC_EDX_CLIENT_ID && env.ORC_EDX_CLIENT_SECRET),
       api: new Set(env.ORC_EDX_API),
     },
+    approvalRules: rules.rules,
   };
+}
+
+function approvalRulesFrom(value: string | undefined, files: ConfigFiles): { rules: ApprovalRule[]; problems: string[] } {
+  if (value === undefined) return { rules: [], problems: [] };
+  if (isInlineRules(value)) return parseApprovalRules(value, 'ORC_APPROVAL_RULES');
+  if (!files.readFile) {
+    return { rules: [], problems: ['ORC_APPROVAL_RULES: this runtime has no files; set the rules\' JSON itself (starting with {) instead of a path'] };
+  }
+  let text: string;
+  try {
+    text = files.readFile(value);
+  } catch (err) {
+    const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : 'unreadable';
+    return { rules: [], problems: [`ORC_APPROVAL_RULES: cannot read the rules file ${value} (${code}); check the path, or unset it to approve every request by hand`] };
+  }
+  return parseApprovalRules(text, value);
 }
 
 /** The values of every secret setting that is set, for scrubbing logs, errors and comments. */

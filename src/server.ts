@@ -12,6 +12,7 @@ import { mountSandboxPages } from './sandbox/pages';
 import { simulatorTicketStore } from './sandbox/helpdesk/simulator-ticket-store';
 import { prepareSandbox } from './sandbox/prepare';
 import { startSimulators, type SandboxSimulators } from './sandbox/simulators';
+import { nodeFiles } from './node-files';
 import { createServices } from './services';
 import { createDeliveryRecorder } from './webhooks/delivery-recorder';
 import { createThreadedDeliveryRecorder } from './webhooks/sqlite-delivery-recorder';
@@ -35,7 +36,7 @@ export async function startService(requested: Config, options: { log?: Logger; c
   const clock = options.clock ?? Date.now;
   // Sandbox: the real clients, pointed at simulators served on loopback ports.
   const sims = requested.sandbox ? await startSimulators({ clock }) : undefined;
-  const config = sims ? parseConfig({ ...configEnv(requested), ...sims.env, ORC_SANDBOX: '1' }) : requested;
+  const config = sims ? parseConfig({ ...configEnv(requested), ...sims.env, ORC_SANDBOX: '1' }, nodeFiles) : requested;
   // Sandbox without a configured secret: a fresh one per process (the local pages mint their tokens in-process).
   const sharedSecret = config.ORC_APP_SHARED_SECRET ?? randomBytes(32).toString('hex');
   const secrets = [...secretValues(config), sharedSecret];
@@ -113,7 +114,7 @@ export async function startService(requested: Config, options: { log?: Logger; c
 
 /** `orcoursetrion serve` / `npm start`. */
 export async function runServer(env: Record<string, string | undefined>): Promise<void> {
-  const config = parseConfig(env);
+  const config = parseConfig(env, nodeFiles);
   const service = await startService(config);
   process.stdout.write(
     `Orcoursetrion is running at ${service.url}${config.sandbox ? ' (sandbox mode: GitHub, Zendesk and edX are simulated)' : ''}\n` +

@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { ConfigError, configEnv, parseConfig, secretValues, SECRET_SETTINGS, type Config } from '../config';
 import { messageOf } from '../errors';
+import { nodeFiles } from '../node-files';
 import { createLogger, createScrubber, type Logger } from '../log';
 import type { Actor } from '../requests/events';
 import { seedGithub, startSimulators } from '../sandbox/simulators';
@@ -52,11 +53,11 @@ export interface CliSettings {
  * instead of failing on a GitHub it cannot reach; stderr says so.
  */
 export async function cliSettings(io: CliIo, options: { verbose?: boolean; simulate: boolean }): Promise<CliSettings> {
-  let config = parseConfig(io.env);
+  let config = parseConfig(io.env, nodeFiles);
   let close = async () => {};
   if (config.sandbox && options.simulate) {
     const sims = await startSimulators();
-    config = parseConfig({ ...configEnv(config), ...sims.env, ORC_SANDBOX: '1' });
+    config = parseConfig({ ...configEnv(config), ...sims.env, ORC_SANDBOX: '1' }, nodeFiles);
     seedGithub(sims.github, config);
     close = () => sims.close();
     io.stderr('sandbox mode: no credentials are set, so GitHub, Zendesk and edX are simulated in this process; nothing real is changed\n');

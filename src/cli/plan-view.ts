@@ -9,7 +9,7 @@ import { planOf } from '../workflows/plan';
  * every step in order, automatic or manual, with the manual steps' instructions. Before approval
  * the steps are the workflow's definitions; after, the stored rows with their states.
  */
-export function planView(request: RequestRow, defs: StepDefinition[], rows: StepRow[], sites: EdxSites) {
+export function planView(request: RequestRow, defs: StepDefinition[], rows: StepRow[], sites: EdxSites, approval?: { rule: string | null }) {
   const plan = planOf(request);
   const steps =
     rows.length > 0
@@ -29,6 +29,7 @@ export function planView(request: RequestRow, defs: StepDefinition[], rows: Step
     plan: plan ?? null,
     links,
     steps,
+    ...(approval && { approval }),
   };
 }
 export type PlanView = ReturnType<typeof planView>;
@@ -45,6 +46,7 @@ export function planText(view: PlanView): string {
     lines.push(`  edX APIs    ${plan.api.length ? plan.api.join(', ') : 'none: every edX step is a manual step with instructions'}`);
     for (const l of view.links) lines.push(`  ${l.label}: ${l.url}`);
   }
+  if (view.approval) lines.push(`Approval: ${view.approval.rule === null ? 'an agent (no approval rule matches)' : `the approval rule "${view.approval.rule}" would approve it`}`);
   const manual = steps.filter((s) => s.kind === 'manual' && s.status !== 'skipped').length;
   lines.push(`Steps (${steps.length}: ${steps.length - manual} automatic or skipped, ${manual} manual):`);
   steps.forEach((s, i) => {

@@ -1,8 +1,9 @@
 import { Argument, InvalidArgumentError, type Command } from 'commander';
 import { z } from 'zod';
-import { REQUEST_TYPES, type RequestType } from '../db/schema';
+import { REQUEST_TYPES, type RequestRow, type RequestType } from '../db/schema';
 import { stepsOf } from '../engine/engine';
 import { getRequest } from '../requests/actions';
+import { approvalRulesOf, approvingRule } from '../requests/approval';
 import { assessDraft, unsavedRequest } from '../requests/create';
 import { openStore } from '../rollover/runtime';
 import { cliActor, cliSettings, processIo, runCommand, type CliIo } from './context';
@@ -38,11 +39,15 @@ export function registerPlanCommand(program: Command, io: CliIo = processIo()): 
     await runCommand('plan', io, o.verbose, async () => {
       const settings = await cliSettings(io, { verbose: o.verbose, simulate: false });
       const store = await openStore({ config: settings.config, log: settings.log, database: id === undefined ? ':memory:' : undefined });
+      // Zendesk organisations and groups are not read here: a rule that needs them is checked at intake.
+      const ruleName = async (request: RequestRow) =>
+        (await approvingRule(approvalRulesOf(settings.config), { db: store.handle.db, request, requesterEmail: request.requester ?? undefined }))?.name ?? null;
       try {
         let view;
         if (id !== undefined) {
           const request = await getRequest(store.handle.db, id);
-          view = planView(request, store.services.workflows(request), await stepsOf(store.handle.db, id), store.services.flow.sites);
+          const approval = request.status === 'pending_approval' ? { rule: await ruleName(request) } : undefined;
+          view = planView(request, store.services.workflows(request), await stepsOf(store.handle.db, id), store.services.flow.sites, approval);
         } else {
           const assessment = await assessDraft({ config: settings.config, externalProblems: async () => [] }, draftOf(type!, o));
           if (assessment.problems.length > 0) {
@@ -51,7 +56,7 @@ export function registerPlanCommand(program: Command, io: CliIo = processIo()): 
             return 1;
           }
           const request = unsavedRequest(assessment, cliActor(io.env).name, Date.now());
-          view = planView(request, store.services.workflows(request), [], store.services.flow.sites);
+          view = planView(request, store.services.workflows(request), [], store.services.flow.sites, { rule: await ruleName(request) });
         }
         io.stdout(settings.scrub(o.json ? JSON.stringify({ ok: true, ...view }) + '\n' : planText(view)));
         return 0;

@@ -3,11 +3,13 @@ import { z } from 'zod';
 import { REQUEST_TYPES, type RequestType } from '../db/schema';
 import { stepsOf } from '../engine/engine';
 import { approveRequest } from '../requests/actions';
+import { approvalRulesOf, approvingRule, ruleActor } from '../requests/approval';
 import { createRequest } from '../requests/create';
 import { openStore } from '../rollover/runtime';
 import { cliActor, cliSettings, processIo, runCommand, type CliIo } from './context';
 import { planText, planView } from './plan-view';
 import { draftOf, problemLine, requestOptionsSchema, withRequestOptions } from './request-options';
+import { registerRequestActions } from './request-actions';
 
 /**
  * `orcoursetrion request new|publish|rerun`: a request without a ticket, validated exactly as
@@ -25,6 +27,7 @@ export function registerRequestCommand(program: Command, io: CliIo = processIo()
       .description('create a course request from the command line (validated as a ticket is)')
       .addArgument(new Argument('<type>', 'request type').choices(REQUEST_TYPES)),
   ).option('--approve', 'approve it too (as cli:<your user>); the service starts it at its next wake-up');
+  registerRequestActions(cmd, io);
   cmd.action(async (type: RequestType) => {
     const o = requestOptionsSchema.extend({ approve: z.boolean().optional() }).parse(cmd.opts());
     await runCommand('request', io, o.verbose, async () => {
@@ -39,9 +42,13 @@ export function registerRequestCommand(program: Command, io: CliIo = processIo()
           io.stderr(problems.map((p) => `orcoursetrion request: ${problemLine(p)}\n`).join(''));
           return 1;
         }
-        const request = o.approve ? await approveRequest(store.requestDeps, outcome.request.id, actor, 'cli') : outcome.request;
+        // Without --approve, the approval rules decide as they do at ticket intake.
+        const rule = o.approve ? undefined : await approvingRule(approvalRulesOf(settings.config), { db: store.handle.db, request: outcome.request, requesterEmail: outcome.request.requester ?? undefined });
+        const approver = o.approve ? actor : rule && ruleActor(rule);
+        const request = approver ? await approveRequest(store.requestDeps, outcome.request.id, approver, rule ? 'approval rule' : 'cli') : outcome.request;
         const view = planView(request, store.services.workflows(request), await stepsOf(store.handle.db, request.id), store.services.flow.sites);
-        io.stdout(settings.scrub(o.json ? JSON.stringify({ ok: true, ...view }) + '\n' : `Created request ${request.id}${o.approve ? ', approved' : ' (approve it in the sidebar, or run again with --approve)'}.\n${planText(view)}`));
+        const decided = o.approve ? ', approved' : rule ? `, approved by the approval rule "${rule.name}"` : ' (approve it in the sidebar, or run again with --approve)';
+        io.stdout(settings.scrub(o.json ? JSON.stringify({ ok: true, ...view }) + '\n' : `Created request ${request.id}${decided}.\n${planText(view)}`));
         return 0;
       } finally {
         await store.close();

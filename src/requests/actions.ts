@@ -153,6 +153,16 @@ export async function retryStep(deps: RequestDeps, id: number, key: string, acto
   return updated;
 }
 
+/** Retries every failed step of a request (the sidebar retries one step; bulk and the CLI a whole request). */
+export async function retryRequest(deps: RequestDeps, id: number, actor: Actor): Promise<StepRow[]> {
+  const request = await getRequest(deps.db, id);
+  const failed = await deps.db.select({ key: steps.key }).from(steps).where(and(eq(steps.requestId, id), eq(steps.status, 'failed'))).orderBy(steps.position);
+  if (failed.length === 0) throw conflict(`Request ${id} is ${request.status.replace(/_/g, ' ')} and has no failed step; only a failed step can be retried`);
+  const retried: StepRow[] = [];
+  for (const { key } of failed) retried.push(await retryStep(deps, id, key, actor));
+  return retried;
+}
+
 /**
  * Sets when an approved request starts (scheduled or not yet started): `startAt` null or in the
  * past means now. Only steps that have not run are affected: a request under way keeps going.

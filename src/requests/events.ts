@@ -4,7 +4,7 @@ import type { Db } from '../db/types';
 
 /** Who acted: an agent (from the sidebar JWT or a Zendesk macro), the CLI, or the service itself. */
 export interface Actor {
-  /** "agent:<zendesk user id>", "cli:<os user>", "requester", "system". */
+  /** "agent:<zendesk user id>", "cli:<os user>", "rule:<approval rule name>", "requester", "system". */
   id: string;
   name?: string;
 }

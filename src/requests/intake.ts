@@ -3,16 +3,19 @@ import type { Config } from '../config';
 import { requests, type DeliveryRow, type RequestRow } from '../db/schema';
 import type { Db } from '../db/types';
 import { commentMarker } from '../integrations/zendesk/marker';
+import { isTransient, messageOf } from '../errors';
 import type { Logger } from '../log';
 import type { TicketDesk, TicketSnapshot } from '../story/desk';
-import { cannotApproveNote, planNote, problemsReply, rejectionNeedsReasonNote } from '../story/messages';
+import { cannotApproveNote, planNote, problemsReply, rejectionNeedsReasonNote, ruleApprovedNote } from '../story/messages';
 import { approveRequest, rejectRequest, type RequestDeps } from './actions';
+import type { ApprovalRule } from './approval-rules';
+import { approvalRulesOf, approvingRule, ruleActor } from './approval';
 import { assessDraft, insertRequest, requestValues, type AssessDeps, type Assessment } from './create';
 import type { Problem } from './draft';
-import { recordEvent, SYSTEM, type Actor } from './events';
+import { recordEvent, type Actor } from './events';
 
 export interface IntakeDeps extends RequestDeps, AssessDeps {
-  config: Pick<Config, 'ORC_AUTO_APPROVE' | 'ORC_RERUN_APPROVAL'> & AssessDeps['config'];
+  config: Pick<Config, 'ORC_AUTO_APPROVE' | 'ORC_RERUN_APPROVAL' | 'approvalRules'> & AssessDeps['config'];
   desk: TicketDesk;
 }
 
@@ -50,7 +53,7 @@ export async function processDelivery(deps: IntakeDeps, delivery: DeliveryRow, l
   // (the approve macro, most often) goes straight to the decision: the checks and the plan
   // note are already on the ticket, and the approved work starts sooner.
   if (existing?.status === 'pending_approval' && JSON.stringify(existing.params) === JSON.stringify(draft)) {
-    await applyDecision(deps, ticket, existing, existing.problems);
+    await applyDecision(deps, ticket, existing, existing.problems, await ruleFor(deps, ticket, existing, log));
     return;
   }
 
@@ -60,23 +63,43 @@ export async function processDelivery(deps: IntakeDeps, delivery: DeliveryRow, l
   const request = await upsertRequest(deps, existing, ticketId, assessment, ticket.requester);
   if (!['waiting_on_requester', 'pending_approval'].includes(request.status)) return;
 
+  const rule = await ruleFor(deps, ticket, request, log);
   if (problems.length > 0) {
     await deps.desk.post(ticketId, { html: problemsReply(problems), public: true, marker: commentMarker(request.id, `intake.${await digest(problems)}`), status: 'pending' });
   } else if (plan) {
-    await deps.desk.post(ticketId, { html: planNote(plan, deps.workflows(request), !automatic(deps, request)), public: false, marker: commentMarker(request.id, `plan.${await digest(plan)}`), status: 'open' });
+    await deps.desk.post(ticketId, { html: planNote(plan, deps.workflows(request), rule?.name), public: false, marker: commentMarker(request.id, `plan.${await digest(plan)}`), status: 'open' });
   }
-  await applyDecision(deps, ticket, request, problems);
+  await applyDecision(deps, ticket, request, problems, rule);
 }
 
-/** Fully automatic mode, or a rerun when reruns need no approval. */
-const automatic = (deps: IntakeDeps, request: RequestRow) => deps.config.ORC_AUTO_APPROVE || (request.type === 'rerun' && !deps.config.ORC_RERUN_APPROVAL);
+/** The approval rule that approves a valid request pending approval, if one does. */
+async function ruleFor(deps: IntakeDeps, ticket: TicketSnapshot, request: RequestRow, log: Logger): Promise<ApprovalRule | undefined> {
+  if (request.status !== 'pending_approval') return undefined;
+  const { requesterId } = ticket;
+  // A refusal (say, a token without access to users) must not stop intake: membership unknown
+  // means no rule that asks for it approves, and the agent decides. Outages are retried.
+  const memberships = (userId: number) =>
+    deps.desk.memberships(userId).catch((err: unknown) => {
+      if (isTransient(err)) throw err;
+      log.warn('zendesk memberships unreadable; rules on organisations and groups do not apply', { error: messageOf(err) });
+      return { organizations: [], groups: [] };
+    });
+  return approvingRule(approvalRulesOf(deps.config), {
+    db: deps.db,
+    request,
+    requesterEmail: ticket.requester ?? request.requester ?? undefined,
+    memberships: requesterId === undefined ? undefined : () => memberships(requesterId),
+  });
+}
 
-/** Automatic approval, or the decision an agent set on the ticket (the Approve/Reject macros). */
-async function applyDecision(deps: IntakeDeps, ticket: TicketSnapshot, request: RequestRow, problems: Problem[]): Promise<void> {
+/** Approval by a rule, or the decision an agent set on the ticket (the Approve/Reject macros). */
+async function applyDecision(deps: IntakeDeps, ticket: TicketSnapshot, request: RequestRow, problems: Problem[], rule: ApprovalRule | undefined): Promise<void> {
   const { decision, rejectionReason } = ticket.request;
   const version = ticket.version.replace(/[^0-9A-Za-z]/g, '');
-  if (request.status === 'pending_approval' && automatic(deps, request)) {
-    await approveRequest(deps, request.id, SYSTEM, 'automatic mode');
+  if (request.status === 'pending_approval' && rule) {
+    // The note first: once approved, a retried delivery finds the request decided and stops.
+    await deps.desk.post(ticket.ticketId, { html: ruleApprovedNote(rule.name), public: false, marker: commentMarker(request.id, 'rule-approval') });
+    await approveRequest(deps, request.id, ruleActor(rule), 'approval rule');
   } else if (decision === 'approve') {
     if (request.status === 'pending_approval') await approveRequest(deps, request.id, MACRO, 'zendesk macro');
     else await deps.desk.post(ticket.ticketId, { html: cannotApproveNote(problems), public: false, marker: commentMarker(request.id, `cannot-approve.${version}`) });

@@ -5,6 +5,8 @@ import { REQUEST_STATUSES, requests, type RequestRow } from '../db/schema';
 import { stepsOf } from '../engine/engine';
 import { AppError, notFound } from '../errors';
 import { approveRequest, completeStep, getRequest, rejectRequest, rescheduleRequest, retryStep, skipStep, type RequestDeps } from '../requests/actions';
+import { bulkBodySchema, runBulk } from '../requests/bulk';
+import type { Logger } from '../log';
 import { startOfDay } from '../requests/dates';
 import type { Problem } from '../requests/draft';
 import { eventsOf } from '../requests/events';
@@ -16,6 +18,7 @@ export interface ApiDeps extends RequestDeps {
   sharedSecret: string;
   /** Every rule intake applies (shape, GitHub, edX, database), for a draft from the form. */
   validateDraft(draft: unknown): Promise<Problem[]>;
+  log: Logger;
 }
 
 const noteBody = z.object({ note: z.string().max(5000, { message: 'must be at most 5000 characters' }).optional() });
@@ -67,6 +70,11 @@ export function apiRoutes(deps: ApiDeps) {
       .limit(1000);
     const now = deps.clock();
     return c.json({ requests: rows.map((r) => requestView(r, now, deps.timeZone)) });
+  });
+
+  app.post('/requests/bulk', async (c) => {
+    const body = await parseJsonBody(c, bulkBodySchema);
+    return c.json({ results: await runBulk(deps, body, c.get('actor')) });
   });
 
   app.get('/requests/:id', async (c) => c.json(await detailOf(parseId(c.req.param('id'), 'id'))));

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, isNotNull, notInArray } from 'drizzle-orm';
+import { and, asc, count, eq, gte, isNotNull, notInArray, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { sidebarAuth, type AuthVariables } from '../auth/sidebar-jwt';
 import { requests, steps } from '../db/schema';
@@ -33,6 +33,19 @@ function median(values: number[]): number | null {
 }
 
 /**
+ * Each open request's current step: its first step (by position) not done or skipped. Requests
+ * not yet approved have no step rows, hence none.
+ */
+function currentSteps(db: Db) {
+  const firstOpenPosition = sql`(SELECT min(s2.position) FROM steps s2 WHERE s2.request_id = ${steps.requestId} AND s2.status NOT IN ('done', 'skipped'))`;
+  return db
+    .select({ requestId: steps.requestId, key: steps.key, title: steps.title, status: steps.status, attempts: steps.attempts })
+    .from(steps)
+    .innerJoin(requests, eq(requests.id, steps.requestId))
+    .where(and(notInArray(requests.status, ['completed', 'rejected']), notInArray(steps.status, ['done', 'skipped']), eq(steps.position, firstOpenPosition)));
+}
+
+/**
  * The nav-bar dashboard's aggregates, in one call: counts by state and type, failed steps,
  * open requests, and throughput (completed per week, median time to completion). Same token
  * as the sidebar API. Mount at /api/dashboard.
@@ -43,7 +56,7 @@ export function dashboardRoutes(deps: DashboardDeps) {
   app.get('/', async (c) => {
     const now = deps.clock();
     const since = weekStart(now) - (WEEKS - 1) * WEEK_MS;
-    const [counts, failed, open, completed] = await Promise.all([
+    const [counts, failed, open, completed, current] = await Promise.all([
       deps.db.select({ status: requests.status, type: requests.type, count: count() }).from(requests).groupBy(requests.status, requests.type),
       deps.db
         .select({ requestId: requests.id, ticketId: requests.ticketId, type: requests.type, courseNumber: requests.courseNumber, stepKey: steps.key, stepTitle: steps.title, error: steps.error, attempts: steps.attempts })
@@ -57,7 +70,9 @@ export function dashboardRoutes(deps: DashboardDeps) {
         .select({ requestedAt: requests.requestedAt, completedAt: requests.completedAt })
         .from(requests)
         .where(and(eq(requests.status, 'completed'), isNotNull(requests.completedAt), gte(requests.completedAt, since))),
+      currentSteps(deps.db),
     ]);
+    const stepOf = new Map(current.map((s) => [s.requestId, s]));
     const perWeek = Array.from({ length: WEEKS }, (_, i) => ({ start: since + i * WEEK_MS, count: 0 }));
     for (const r of completed) {
       const week = perWeek.find((w) => w.start === weekStart(r.completedAt!));
@@ -68,7 +83,21 @@ export function dashboardRoutes(deps: DashboardDeps) {
       generatedAt: new Date(now).toISOString(),
       counts,
       attention: failed,
-      open: open.map((r) => ({ requestId: r.id, ticketId: r.ticketId, type: r.type, status: r.status, courseNumber: r.courseNumber, term: r.term, overdue: isOverdue(r, now, deps.timeZone) })),
+      open: open.map((r) => {
+        const step = stepOf.get(r.id);
+        return {
+          requestId: r.id,
+          ticketId: r.ticketId,
+          type: r.type,
+          status: r.status,
+          courseNumber: r.courseNumber,
+          courseTitle: typeof r.params.courseTitle === 'string' ? r.params.courseTitle : null,
+          term: r.term,
+          requestedAt: new Date(r.requestedAt).toISOString(),
+          overdue: isOverdue(r, now, deps.timeZone),
+          currentStep: step ? { key: step.key, title: step.title, status: step.status, attempts: step.attempts } : null,
+        };
+      }),
       completedPerWeek: perWeek.map((w) => ({ weekStart: new Date(w.start).toISOString().slice(0, 10), count: w.count })),
       medianCompletionHours: hours === null ? null : Math.round(hours * 10) / 10,
     });

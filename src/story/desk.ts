@@ -20,6 +20,8 @@ export interface TicketSnapshot {
   isCourseRequest: boolean;
   request: TicketRequest;
   requester?: string;
+  /** The requester's Zendesk user id, for their organisations and groups. */
+  requesterId?: number;
 }
 
 /**
@@ -28,6 +30,8 @@ export interface TicketSnapshot {
  */
 export interface TicketDesk {
   readTicket(ticketId: number): Promise<TicketSnapshot>;
+  /** A Zendesk user's organisation and group ids (the approval rules' conditions). */
+  memberships(userId: number): Promise<{ organizations: number[]; groups: number[] }>;
   post(ticketId: number, comment: StoryComment): Promise<void>;
   /**
    * Opens a course-request ticket for a request made without one (CLI, rollover) and returns its

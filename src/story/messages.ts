@@ -71,7 +71,8 @@ export function problemsReply(problems: Problem[]): string {
   );
 }
 
-export function planNote(plan: Plan, steps: StepDefinition[], awaitingApproval: boolean): string {
+/** `rule`: the approval rule that approves the request without an agent; undefined: an agent decides. */
+export function planNote(plan: Plan, steps: StepDefinition[], rule: string | undefined): string {
   const rows = steps
     .map((s) => `<li>${escapeHtml(s.title)} <em>(${s.skipReason ? `skipped: ${escapeHtml(s.skipReason)}` : s.kind === 'auto' ? 'automatic' : 'manual: instructions will follow'})</em></li>`)
     .join('');
@@ -79,8 +80,15 @@ export function planNote(plan: Plan, steps: StepDefinition[], awaitingApproval: 
   return (
     `<p><strong>Course request is valid.</strong> Repository <code>${escapeHtml(`${plan.org}/${plan.repo}`)}</code>, course key <code>${escapeHtml(plan.courseKey)}</code>.</p>` +
     `<p>Plan (${steps.length} steps, ${manual} manual):</p><ol>${rows}</ol>` +
-    (awaitingApproval ? '<p>Approve it with the <strong>Approve course request</strong> macro or in the Orcoursetrion sidebar, or reject it with a reason.</p>' : '')
+    (rule === undefined
+      ? '<p>Approve it with the <strong>Approve course request</strong> macro or in the Orcoursetrion sidebar, or reject it with a reason.</p>'
+      : `<p>The approval rule <strong>${escapeHtml(rule)}</strong> approves it: the work starts without an agent's approval. Destructive steps still wait for an agent.</p>`)
   );
+}
+
+/** The internal note that records who approved a request when a rule did. */
+export function ruleApprovedNote(rule: string): string {
+  return `<p><strong>Approved by the approval rule ${escapeHtml(rule)}</strong> (ORC_APPROVAL_RULES). Destructive steps still wait for an agent to confirm them.</p>`;
 }
 
 export function cannotApproveNote(problems: Problem[]): string {

@@ -21,8 +21,10 @@ export function zendeskDesk(zendesk: ZendeskAdapter, db: Db): TicketDesk {
         isCourseRequest: ticket.formId === ids.formId || request.draft.type !== undefined,
         request,
         requester: ticket.requester.email,
+        requesterId: ticket.requester.id,
       };
     },
+    memberships: (userId) => zendesk.memberships(userId),
     async post(ticketId, comment) {
       await zendesk.addComment({ ticketId, ...comment });
     },

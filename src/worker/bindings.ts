@@ -19,5 +19,8 @@ export interface WorkerEnv {
 export function settingsOf(env: WorkerEnv): Record<string, string> {
   const settings: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (typeof value === 'string') settings[key] = value;
+  // wrangler.toml may give the approval rules as a table ([vars.ORC_APPROVAL_RULES]): a JSON var, not a string.
+  const rules = env.ORC_APPROVAL_RULES;
+  if (typeof rules === 'object' && rules !== null) settings.ORC_APPROVAL_RULES = JSON.stringify(rules);
   return settings;
 }

@@ -62,4 +62,18 @@ describe('orcoursetrion plan', () => {
     expect(await run(['plan', 'new', '--request', '3'])).toBe(2);
     expect(await run(['plan', 'move'])).toBe(2);
   });
+
+  it('says which approval rule would approve the request, or that an agent decides', async () => {
+    const rules = JSON.stringify({ rules: [{ name: 'studio publishes', when: { type: ['publish'], kind: ['studio'] } }] });
+    const withRules = { ...env, ORC_APPROVAL_RULES: rules, ORC_DATABASE: ':memory:' };
+    const approved = captured(withRules);
+    registerPlanCommand(approved.program, approved.cli);
+    expect(await approved.run(['plan', 'publish', '--kind', 'studio', '--course', '8.01r', '--term', '2026_Fall'])).toBe(0);
+    expect(approved.io.out).toContain('Approval: the approval rule "studio publishes" would approve it');
+
+    const waits = captured(withRules);
+    registerPlanCommand(waits.program, waits.cli);
+    expect(await waits.run(['plan', 'publish', '--course', '8.01r', '--term', '2026_Fall', '--json'])).toBe(0);
+    expect(JSON.parse(waits.io.out).approval).toEqual({ rule: null });
+  });
 });

@@ -12,17 +12,16 @@ import { parseConfig } from '../../src/config';
 import { openSqlite } from '../../src/db/sqlite';
 import { eventsOf } from '../../src/requests/events';
 import { getRequest } from '../../src/requests/actions';
-import { seedGithub, startSimulators, withoutZendesk, type SandboxSimulators } from '../../src/sandbox/simulators';
+import type { SandboxSimulators } from '../../src/sandbox/simulators';
 import { captured } from './io';
+import { startCliWorld } from './world';
 
 const SECRET = 'request-test-shared-secret-0123456789abcdef';
 let sims: SandboxSimulators;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  sims = await startSimulators();
-  env = { ...withoutZendesk(sims.env), ORC_SANDBOX: '0', ORC_APP_SHARED_SECRET: SECRET, ORC_DATABASE: join(mkdtempSync(join(tmpdir(), 'orc-request-')), 'orc.db') };
-  seedGithub(sims.github, parseConfig(env));
+  ({ sims, env } = await startCliWorld('request', SECRET));
 });
 afterAll(() => sims.close());
 

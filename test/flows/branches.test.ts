@@ -212,6 +212,6 @@ describe('flows and branches, end to end', () => {
       const r = await sb.api(`/tickets/${ticketId}`);
       return r.status === 200 && r.body.request.status === 'completed' ? r.body : undefined;
     });
-    expect(view.events.find((e: { action: string }) => e.action === 'approved')).toMatchObject({ actor: 'system', detail: { via: 'automatic mode' } });
+    expect(view.events.find((e: { action: string }) => e.action === 'approved')).toMatchObject({ actor: 'rule:ORC_AUTO_APPROVE', actorName: 'approval rule "ORC_AUTO_APPROVE"', detail: { via: 'approval rule' } });
   });
 });

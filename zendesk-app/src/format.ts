@@ -36,3 +36,14 @@ export const formatTime = (iso: string) => dateTime.format(new Date(iso));
 
 /** "approved" -> "Approved", "step_completed" -> "Step completed". */
 export const actionLabel = (action: string) => action.charAt(0).toUpperCase() + action.slice(1).replace(/_/g, ' ');
+
+/** "1 attempt", "2 attempts", "0 attempts". */
+export const plural = (count: number, noun: string, nouns = `${noun}s`) => `${count} ${count === 1 ? noun : nouns}`;
+
+/** How long ago, in the largest whole unit: "1 day", "5 hours", "12 minutes". */
+export function age(iso: string, now: number): string {
+  const minutes = Math.max(0, Math.floor((now - Date.parse(iso)) / 60_000));
+  if (minutes < 60) return plural(minutes, 'minute');
+  if (minutes < 48 * 60) return plural(Math.floor(minutes / 60), 'hour');
+  return plural(Math.floor(minutes / (24 * 60)), 'day');
+}

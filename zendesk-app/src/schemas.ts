@@ -100,14 +100,24 @@ export const dashboardSchema = z.object({
       type: z.enum(REQUEST_TYPES),
       status: z.enum(REQUEST_STATUSES),
       courseNumber: nullableString,
+      courseTitle: nullableString,
       term: nullableString,
+      requestedAt: z.string(),
       overdue: z.boolean(),
+      currentStep: z.nullable(z.object({ key: z.string(), title: z.string(), status: z.enum(STEP_STATUSES), attempts: z.number() })),
     }),
   ),
   completedPerWeek: z.array(z.object({ weekStart: z.string(), count: z.number() })),
   medianCompletionHours: z.nullable(z.number()),
 });
 export type Dashboard = z.infer<typeof dashboardSchema>;
+
+export const BULK_ACTIONS = ['approve', 'reject', 'retry', 'run-now'] as const;
+export type BulkAction = (typeof BULK_ACTIONS)[number];
+export const bulkResultsSchema = z.object({
+  results: z.array(z.object({ id: z.number(), ok: z.boolean(), code: z.optional(z.string()), error: z.optional(z.string()) })),
+});
+export type BulkResults = z.infer<typeof bulkResultsSchema>;
 
 /** The service's error body: `{ error: { code, message } }`. */
 export const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
 import type { ZafClient } from './zaf';
 import {
+  type BulkAction,
+  bulkResultsSchema,
   dashboardSchema,
   detailSchema,
   errorBodySchema,
@@ -90,6 +92,7 @@ export function createService(client: ZafClient, serviceUrl: string, user: Zende
     retry: (id: number, key: string) => call('POST', `${stepPath(id, key)}/retry`, detailSchema, {}),
     validate: (draft: Record<string, string>) => call('POST', '/api/validate', validationSchema, draft),
     dashboard: () => call('GET', '/api/dashboard', dashboardSchema),
+    bulk: (action: BulkAction, ids: number[], reason?: string) => call('POST', '/api/requests/bulk', bulkResultsSchema, { action, ids, ...(reason && { reason }) }),
   };
 }
 export type Service = ReturnType<typeof createService>;

@@ -164,6 +164,9 @@ export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
   const newId = () => nextId++;
 
   const users = new Map<number, User>();
+  /** Organisation and group ids by user id (memberships are their own resources in Zendesk). */
+  const organizationMemberships = new Map<number, number[]>();
+  const groupMemberships = new Map<number, number[]>();
   const tickets = new Map<number, Ticket>();
   const fields = new Map<number, TicketField>();
   const forms = new Map<number, TicketForm>();
@@ -382,6 +385,18 @@ export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
         comment: personComment(extra.comment, false) ?? effect.comment,
       });
     },
+    /** An admin adds a user (created as an end user if new) to an organisation. */
+    addToOrganization(email: string, organizationId: number): void {
+      const user = userByEmail(email, 'end-user');
+      organizationMemberships.set(user.id, [...new Set([...(organizationMemberships.get(user.id) ?? []), organizationId])]);
+    },
+    /** An admin adds an agent to a group. */
+    addToGroup(email: string, groupId: number): void {
+      const user = [...users.values()].find((u) => u.email.toLowerCase() === email.toLowerCase()) ?? userByEmail(email, 'agent');
+      // https://developer.zendesk.com/api-reference/ticketing/groups/group_memberships/#create-membership: "Assigns an agent to a given group"; end users have no groups.
+      if (user.role === 'end-user') throw new Error(`simulator: ${email} is an end user; Zendesk puts only agents and admins in groups`);
+      groupMemberships.set(user.id, [...new Set([...(groupMemberships.get(user.id) ?? []), groupId])]);
+    },
     /** Every ticket id, oldest first. */
     ticketIds: (): number[] => [...tickets.keys()],
     ticket(ticketId: number) {
@@ -547,6 +562,21 @@ export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
   app.get('/users/:id', (c) => {
     const user = users.get(Number(c.req.param('id')));
     return user ? c.json({ user }) : notFound(c);
+  });
+
+  // https://developer.zendesk.com/api-reference/ticketing/organizations/organization_memberships/#list-memberships: GET /api/v2/users/{user_id}/organization_memberships, 404 for an unknown user.
+  app.get('/users/:id/organization_memberships', (c) => {
+    const user = users.get(Number(c.req.param('id')));
+    if (!user) return notFound(c);
+    const list = (organizationMemberships.get(user.id) ?? []).map((organization_id, i) => ({ id: user.id * 1000 + i, user_id: user.id, organization_id, default: i === 0 }));
+    return c.json({ organization_memberships: list, next_page: null, previous_page: null, count: list.length });
+  });
+  // https://developer.zendesk.com/api-reference/ticketing/groups/group_memberships/#list-memberships: GET /api/v2/users/{user_id}/group_memberships (agents only hold any).
+  app.get('/users/:id/group_memberships', (c) => {
+    const user = users.get(Number(c.req.param('id')));
+    if (!user) return notFound(c);
+    const list = (groupMemberships.get(user.id) ?? []).map((group_id, i) => ({ id: user.id * 1000 + i, user_id: user.id, group_id, default: i === 0 }));
+    return c.json({ group_memberships: list, next_page: null, previous_page: null, count: list.length });
   });
 
   // List Tickets, filtered by external id as Zendesk allows (other filters are not simulated).

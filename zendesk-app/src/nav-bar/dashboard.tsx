@@ -1,22 +1,14 @@
 import { useCallback } from 'preact/hooks';
-import { REQUEST_STATUS_LABELS, REQUEST_TYPE_LABELS } from '../format';
+import { plural, REQUEST_STATUS_LABELS, REQUEST_TYPE_LABELS } from '../format';
 import { REQUEST_STATUSES, REQUEST_TYPES, type Dashboard as DashboardData } from '../schemas';
 import type { Service } from '../service';
-import { RequestStatusBadge } from '../status-badge';
 import { usePolled } from '../use-polled';
 import type { ZafClient } from '../zaf';
 import { CompletionChart } from './completion-chart';
+import { RequestTable } from './request-table';
+import { TicketLink } from './ticket-link';
 
 const POLL_MS = 15_000;
-
-function TicketLink({ client, ticketId, children }: { client: ZafClient; ticketId: number | null; children: string }) {
-  if (ticketId === null) return <span>{children}</span>;
-  return (
-    <button type="button" class="link" onClick={() => void client.invoke('routeTo', 'ticket', String(ticketId))}>
-      {children}
-    </button>
-  );
-}
 
 function formatHours(hours: number): string {
   return hours < 48 ? `${Math.round(hours)} h` : `${(hours / 24).toFixed(1)} days`;
@@ -87,7 +79,7 @@ export function Dashboard({ client, service }: { client: ZafClient; service: Ser
               <li key={`${a.requestId}:${a.stepKey}`} class="rows__row">
                 <TicketLink client={client} ticketId={a.ticketId}>{`#${a.ticketId ?? a.requestId} ${a.courseNumber ?? ''}`}</TicketLink>
                 <span>
-                  {a.stepTitle} <span class="muted">({a.attempts} attempts)</span>
+                  {a.stepTitle} <span class="muted">({plural(a.attempts, 'attempt')})</span>
                 </span>
                 {a.error && <span class="step__error">{a.error}</span>}
               </li>
@@ -95,23 +87,7 @@ export function Dashboard({ client, service }: { client: ZafClient; service: Ser
           </ul>
         )}
       </section>
-      <section aria-labelledby="open-heading">
-        <h2 id="open-heading" class="section-title">Open requests ({data.open.length})</h2>
-        <ul class="rows">
-          {data.open.map((r) => (
-            <li key={r.requestId} class="rows__row">
-              <TicketLink client={client} ticketId={r.ticketId}>{`#${r.ticketId ?? r.requestId} ${r.courseNumber ?? ''}`}</TicketLink>
-              <span>
-                {REQUEST_TYPE_LABELS[r.type]} {r.term}
-              </span>
-              <span>
-                <RequestStatusBadge status={r.status} />
-                {r.overdue && <span class="badge badge--bad">Overdue</span>}
-              </span>
-            </li>
-          ))}
-        </ul>
-      </section>
+      <RequestTable open={data.open} client={client} service={service} now={Date.now()} onChanged={async () => polled.replace(await service.dashboard())} />
     </div>
   );
 }

@@ -1,5 +1,5 @@
-import { useRef, useState } from 'preact/hooks';
-import { NoteField } from '../note-field';
+import { useState } from 'preact/hooks';
+import { NoteField, useNote } from '../note-field';
 import type { RequestDetail } from '../schemas';
 import type { Service } from '../service';
 import type { ActionState } from '../use-action';
@@ -8,36 +8,20 @@ import type { ActionState } from '../use-action';
 export function DecisionForm(props: { detail: RequestDetail; service: Service; action: ActionState; onChange(detail: RequestDetail): void }) {
   const { detail, service, action, onChange } = props;
   const [rejecting, setRejecting] = useState(false);
-  const [reason, setReason] = useState('');
-  const [problem, setProblem] = useState<string | undefined>(undefined);
-  const reasonRef = useRef<HTMLTextAreaElement>(null);
+  const reason = useNote();
   const id = detail.request.id;
   const canApprove = detail.request.status === 'pending_approval';
 
   const reject = async () => {
-    if (!reason.trim()) {
-      setProblem('A reason is required: the requester will read it.');
-      reasonRef.current?.focus();
-      return;
-    }
-    await action.run('reject', async () => onChange(await service.reject(id, reason.trim())));
+    if (!reason.demand('A reason is required: the requester will read it.')) return;
+    await action.run('reject', async () => onChange(await service.reject(id, reason.text)));
   };
 
   return (
     <section class="decision" aria-label="Decision">
       {rejecting ? (
         <div>
-          <NoteField
-            id="reject-reason"
-            label="Reason for rejecting (sent to the requester)"
-            value={reason}
-            problem={problem}
-            inputRef={reasonRef}
-            onInput={(v) => {
-              setReason(v);
-              if (problem && v.trim()) setProblem(undefined);
-            }}
-          />
+          <NoteField id="reject-reason" label="Reason for rejecting (sent to the requester)" {...reason.props} />
           <div class="buttons">
             <button type="button" class="button button--danger" disabled={!!action.busy} onClick={() => void reject()}>
               {action.busy === 'reject' ? 'Rejecting…' : 'Reject request'}
@@ -48,7 +32,7 @@ export function DecisionForm(props: { detail: RequestDetail; service: Service; a
               disabled={!!action.busy}
               onClick={() => {
                 setRejecting(false);
-                setProblem(undefined);
+                reason.clearProblem();
               }}
             >
               Cancel
@@ -69,7 +53,7 @@ export function DecisionForm(props: { detail: RequestDetail; service: Service; a
             onClick={() => {
               setRejecting(true);
               // Focus moves to the reason once it is rendered.
-              queueMicrotask(() => reasonRef.current?.focus());
+              reason.focusSoon();
             }}
           >
             Reject…

@@ -1,41 +1,24 @@
-import { useRef, useState } from 'preact/hooks';
-import { NoteField } from '../note-field';
+import { NoteField, useNote } from '../note-field';
 import type { Step } from '../schemas';
 import type { ActionState } from '../use-action';
 
 /** Mark done (note optional, required when destructive) or Skip (note required). */
 export function ManualStepForm(props: { step: Step; action: ActionState; onComplete(note: string): Promise<void>; onSkip(note: string): Promise<void> }) {
   const { step, action } = props;
-  const [note, setNote] = useState('');
-  const [problem, setProblem] = useState<string | undefined>(undefined);
-  const noteRef = useRef<HTMLTextAreaElement>(null);
+  const note = useNote();
   const destructive = step.instructions?.destructive === true;
 
   const submit = async (what: 'complete' | 'skip') => {
-    const trimmed = note.trim();
-    const missing = what === 'skip' ? 'A note is required to skip: say why the step is not needed.' : destructive && !trimmed ? 'A confirmation note is required: this step is destructive.' : undefined;
-    if (missing && !trimmed) {
-      setProblem(missing);
-      noteRef.current?.focus();
-      return;
-    }
-    setProblem(undefined);
+    const trimmed = note.text;
+    const missing = what === 'skip' ? 'A note is required to skip: say why the step is not needed.' : destructive ? 'A confirmation note is required: this step is destructive.' : undefined;
+    if (missing && !note.demand(missing)) return;
+    note.clearProblem();
     await action.run(`${what}:${step.key}`, () => (what === 'skip' ? props.onSkip(trimmed) : props.onComplete(trimmed)));
   };
 
   return (
     <div class="step__form">
-      <NoteField
-        id={`note-${step.key}`}
-        label={destructive ? 'Confirmation note (required)' : 'Note (required to skip)'}
-        value={note}
-        problem={problem}
-        inputRef={noteRef}
-        onInput={(v) => {
-          setNote(v);
-          if (problem && v.trim()) setProblem(undefined);
-        }}
-      />
+      <NoteField id={`note-${step.key}`} label={destructive ? 'Confirmation note (required)' : 'Note (required to skip)'} {...note.props} />
       <div class="buttons">
         <button type="button" class="button button--primary" disabled={!!action.busy} onClick={() => void submit('complete')}>
           {action.busy === `complete:${step.key}` ? 'Saving…' : 'Mark done'}
