@@ -96,6 +96,7 @@ export function createWorkerApp(runtime: WorkerRuntime): Hono {
     workflows: services.workflows,
     validateDraft: services.validateDraft,
     sharedSecret,
+    agents: services.agents,
     // Each delivery is written in its own INSERT within the request that received it: batching
     // across requests would resolve one request's promise from another's I/O.
     recorder: createDeliveryRecorder(db, queueMicrotask),

@@ -1,6 +1,7 @@
 import { createAdminOperations, type AdminOperations } from './admin';
 import { createZendeskHttp, type ZendeskDeps } from './client';
 import { createTicketOperations, type TicketOperations } from './tickets';
+import { createUserOperations, type UserOperations } from './users';
 
 /**
  * The Zendesk adapter: node-zendesk behind typed operations and typed errors. One per
@@ -15,11 +16,11 @@ import { createTicketOperations, type TicketOperations } from './tickets';
  * Errors: ZendeskRequestFailed / TicketNotFound / ZendeskUnexpectedResponse are permanent;
  * ZendeskUnavailable / ZendeskConflict / ZendeskRateLimited (with retryAfterMs) are transient.
  */
-export interface ZendeskAdapter extends TicketOperations {
+export interface ZendeskAdapter extends TicketOperations, UserOperations {
   admin: AdminOperations;
 }
 
 export function createZendeskAdapter(deps: ZendeskDeps): ZendeskAdapter {
   const http = createZendeskHttp(deps);
-  return { ...createTicketOperations(http), admin: createAdminOperations(http) };
+  return { ...createTicketOperations(http), ...createUserOperations(http), admin: createAdminOperations(http) };
 }

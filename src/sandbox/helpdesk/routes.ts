@@ -25,7 +25,8 @@ export interface HelpdeskDeps {
 }
 
 const DEFAULT_DIST = fileURLToPath(new URL('../../../zendesk-app/dist', import.meta.url));
-const DEFAULT_AGENT = { id: 1001, name: 'Sandbox Agent', email: 'agent@sandbox.invalid' };
+/** The agent the page signs in as; the sandbox's simulated Zendesk has this user (the service looks the token's sub up there). */
+export const SANDBOX_AGENT = { id: 1001, name: 'Sandbox Agent', email: 'agent@sandbox.invalid' };
 
 const idParam = z.coerce.number().int().positive();
 
@@ -45,7 +46,7 @@ export function helpdeskRoutes(basePath: string, deps: HelpdeskDeps): Hono {
   const shell = (c: Context, frame?: PrerenderedFrame) =>
     c.html(
       hostShell(
-        { basePath, appUrl, settings: { service_url: serviceUrlOf(c.req.url) }, currentUser: deps.agent ?? DEFAULT_AGENT },
+        { basePath, appUrl, settings: { service_url: serviceUrlOf(c.req.url) }, currentUser: deps.agent ?? SANDBOX_AGENT },
         existsSync(join(dist, 'assets', 'iframe.html')),
         frame,
       ),
@@ -96,7 +97,7 @@ export function helpdeskRoutes(basePath: string, deps: HelpdeskDeps): Hono {
     if (!(c.req.header('content-type') ?? '').startsWith('application/json')) return c.json({ error: { code: 'unsupported_media_type', message: 'send JSON' } }, 415);
     const serviceUrl = serviceUrlOf(c.req.url);
     const answer = await proxyZafRequest(await c.req.json().catch(() => null), {
-      settings: { service_url: { value: serviceUrl, secure: false }, shared_secret: { value: deps.sharedSecret, secure: true } },
+      settings: { service_url: { value: serviceUrl, secure: false }, shared_secret: { value: deps.sharedSecret, secure: true, scopes: ['jwt_secret_key'] } }, // scopes as zendesk-app/manifest.json declares them
       allowedOrigins: [new URL(serviceUrl).origin],
       now: clock,
       ...(deps.serviceUrl === undefined && deps.fetch ? { fetch: deps.fetch } : {}),

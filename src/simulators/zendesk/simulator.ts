@@ -44,6 +44,9 @@ interface User {
   name: string;
   email: string;
   role: Role;
+  // https://developer.zendesk.com/api-reference/ticketing/users/users/ : active false once deleted, suspended set by an admin
+  active: boolean;
+  suspended: boolean;
 }
 
 interface Comment {
@@ -179,7 +182,7 @@ export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
   function userByEmail(email: string, role: Role, name?: string): User {
     const found = [...users.values()].find((u) => u.email.toLowerCase() === email.toLowerCase());
     if (found) return found;
-    const user = { id: newId(), email, role, name: name ?? email.split('@')[0] ?? email };
+    const user: User = { id: newId(), email, role, name: name ?? email.split('@')[0] ?? email, active: true, suspended: false };
     users.set(user.id, user);
     return user;
   }
@@ -346,6 +349,14 @@ export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
   const personComment = (text: string | undefined, isPublic: boolean) => (text === undefined ? undefined : { html: `<p>${escapeHtml(text)}</p>`, public: isPublic });
 
   const helpers = {
+    /** An account user made in Admin Center (an agent who uses the app, an admin); `id` pins it for a test's tokens. */
+    seedUser(input: { id?: number; name: string; email: string; role: Role; suspended?: boolean; active?: boolean }) {
+      const id = input.id ?? newId();
+      if (users.has(id)) throw new Error(`user ${id} exists`);
+      const user: User = { id, name: input.name, email: input.email, role: input.role, active: input.active ?? true, suspended: input.suspended ?? false };
+      users.set(id, user);
+      return user;
+    },
     /** Files a ticket on the Course request form as an end user (created if new). Returns its id. */
     createTicketAsRequester(input: { email: string; name?: string; subject?: string; description?: string; fields: NonNullable<PersonChange['fields']>; onForm?: boolean }): number {
       const requester = userByEmail(input.email, 'end-user', input.name);
