@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { sign } from 'hono/jwt';
 import { z } from 'zod';
 import { parseConfig } from '../config';
-import { managedTitle } from '../integrations/zendesk/fields';
+import { managedTitle } from '../courses/request-fields';
 import { createLogger } from '../log';
 import { startService } from '../server';
 import { processIo, runCommand, type CliIo } from './context';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
-import { type FieldKey, FIELDS, fieldSpec, fieldTitle } from '../../integrations/zendesk/fields';
+import { type FieldKey, FIELDS, fieldSpec, fieldTitle } from '../../courses/request-fields';
 import { type FieldValue, fieldValueSchema, TICKET_STATUSES, type TicketStatus } from '../../integrations/zendesk/schemas';
 import { FORM_TITLE } from '../../integrations/zendesk/setup/desired';
 import { zendeskSignature, zendeskTimestamp } from '../../integrations/zendesk/signature';
