@@ -109,17 +109,24 @@ interface TicketChange {
   comment?: { html: string; public: boolean };
 }
 
-const ticketFieldInput = z.object({
-  type: z.string().min(1),
-  title: z.string().min(1),
-  title_in_portal: z.string().optional(),
-  description: z.string().optional(),
-  active: z.boolean().default(true),
-  visible_in_portal: z.boolean().default(false),
-  editable_in_portal: z.boolean().default(false),
-  custom_field_options: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
-});
-type TicketField = z.infer<typeof ticketFieldInput> & { id: number; custom_field_options?: Array<{ id: number; name: string; value: string }> };
+/** https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_fields/ : the custom field types (the ticket events reference lists the same families). */
+const CUSTOM_FIELD_TYPES = ['text', 'textarea', 'checkbox', 'date', 'integer', 'decimal', 'regexp', 'partialcreditcard', 'multiselect', 'tagger', 'lookup'] as const;
+
+const ticketFieldInput = z
+  .object({
+    type: z.enum(CUSTOM_FIELD_TYPES, { message: `is not a ticket field type (${CUSTOM_FIELD_TYPES.join(', ')})` }),
+    title: z.string().min(1),
+    title_in_portal: z.string().optional(),
+    description: z.string().optional(),
+    active: z.boolean().default(true),
+    visible_in_portal: z.boolean().default(false),
+    editable_in_portal: z.boolean().default(false),
+    custom_field_options: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
+  })
+  // https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_fields/ : drop-down (tagger) and multiselect fields need their options
+  .refine((f) => !['tagger', 'multiselect'].includes(f.type) || (f.custom_field_options?.length ?? 0) > 0, { message: 'needs custom_field_options', path: ['custom_field_options'] });
+/** System fields (subject, description, status) are listed with their own types; custom ones are created through the API. */
+type TicketField = Omit<z.infer<typeof ticketFieldInput>, 'type'> & { type: string; id: number; custom_field_options?: Array<{ id: number; name: string; value: string }> };
 
 const ticketFormInput = z.object({
   name: z.string().min(1),
@@ -594,6 +601,7 @@ export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
     const parsed = ticketInput.safeParse(await body(c, 'ticket'));
     if (!parsed.success) return invalid(c, parsed.error);
     const input = parsed.data;
+    // https://developer.zendesk.com/documentation/ticketing/managing-tickets/creating-and-updating-tickets/ (safe updates): a stale updated_stamp is refused with 409 (shape of the body unconfirmed, docs/real-systems.md)
     if (input.safe_update && input.updated_stamp !== ticket.updated_at) {
       return c.json({ error: 'UpdateConflict', description: 'Safe Update prevented the update due to outdated ticket data. Please fetch the latest ticket data and try again.' }, 409);
     }
