@@ -4,7 +4,7 @@ import type { Engine } from './engine/engine';
 import type { Clock, EngineHooks, WorkflowResolver } from './engine/types';
 import { createEdxClient } from './integrations/edx/client';
 import { createGithubClient, type GithubClientDeps } from './integrations/github/client';
-import { idOnlyAgentDirectory, zendeskAgentDirectory, type AgentDirectory } from './auth/agent-directory';
+import { idOnlyAgentDirectory, zendeskAgentDirectory, type AgentCache, type AgentDirectory } from './auth/agent-directory';
 import { createZendeskAdapter } from './integrations/zendesk/adapter';
 import { createZendeskHttp } from './integrations/zendesk/client';
 import { createUserOperations } from './integrations/zendesk/users';
@@ -43,6 +43,8 @@ export interface ServiceDeps {
   importPollMs?: number;
   /** A batch (rollover, its bench) shares one pacer between all its GitHub calls, and may scale GitHub's waits. */
   github?: Pick<GithubClientDeps, 'pacer' | 'timeScale'>;
+  /** Agents already looked up; a Worker passes its isolate's, as it builds services per invocation. */
+  agentCache?: AgentCache;
 }
 
 /** The composition root: integrations, workflows, intake and the ticket story, from the config. */
@@ -66,7 +68,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   return {
     workflows,
     desk,
-    agents: users ? zendeskAgentDirectory({ lookup: (id) => users.getUser(id), clock }) : idOnlyAgentDirectory,
+    agents: users ? zendeskAgentDirectory({ lookup: (id) => users.getUser(id), clock, cache: deps.agentCache }) : idOnlyAgentDirectory,
     flow,
     bind: (r) => {
       runtime = r;

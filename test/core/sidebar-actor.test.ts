@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { zendeskAgentDirectory } from '../../src/auth/agent-directory';
+import { type AgentCache, zendeskAgentDirectory } from '../../src/auth/agent-directory';
 import { createZendeskHttp } from '../../src/integrations/zendesk/client';
 import { createUserOperations } from '../../src/integrations/zendesk/users';
 import { silentLogger } from '../../src/log';
@@ -7,7 +7,7 @@ import { createZendeskSimulator, type ZendeskSimulator } from '../../src/simulat
 import { AGENT, agentToken, createHarness, fakeClock, insertRequest, type Harness } from '../support/harness';
 
 /** The directory over a simulated Zendesk account, through node-zendesk and the adapter's transport. */
-function directoryOver(sim: ZendeskSimulator, clock: () => number, options: { ttlMs?: number; maxEntries?: number } = {}) {
+function directoryOver(sim: ZendeskSimulator, clock: () => number, options: { ttlMs?: number; maxEntries?: number; cache?: AgentCache } = {}) {
   const http = createZendeskHttp({
     config: { ORC_ZENDESK_URL: 'https://acme.zendesk.test', ORC_ZENDESK_EMAIL: 'orc-bot@acme.test', ORC_ZENDESK_TOKEN: 'zd-token-actor' },
     logger: silentLogger,
@@ -37,6 +37,20 @@ describe('the actor of a sidebar call is the Zendesk user its token names', () =
     clock.advance(60_001);
     await agents.agent('2001');
     expect(userLookups(sim)).toBe(2);
+  });
+
+  it('shares settled answers through a cache that outlives the directory (a Worker builds one per invocation)', async () => {
+    sim.seedUser({ id: 2002, name: 'Kim Agent', email: 'kim@example.edu', role: 'agent' });
+    sim.seedUser({ id: 2003, name: 'Pat Requester', email: 'pat@example.edu', role: 'end-user' });
+    const cache: AgentCache = new Map();
+    const first = directoryOver(sim, clock, { cache });
+    expect(await first.agent('2002')).toEqual({ id: 'agent:2002', name: 'Kim Agent' });
+    await expect(first.agent('2003')).rejects.toMatchObject({ status: 403 });
+    const second = directoryOver(sim, clock, { cache });
+    expect(await second.agent('2002')).toEqual({ id: 'agent:2002', name: 'Kim Agent' });
+    await expect(second.agent('2003')).rejects.toMatchObject({ status: 403, message: expect.stringContaining('is an end-user') });
+    expect(userLookups(sim)).toBe(2);
+    expect([...cache.values()].every((entry) => typeof entry.expiresAt === 'number')).toBe(true);
   });
 
   it('keeps at most maxEntries agents, dropping the least recently used', async () => {
