@@ -4,7 +4,7 @@ import { createEdxSimulator, type EdxSimulator } from '../simulators/edx/simulat
 import type { GitImportRecord } from '../simulators/edx/simulator-gitreload';
 import { createGithubSimulator, type GithubSimulator } from '../simulators/github/simulator';
 import { createZendeskSimulator, type ZendeskSimulator } from '../simulators/zendesk/simulator';
-import { SANDBOX_AGENT } from './helpdesk/routes';
+import { SANDBOX_AGENT } from './agent';
 
 /** Credentials the sandbox's clients use against its simulators (not secrets: loopback only). */
 export const SANDBOX_CREDENTIALS = {

@@ -8,6 +8,7 @@ import { hostShell, type PrerenderedFrame } from './host-shell';
 import { readStatic } from './static-files';
 import { fieldValuesSchema, newTicketSchema, type HelpdeskTicketStore } from './ticket-store';
 import { proxyZafRequest } from './zaf-proxy';
+import { SANDBOX_AGENT } from '../agent';
 
 export interface HelpdeskDeps {
   /** The secret the app's secure `shared_secret` setting holds (the service's ORC_APP_SHARED_SECRET). */
@@ -25,8 +26,6 @@ export interface HelpdeskDeps {
 }
 
 const DEFAULT_DIST = fileURLToPath(new URL('../../../zendesk-app/dist', import.meta.url));
-/** The agent the page signs in as; the sandbox's simulated Zendesk has this user (the service looks the token's sub up there). */
-export const SANDBOX_AGENT = { id: 1001, name: 'Sandbox Agent', email: 'agent@sandbox.invalid' };
 
 const idParam = z.coerce.number().int().positive();
 

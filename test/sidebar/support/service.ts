@@ -10,7 +10,8 @@ import type { StepDefinition } from '../../../src/engine/types';
 import { PermanentError } from '../../../src/errors';
 import { createLogger } from '../../../src/log';
 import { createMemoryTicketStore } from '../../../src/sandbox/helpdesk/memory-ticket-store';
-import { mountHelpdesk, SANDBOX_AGENT } from '../../../src/sandbox/helpdesk/routes';
+import { SANDBOX_AGENT } from '../../../src/sandbox/agent';
+import { mountHelpdesk } from '../../../src/sandbox/helpdesk/routes';
 import { testAgents, testApp } from '../../support/harness';
 
 export const SHARED_SECRET = 'sidebar-test-secret-0123456789abcdef0123456789abcdef';
