@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import type { Readiness } from './db/types';
 import type { Logger } from './log';
 import { apiRoutes, type ApiDeps } from './routes/api';
 import { dashboardRoutes } from './routes/dashboard';
-import { healthRoutes, type Readiness } from './routes/health';
+import { healthRoutes } from './routes/health';
 import { errorResponse } from './routes/http-errors';
 import { webhookRoutes, type WebhookDeps } from './routes/webhooks';
 

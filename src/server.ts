@@ -67,6 +67,7 @@ export async function startService(requested: Config, options: { log?: Logger; c
     validateDraft: services.validateDraft,
     desk: services.desk,
     sharedSecret,
+    agents: services.agents,
     recorder: threaded ?? createDeliveryRecorder(handle.db),
     webhookSecrets: webhookSecretSource(handle.db, clock, config.ORC_ZENDESK_WEBHOOK_SECRET),
     ready: sqliteReadiness(handle.db),

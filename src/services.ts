@@ -4,7 +4,10 @@ import type { Engine } from './engine/engine';
 import type { Clock, EngineHooks, WorkflowResolver } from './engine/types';
 import { createEdxClient } from './integrations/edx/client';
 import { createGithubClient, type GithubClientDeps } from './integrations/github/client';
+import { idOnlyAgentDirectory, zendeskAgentDirectory, type AgentCache, type AgentDirectory } from './auth/agent-directory';
 import { createZendeskAdapter } from './integrations/zendesk/adapter';
+import { createZendeskHttp } from './integrations/zendesk/client';
+import { createUserOperations } from './integrations/zendesk/users';
 import { edxSites } from './instructions/sites';
 import { lazyClient } from './lazy-client';
 import type { Logger } from './log';
@@ -22,6 +25,8 @@ export interface Services {
   workflows: WorkflowResolver;
   hooks: EngineHooks;
   desk?: TicketDesk;
+  /** Who the sidebar's tokens name: looked up in Zendesk when it is configured. */
+  agents: AgentDirectory;
   flow: FlowDeps;
   validateDraft(draft: unknown): Promise<Problem[]>;
   /** Gives intake the engine it hands approved work to (the engine is built from these services). */
@@ -38,6 +43,8 @@ export interface ServiceDeps {
   importPollMs?: number;
   /** A batch (rollover, its bench) shares one pacer between all its GitHub calls, and may scale GitHub's waits. */
   github?: Pick<GithubClientDeps, 'pacer' | 'timeScale'>;
+  /** Agents already looked up; a Worker passes its isolate's, as it builds services per invocation. */
+  agentCache?: AgentCache;
 }
 
 /** The composition root: integrations, workflows, intake and the ticket story, from the config. */
@@ -46,6 +53,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   const github = lazyClient(() => createGithubClient({ config, log, fetch: deps.fetch, ...deps.github }));
   const edx = lazyClient(() => createEdxClient({ config, log, fetch: deps.fetch }));
   const desk = config.zendesk.configured ? lazyClient(() => zendeskDesk(createZendeskAdapter({ config, logger: log, fetch: deps.fetch }), db)) : undefined;
+  const users = config.zendesk.configured ? lazyClient(() => createUserOperations(createZendeskHttp({ config, logger: log, fetch: deps.fetch }))) : undefined;
   const flow: FlowDeps = { config, db, clock, github, edx, desk, sites: edxSites(config), importPollMs: deps.importPollMs };
   const workflows = createWorkflowResolver(flow);
   const checks = (fields: Parameters<typeof externalProblems>[1], plan: Parameters<typeof externalProblems>[2], requestId: number | undefined) =>
@@ -60,6 +68,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   return {
     workflows,
     desk,
+    agents: users ? zendeskAgentDirectory({ lookup: (id) => users.getUser(id), clock, cache: deps.agentCache }) : idOnlyAgentDirectory,
     flow,
     bind: (r) => {
       runtime = r;

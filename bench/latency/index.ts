@@ -23,7 +23,7 @@ import Database from 'better-sqlite3';
 import { sign } from 'hono/jwt';
 import { parseConfig } from '../../src/config';
 import { DEFAULT_WRITES_PER_MINUTE } from '../../src/integrations/github/pacer';
-import { managedTitle } from '../../src/integrations/zendesk/fields';
+import { managedTitle } from '../../src/courses/request-fields';
 import { silentLogger } from '../../src/log';
 import { startService } from '../../src/server';
 import { emitReport, median, quantile, round } from '../support/stats';

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { jwt } from 'hono/jwt';
 import { z } from 'zod';
 import type { Actor } from '../requests/events';
+import type { AgentDirectory } from './agent-directory';
 
 /**
  * Claims of the HS256 token Zendesk's proxy mints for `client.request({ jwt, secure: true })`
@@ -20,13 +21,14 @@ export type SidebarClaims = z.infer<typeof claimsSchema>;
 
 export type AuthVariables = { jwtPayload: unknown; actor: Actor };
 
-export function sidebarAuth(secret: string): MiddlewareHandler<{ Variables: AuthVariables }> {
+/** The token proves the call came through the installed app; `agents` says who `sub` is. */
+export function sidebarAuth(secret: string, agents: AgentDirectory): MiddlewareHandler<{ Variables: AuthVariables }> {
   const verify = jwt({ secret, alg: 'HS256' });
   return async (c, next) => {
     await verify(c, async () => {
       const claims = claimsSchema.safeParse(c.get('jwtPayload'));
       if (!claims.success) throw new HTTPException(401, { message: 'token claims must include sub and exp' });
-      c.set('actor', { id: `agent:${claims.data.sub}`, name: claims.data.name ?? claims.data.email ?? `agent ${claims.data.sub}` });
+      c.set('actor', await agents.agent(claims.data.sub));
       await next();
     });
   };

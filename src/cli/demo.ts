@@ -6,8 +6,9 @@ import type { Command } from 'commander';
 import { sign } from 'hono/jwt';
 import { z } from 'zod';
 import { parseConfig } from '../config';
-import { managedTitle } from '../integrations/zendesk/fields';
+import { managedTitle } from '../courses/request-fields';
 import { createLogger } from '../log';
+import { SANDBOX_AGENT } from '../sandbox/agent';
 import { startService } from '../server';
 import { processIo, runCommand, type CliIo } from './context';
 
@@ -75,7 +76,8 @@ async function demo(io: CliIo, o: { json?: boolean; verbose?: boolean }): Promis
   const service = await startService(config, { log });
   try {
     const sims = service.sandbox!;
-    const token = await sign({ sub: 'demo-agent', name: 'Demo agent', exp: Math.floor(Date.now() / 1000) + 3600 }, secret, 'HS256');
+    // The sandbox's Zendesk knows this agent; the service looks every token's sub up there.
+    const token = await sign({ sub: String(SANDBOX_AGENT.id), exp: Math.floor(Date.now() / 1000) + 3600 }, secret, 'HS256');
     const call = async (path: string, body?: unknown): Promise<View> => {
       const res = await fetch(`${service.url}/api${path}`, {
         method: body === undefined ? 'GET' : 'POST',

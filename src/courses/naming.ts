@@ -1,3 +1,5 @@
+import { PermanentError } from '../errors';
+
 /**
  * Names derived from a course number and a term, the same way everywhere (CLI, intake,
  * workflows, instructions). Repo names follow the 2015 tool exactly.
@@ -30,6 +32,24 @@ export function courseKey(org: string, courseNumber: string, term: string): stri
     if (!COURSE_KEY_PART.test(value)) throw new InvalidCourseKeyPart(part, value);
   }
   return `course-v1:${org}+${courseNumber}+${run}`;
+}
+
+/** A value that should be a course key and is not (from a ticket, a request row, a flag). */
+export class InvalidCourseKey extends PermanentError {
+  constructor(readonly key: string) {
+    super(`"${key}" is not a course key of the form course-v1:ORG+NUMBER+RUN`);
+    this.name = 'InvalidCourseKey';
+  }
+}
+
+/**
+ * The parts of a course key, or InvalidCourseKey. Checked before a key goes into a URL path
+ * (Studio's take it raw), so a value from a ticket can never add path segments or a query.
+ */
+export function requireCourseKey(key: string): { org: string; number: string; run: string } {
+  const parts = parseCourseKey(key);
+  if (!parts) throw new InvalidCourseKey(key);
+  return parts;
 }
 
 /** Parses `course-v1:ORG+NUMBER+RUN`; undefined when it is not one. */

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import type { Readiness } from '../routes/health';
-import type { Db } from './types';
+import type { Db, Readiness } from './types';
 import { MIGRATIONS_FOLDER } from './sqlite';
 
 /** Ready when the database answers and every migration in migrations/ has been applied. */

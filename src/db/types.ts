@@ -8,3 +8,9 @@ import type * as schema from './schema';
  * statements (conditional UPDATE ... RETURNING, multi-row INSERT ... ON CONFLICT).
  */
 export type Db = BaseSQLiteDatabase<'sync' | 'async', unknown, typeof schema>;
+
+/** Whether the database is ready to serve (it answers, its migrations are applied), check by check. */
+export interface Readiness {
+  ok: boolean;
+  checks: Record<string, string>;
+}

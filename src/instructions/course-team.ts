@@ -1,6 +1,6 @@
 import type { Instructions } from '../engine/types';
-import type { EdxEnvironment } from '../integrations/edx/git-import';
-import type { TeamRole } from '../integrations/edx/schemas';
+import type { EdxEnvironment } from '../courses/edx';
+import type { TeamRole } from '../courses/edx';
 import { code, line, link, renderInstructions, strong } from './render';
 import { lmsPage, studioPage, type EdxSites } from './sites';
 

@@ -1,5 +1,5 @@
 import type { Instructions } from '../engine/types';
-import { requireCourseKey } from '../integrations/edx/course-key';
+import { requireCourseKey } from '../courses/naming';
 import { code, line, link, renderInstructions, strong } from './render';
 import { studioPage, type EdxSites } from './sites';
 

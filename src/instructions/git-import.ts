@@ -1,5 +1,5 @@
 import type { Instructions } from '../engine/types';
-import type { EdxEnvironment } from '../integrations/edx/git-import';
+import type { EdxEnvironment } from '../courses/edx';
 import { code, line, link, renderInstructions, shellQuote } from './render';
 import { githubPage, lmsPage, type EdxSites } from './sites';
 

@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import { githubSshUrl, githubWebUrl } from '../courses/naming';
-import type { EdxEnvironment } from '../integrations/edx/git-import';
+import type { EdxEnvironment } from '../courses/edx';
 
 /** The addresses instructions link to, from config. */
 export interface EdxSites {

@@ -9,7 +9,7 @@ import { createScrubber, type Logger } from '../log';
 import type { RequestDeps } from '../requests/actions';
 import { externalProblems } from '../requests/checks';
 import type { CreateDeps } from '../requests/create';
-import { readStoredObjects } from '../integrations/zendesk/stored-objects';
+import { readStoredObjects } from '../db/zendesk-objects';
 import { setUpSimulatedZendesk } from '../sandbox/prepare';
 import { createServices, type Services } from '../services';
 

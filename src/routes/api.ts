@@ -11,11 +11,14 @@ import { startOfDay } from '../requests/dates';
 import type { Problem } from '../requests/draft';
 import { eventsOf } from '../requests/events';
 import { eventView, plannedStepView, requestView, stepView } from '../requests/views';
+import type { AgentDirectory } from '../auth/agent-directory';
 import { sidebarAuth, type AuthVariables } from '../auth/sidebar-jwt';
 import { parseId, parseJsonBody } from './http-errors';
 
 export interface ApiDeps extends RequestDeps {
   sharedSecret: string;
+  /** Who a token's `sub` is (the Zendesk user, looked up), for the audit log. */
+  agents: AgentDirectory;
   /** Every rule intake applies (shape, GitHub, edX, database), for a draft from the form. */
   validateDraft(draft: unknown): Promise<Problem[]>;
   log: Logger;
@@ -37,7 +40,7 @@ const statusQuery = z
 /** The sidebar API: every route needs the HS256 token Zendesk's proxy mints from the shared secret. */
 export function apiRoutes(deps: ApiDeps) {
   const app = new Hono<{ Variables: AuthVariables }>();
-  app.use('*', sidebarAuth(deps.sharedSecret));
+  app.use('*', sidebarAuth(deps.sharedSecret, deps.agents));
 
   async function detail(request: RequestRow) {
     const now = deps.clock();

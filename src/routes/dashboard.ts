@@ -1,5 +1,6 @@
 import { and, asc, count, eq, gte, isNotNull, notInArray, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
+import type { AgentDirectory } from '../auth/agent-directory';
 import { sidebarAuth, type AuthVariables } from '../auth/sidebar-jwt';
 import { requests, steps } from '../db/schema';
 import type { Db } from '../db/types';
@@ -10,6 +11,8 @@ export interface DashboardDeps {
   db: Db;
   clock: Clock;
   sharedSecret: string;
+  /** Who a token's `sub` is (the Zendesk user, looked up), for the audit log. */
+  agents: AgentDirectory;
   /** ORC_TIMEZONE: desired completion dates are days there. */
   timeZone: string;
 }
@@ -52,7 +55,7 @@ function currentSteps(db: Db) {
  */
 export function dashboardRoutes(deps: DashboardDeps) {
   const app = new Hono<{ Variables: AuthVariables }>();
-  app.use('*', sidebarAuth(deps.sharedSecret));
+  app.use('*', sidebarAuth(deps.sharedSecret, deps.agents));
   app.get('/', async (c) => {
     const now = deps.clock();
     const since = weekStart(now) - (WEEKS - 1) * WEEK_MS;

@@ -1,9 +1,5 @@
 import { Hono } from 'hono';
-
-export interface Readiness {
-  ok: boolean;
-  checks: Record<string, string>;
-}
+import type { Readiness } from '../db/types';
 
 /** /healthz: the process answers. /readyz: the database answers and its schema is current. */
 export function healthRoutes(ready: () => Promise<Readiness>) {

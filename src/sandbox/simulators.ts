@@ -4,6 +4,7 @@ import { createEdxSimulator, type EdxSimulator } from '../simulators/edx/simulat
 import type { GitImportRecord } from '../simulators/edx/simulator-gitreload';
 import { createGithubSimulator, type GithubSimulator } from '../simulators/github/simulator';
 import { createZendeskSimulator, type ZendeskSimulator } from '../simulators/zendesk/simulator';
+import { SANDBOX_AGENT } from './agent';
 
 /** Credentials the sandbox's clients use against its simulators (not secrets: loopback only). */
 export const SANDBOX_CREDENTIALS = {
@@ -40,6 +41,7 @@ async function listen(app: Pick<Hono, 'fetch'>): Promise<{ server: ServerType; u
 export async function startSimulators(options: { clock?: () => number; latencyMs?: number } = {}): Promise<SandboxSimulators> {
   const github = createGithubSimulator({ tokens: { [SANDBOX_CREDENTIALS.githubToken]: 'orcoursetrion' }, latencyMs: options.latencyMs, now: options.clock });
   const zendesk = createZendeskSimulator({ email: SANDBOX_CREDENTIALS.zendeskEmail, token: SANDBOX_CREDENTIALS.zendeskToken, clock: options.clock });
+  zendesk.seedUser({ ...SANDBOX_AGENT, role: 'agent' });
   const edx: EdxSimulator = createEdxSimulator({
     clientId: SANDBOX_CREDENTIALS.edxClientId,
     clientSecret: SANDBOX_CREDENTIALS.edxClientSecret,

@@ -1,6 +1,6 @@
 import type { Db } from '../db/types';
 import type { ZendeskAdapter } from '../integrations/zendesk/adapter';
-import { loadZendeskIds } from '../integrations/zendesk/stored-objects';
+import { loadZendeskIds } from '../db/zendesk-objects';
 import { draftToFields, ticketToDraft } from '../integrations/zendesk/ticket-to-draft';
 import type { TicketDesk } from './desk';
 

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import journal from '../../migrations/meta/_journal.json' with { type: 'json' };
-import type { Db } from '../db/types';
-import type { Readiness } from '../routes/health';
+import type { Db, Readiness } from '../db/types';
 
 /**
  * Ready when D1 answers and every migration in migrations/ is applied. `wrangler d1 migrations

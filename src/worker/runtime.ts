@@ -1,6 +1,7 @@
 import { drizzle } from 'drizzle-orm/d1';
 import type { Hono } from 'hono';
 import { createApp } from '../app';
+import type { AgentCache } from '../auth/agent-directory';
 import { parseConfig, secretValues, type Config } from '../config';
 import * as schema from '../db/schema';
 import type { Db } from '../db/types';
@@ -25,20 +26,22 @@ export interface WorkerRuntime {
   wake(): void;
 }
 
-// Per isolate and bindings object, only what holds plain data: the parsed settings, and the
-// webhook secrets (cached a few seconds, read from D1 inside whichever request asks). All else
+// Per isolate and bindings object, only what holds plain data: the parsed settings, the
+// webhook secrets (cached a few seconds, read from D1 inside whichever request asks), and the
+// sidebar's agents as Zendesk named them (settled answers only). All else
 // is built per invocation (below): a Worker must not carry I/O objects or pending promises
 // from one request into another, and the integrations' clients may hold both.
 interface IsolateState {
   config: Config;
   webhookSecrets(): Promise<string[]>;
+  agents: AgentCache;
 }
 const isolates = new WeakMap<WorkerEnv, IsolateState>();
 function isolateStateOf(env: WorkerEnv): IsolateState {
   let state = isolates.get(env);
   if (!state) {
     const config = parseConfig(settingsOf(env));
-    state = { config, webhookSecrets: webhookSecretSource(drizzle(env.DB, { schema }) as unknown as Db, Date.now, config.ORC_ZENDESK_WEBHOOK_SECRET) };
+    state = { config, webhookSecrets: webhookSecretSource(drizzle(env.DB, { schema }) as unknown as Db, Date.now, config.ORC_ZENDESK_WEBHOOK_SECRET), agents: new Map() };
     isolates.set(env, state);
   }
   return state;
@@ -57,14 +60,14 @@ function sharedSecretOf(config: Config): string {
  * nothing inside the consumer (its loop claims until nothing is due).
  */
 export async function createWorkerRuntime(env: WorkerEnv, wakeFor: (log: Logger) => () => void): Promise<WorkerRuntime> {
-  const { config, webhookSecrets } = isolateStateOf(env);
+  const { config, webhookSecrets, agents } = isolateStateOf(env);
   const clock = Date.now;
   const secrets = secretValues(config);
   // Workers capture console output as the invocation's logs (wrangler tail, Logpush).
   const log = createLogger({ level: config.ORC_LOG_LEVEL, secrets, write: (line) => console.log(line) });
   const wake = wakeFor(log);
   const db = drizzle(env.DB, { schema }) as unknown as Db;
-  const services = await createServices({ config, db, clock, log });
+  const services = await createServices({ config, db, clock, log, agentCache: agents });
   const engine = createEngine({
     db,
     clock,
@@ -96,6 +99,7 @@ export function createWorkerApp(runtime: WorkerRuntime): Hono {
     workflows: services.workflows,
     validateDraft: services.validateDraft,
     sharedSecret,
+    agents: services.agents,
     // Each delivery is written in its own INSERT within the request that received it: batching
     // across requests would resolve one request's promise from another's I/O.
     recorder: createDeliveryRecorder(db, queueMicrotask),

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerRequestCommand } from '../../src/cli/request';
 import { createZendeskAdapter } from '../../src/integrations/zendesk/adapter';
 import { applySetup } from '../../src/integrations/zendesk/setup/apply';
-import { loadZendeskIds } from '../../src/integrations/zendesk/stored-objects';
+import { loadZendeskIds } from '../../src/db/zendesk-objects';
 import { requests } from '../../src/db/schema';
 import { silentLogger } from '../../src/log';
 import { parseConfig } from '../../src/config';

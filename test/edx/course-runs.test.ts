@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { courseKey } from '../../src/courses/naming';
+import { courseKey, InvalidCourseKey } from '../../src/courses/naming';
 import { EdxPermanentError, EdxTransientError } from '../../src/integrations/edx/errors';
 import { useEdx } from './harness';
 
@@ -120,7 +120,7 @@ describe('course runs', () => {
 
   it('rejects a source key that is not a course key before calling Studio', async () => {
     const { client, sim } = edx.h;
-    await expect(client.rerunCourseRun({ sourceKey: 'course-v1:MITx+8.01/../x+2027', run: '2027_Fall' })).rejects.toBeInstanceOf(EdxPermanentError);
+    await expect(client.rerunCourseRun({ sourceKey: 'course-v1:MITx+8.01/../x+2027', run: '2027_Fall' })).rejects.toBeInstanceOf(InvalidCourseKey);
     expect(sim.state.requests).toHaveLength(0);
   });
 });

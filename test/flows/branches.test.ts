@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { managedTitle } from '../../src/integrations/zendesk/fields';
+import { managedTitle } from '../../src/courses/request-fields';
 import { startSandbox, type Sandbox } from './sandbox';
 
 /** A course repo as a course team leaves it after a term: passes the publish quality check. */

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config';
-import { managedTitle } from '../../src/integrations/zendesk/fields';
+import { managedTitle } from '../../src/courses/request-fields';
 import { createLogger } from '../../src/log';
 import { startService, type RunningService } from '../../src/server';
 import { agentToken, SHARED_SECRET } from '../support/harness';

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import { sign } from 'hono/jwt';
+import { decode, sign } from 'hono/jwt';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogueFields } from '../../src/sandbox/helpdesk/memory-ticket-store';
@@ -83,6 +83,17 @@ describe('Zendesk app in headless Chromium, hosted by the local help-desk page',
     ]);
     expect((await page.locator('iframe.app-frame').boundingBox())!.width).toBeLessThanOrEqual(320);
     await shot('01-plan-preview');
+  });
+
+  it('asks Zendesk for short-lived tokens naming the agent by id', async () => {
+    expect(service.tokens.length).toBeGreaterThan(0);
+    for (const token of service.tokens) {
+      const { payload } = decode(token);
+      const lifetime = Number(payload.exp) - Number(payload.iat);
+      expect(lifetime).toBeGreaterThan(0);
+      expect(lifetime).toBeLessThanOrEqual(600);
+      expect(payload.sub).toBe('1001');
+    }
   });
 
   it('approves: the service runs the steps and the sidebar shows the failed one live, with its error', async () => {
@@ -198,7 +209,9 @@ describe('Zendesk app in headless Chromium, hosted by the local help-desk page',
     const exp = Math.floor(Date.now() / 1000) + 300;
     expect(await call()).toBe(401);
     expect(await call(`Bearer ${await sign({ sub: '1', name: 'Mallory', exp }, 'guessed-secret-guessed-secret-guessed', 'HS256')}`)).toBe(401);
-    expect(await call(`Bearer ${await sign({ sub: '1', name: 'Ada', exp }, SHARED_SECRET, 'HS256')}`)).toBe(200);
+    expect(await call(`Bearer ${await sign({ sub: '1001', name: 'Ada', exp }, SHARED_SECRET, 'HS256')}`)).toBe(200);
+    // Signed right, but naming a user who is no agent of the (simulated) Zendesk account.
+    expect(await call(`Bearer ${await sign({ sub: '1', name: 'Ada', exp }, SHARED_SECRET, 'HS256')}`)).toBe(403);
 
     await page.goto(`${service.url}/helpdesk-forged/tickets/101`);
     await expect.poll(() => sidebar().locator('[role=alert]').textContent()).toContain("refused this app's token");

@@ -1,11 +1,15 @@
 import { sign } from 'hono/jwt';
 import { createApp } from '../../src/app';
+import { zendeskAgentDirectory, type AgentDirectory } from '../../src/auth/agent-directory';
 import { sqliteReadiness } from '../../src/db/readiness';
 import { openSqlite, type SqliteHandle } from '../../src/db/sqlite';
+import { createZendeskHttp } from '../../src/integrations/zendesk/client';
+import { createUserOperations } from '../../src/integrations/zendesk/users';
 import { createEngine, type Engine } from '../../src/engine/engine';
 import type { EngineHooks, WorkflowResolver } from '../../src/engine/types';
-import { createLogger } from '../../src/log';
+import { createLogger, silentLogger } from '../../src/log';
 import { validateDraft } from '../../src/requests/draft';
+import { createZendeskSimulator, type ZendeskSimulator } from '../../src/simulators/zendesk/simulator';
 import { createDeliveryRecorder } from '../../src/webhooks/delivery-recorder';
 import { signZendeskPayload } from '../../src/webhooks/signature';
 import { webhookSecretSource } from '../../src/webhooks/secrets';
@@ -68,6 +72,24 @@ export function createHarness(options: { workflows?: WorkflowResolver; hooks?: E
   return harness;
 }
 
+export const AGENT = { id: 1001, name: 'Ada Agent', email: 'ada@example.edu' };
+
+/**
+ * The sidebar's agents as the service learns them: from a simulated Zendesk account (agent
+ * 1001 is Ada Agent) over its HTTP API, through the real adapter.
+ */
+export function testAgents(clock: () => number, agent: { id: number; name: string; email: string } = AGENT): { agents: AgentDirectory; zendesk: ZendeskSimulator } {
+  const zendesk = createZendeskSimulator({ email: 'orc-bot@acme.test', token: 'zd-token-agents', clock });
+  zendesk.seedUser({ ...agent, role: 'agent' });
+  const http = createZendeskHttp({
+    config: { ORC_ZENDESK_URL: 'https://acme.zendesk.test', ORC_ZENDESK_EMAIL: 'orc-bot@acme.test', ORC_ZENDESK_TOKEN: 'zd-token-agents' },
+    logger: silentLogger,
+    fetch: (input, init) => zendesk.fetch(new Request(input, init)),
+  });
+  const users = createUserOperations(http);
+  return { agents: zendeskAgentDirectory({ lookup: (id) => users.getUser(id), clock }), zendesk };
+}
+
 /** The service's Hono app on a test database, with shape-only draft validation and the test secrets. */
 export function testApp(deps: {
   handle: SqliteHandle;
@@ -77,6 +99,8 @@ export function testApp(deps: {
   workflows: WorkflowResolver;
   webhookSecret: string;
   sharedSecret?: string;
+  /** Default: testAgents (Ada Agent is 1001). */
+  agents?: AgentDirectory;
   wake(): void;
   extraRoutes?: Parameters<typeof createApp>[0]['extraRoutes'];
 }) {
@@ -89,6 +113,7 @@ export function testApp(deps: {
     workflows: deps.workflows,
     validateDraft: async (d) => validateDraft(d).problems,
     sharedSecret: deps.sharedSecret ?? SHARED_SECRET,
+    agents: deps.agents ?? testAgents(deps.clock).agents,
     recorder: createDeliveryRecorder(deps.handle.db),
     webhookSecrets: webhookSecretSource(deps.handle.db, deps.clock, deps.webhookSecret),
     ready: sqliteReadiness(deps.handle.db),
@@ -100,7 +125,7 @@ export function testApp(deps: {
 
 export async function agentToken(claims: Record<string, unknown> = {}, secret = SHARED_SECRET, now = Date.now()): Promise<string> {
   const iat = Math.floor(now / 1000);
-  return sign({ sub: '1001', name: 'Ada Agent', email: 'ada@example.edu', iat, exp: iat + 300, ...claims }, secret, 'HS256');
+  return sign({ sub: String(AGENT.id), name: AGENT.name, email: AGENT.email, iat, exp: iat + 300, ...claims }, secret, 'HS256');
 }
 
 export async function signedDelivery(body: string, options: { secret?: string; timestamp?: string; invocationId?: string; now?: number } = {}) {

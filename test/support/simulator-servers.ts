@@ -2,6 +2,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createEdxSimulator, type EdxSimulator } from '../../src/simulators/edx/simulator';
 import { createGithubSimulator, type GithubSimulator } from '../../src/simulators/github/simulator';
 import { createZendeskSimulator, type ZendeskSimulator } from '../../src/simulators/zendesk/simulator';
+import { AGENT } from './harness';
 import { SANDBOX_CREDENTIALS, SANDBOX_USERS } from '../../src/sandbox/simulators';
 
 /**
@@ -42,6 +43,8 @@ export async function startSimulatorServers(options: { credentials?: Partial<Cre
   const wrap = options.wrap ?? ((_name, handler) => handler);
   const github = createGithubSimulator({ tokens: { [creds.githubToken]: 'orcoursetrion' } });
   const zendesk = createZendeskSimulator({ email: creds.zendeskEmail, token: creds.zendeskToken });
+  // The agent whose tokens the tests send (agentToken): the service looks it up here.
+  zendesk.seedUser({ ...AGENT, role: 'agent' });
   // Imports finish at the first status poll: the service polls every 5 s, too slow for CI.
   const edx = createEdxSimulator({ importPolls: 0, clientId: creds.edxClientId, clientSecret: creds.edxClientSecret, gitreload: creds.gitreloadSecret ? { secret: creds.gitreloadSecret } : undefined });
 

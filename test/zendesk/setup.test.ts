@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSqlite } from '../../src/db/sqlite';
-import { FIELDS, TITLE_PREFIX } from '../../src/integrations/zendesk/fields';
-import { loadZendeskIds, readStoredObjects } from '../../src/integrations/zendesk/stored-objects';
+import { FIELDS, TITLE_PREFIX } from '../../src/courses/request-fields';
+import { loadZendeskIds, readStoredObjects } from '../../src/db/zendesk-objects';
 import { runSetup, zendeskWorld } from './world';
 
 let world: ReturnType<typeof zendeskWorld>;

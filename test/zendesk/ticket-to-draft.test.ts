@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../src/db/sqlite';
-import { FIELDS, type FieldKey } from '../../src/integrations/zendesk/fields';
-import { loadZendeskIds } from '../../src/integrations/zendesk/stored-objects';
+import { FIELDS, type FieldKey } from '../../src/courses/request-fields';
+import { loadZendeskIds } from '../../src/db/zendesk-objects';
 import { ticketToDraft } from '../../src/integrations/zendesk/ticket-to-draft';
 import { validateDraft } from '../../src/requests/draft';
 import { runSetup, zendeskWorld } from './world';

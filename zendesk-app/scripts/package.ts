@@ -8,9 +8,13 @@ import { DIST_DIR, PACKAGE_ENTRIES } from './paths';
 /**
  * `npm run app:package`: checks the built app the way Zendesk's validator would (zcli's
  * validate needs an account) and zips manifest.json, translations/ and assets/ for upload.
- * With ORC_PUBLIC_URL set, its host goes into domainWhitelist: Zendesk only substitutes secure
- * settings into requests to whitelisted hosts.
+ * ORC_PUBLIC_URL is required: its host becomes the whole domainWhitelist (Zendesk only
+ * substitutes secure settings into requests to whitelisted hosts), so no package carries a
+ * placeholder domain.
  */
+
+/** zendesk_apps_support lib/zendesk_apps_support/validations/manifest.rb SECURE_PARAM_SCOPES */
+const SECURE_SCOPES = ['header', 'body', 'url', 'jwt_secret_key', 'jwt_claim', 'basic_auth_username', 'basic_auth_password'] as const;
 
 const LOCATIONS = ['ticket_sidebar', 'new_ticket_sidebar', 'nav_bar', 'organization_sidebar', 'user_sidebar', 'top_bar', 'background', 'modal'] as const;
 
@@ -23,8 +27,76 @@ const manifestSchema = z.object({
   frameworkVersion: z.literal('2.0'),
   location: z.object({ support: z.partialRecord(z.enum(LOCATIONS), z.object({ url: z.string().min(1), flexible: z.boolean().optional() })) }),
   domainWhitelist: z.array(z.string().regex(/^[a-z0-9.-]+(:\d+)?$/i, { message: 'must be a host name, without scheme or path' })).min(1),
-  parameters: z.array(z.object({ name: z.string().regex(/^[a-z_][a-z0-9_]*$/), type: z.enum(['text', 'password', 'url', 'number', 'checkbox', 'multiline', 'hidden']), secure: z.boolean().optional(), required: z.boolean().optional() })),
+  parameters: z.array(
+    z.object({
+      name: z.string().regex(/^[a-z_][a-z0-9_]*$/),
+      // zendesk_apps_support lib/zendesk_apps_support/manifest/parameter.rb TYPES (mtls only for apps Zendesk enables it for); no `type` means text.
+      type: z.enum(['text', 'checkbox', 'url', 'number', 'multiline', 'hidden', 'oauth'], { message: 'must be one of Zendesk\'s parameter types: text, checkbox, url, number, multiline, hidden, oauth' }).optional(),
+      secure: z.boolean().optional(),
+      required: z.boolean().optional(),
+      scopes: z.array(z.enum(SECURE_SCOPES, { message: `must be among ${SECURE_SCOPES.join(', ')}` })).min(1, { message: 'cannot be empty' }).optional(),
+      default: z.unknown().optional(),
+    }),
+  ),
 });
+
+/**
+ * Rules of zendesk_apps_support's manifest and secure-settings validations that a schema of
+ * one parameter cannot say. Zendesk only warns about an unscoped secure parameter; here it is
+ * an error, because without scopes the secret can be substituted anywhere in a request
+ * (URL, body, headers) where the browser side could read it back.
+ */
+function parameterProblems(parameters: z.infer<typeof manifestSchema>['parameters']): string[] {
+  const problems: string[] = [];
+  for (const p of parameters) {
+    const at = `manifest.json parameters[name="${p.name}"]`;
+    // zendesk_apps_support validations/manifest.rb name_as_parameter_name_error
+    if (p.name === 'name') problems.push(`${at}: "name" is reserved by Zendesk; rename the parameter`);
+    // zendesk_apps_support validations/manifest.rb invalid_secure_param_scopes_errors: scopes need secure
+    if (p.scopes && !p.secure) problems.push(`${at}.scopes: only a secure parameter takes scopes; add "secure": true or remove scopes`);
+    // zendesk_apps_support validations/secure_settings.rb name_if_secure_unscoped
+    if (p.secure && !p.scopes) problems.push(`${at}.scopes: a secure parameter needs scopes (where Zendesk may substitute it), e.g. ["jwt_secret_key"]`);
+    // zendesk_apps_support validations/secure_settings.rb secure_or_hidden_default_param?: defaults are stored in the clear
+    if (p.default !== undefined && (p.secure || p.type === 'hidden')) problems.push(`${at}.default: a secure or hidden parameter must not have a default (it is not stored securely)`);
+    // zendesk_apps_support validations/manifest.rb invalid_hidden_parameter_error
+    if (p.type === 'hidden' && p.required) problems.push(`${at}: a hidden parameter cannot be required`);
+    // zendesk_apps_support validations/manifest.rb oauth_cannot_be_secure
+    if (p.type === 'oauth' && p.secure) problems.push(`${at}: an oauth parameter cannot be secure`);
+  }
+  return problems;
+}
+
+/** `parameters[name="x"].type` rather than `parameters.2.type`: an operator edits by name. */
+function issuePath(manifestJson: unknown, path: PropertyKey[]): string {
+  const [head, index, ...rest] = path;
+  const parameters = typeof manifestJson === 'object' && manifestJson !== null && 'parameters' in manifestJson ? manifestJson.parameters : undefined;
+  const entry = head === 'parameters' && typeof index === 'number' && Array.isArray(parameters) ? (parameters[index] as unknown) : undefined;
+  const name = typeof entry === 'object' && entry !== null && 'name' in entry && typeof entry.name === 'string' ? entry.name : undefined;
+  if (name === undefined) return path.map(String).join('.');
+  return [`parameters[name="${name}"]`, ...rest.map(String)].join('.');
+}
+
+/** Hosts reserved for documentation and tests (RFC 2606, RFC 6761): never a real service. */
+const PLACEHOLDER_HOST = /(^|\.)(example\.(com|net|org|edu)|example|invalid|test|localhost)$/i;
+
+/**
+ * The domainWhitelist a package gets: the host of ORC_PUBLIC_URL, or an error an operator
+ * can act on. The proxy sends the shared secret's token only to these hosts.
+ */
+export function whitelistFor(publicUrl: string | undefined): string[] {
+  if (!publicUrl) {
+    throw new Error('ORC_PUBLIC_URL is not set: the package needs the service\'s public address for its domainWhitelist (Zendesk sends the secure shared secret only to those hosts). Run e.g. ORC_PUBLIC_URL=https://orcoursetrion.your-school.edu npm run app:package');
+  }
+  let url: URL;
+  try {
+    url = new URL(publicUrl);
+  } catch {
+    throw new Error(`ORC_PUBLIC_URL "${publicUrl}" is not a URL: give the service's public address, e.g. https://orcoursetrion.your-school.edu`);
+  }
+  if (url.protocol !== 'https:') throw new Error(`ORC_PUBLIC_URL "${publicUrl}" must use https: Zendesk's proxy calls the service from the internet`);
+  if (PLACEHOLDER_HOST.test(url.hostname)) throw new Error(`ORC_PUBLIC_URL "${publicUrl}" names a placeholder host (${url.hostname}): give the host the service really runs on`);
+  return [url.host];
+}
 
 const translationsSchema = z.object({
   app: z.object({
@@ -48,12 +120,17 @@ async function filesUnder(dir: string): Promise<string[]> {
   return nested.flat();
 }
 
-/** Every problem with the built app, one line each; empty when it is ready to upload. */
-export async function validateApp(dir: string): Promise<string[]> {
+/**
+ * Every problem with the built app, one line each; empty when it is ready to upload. The
+ * manifest is the one that goes into the package (with its domainWhitelist filled in).
+ */
+export async function validateApp(dir: string, manifestJson: unknown): Promise<string[]> {
   const problems: string[] = [];
-  const manifest = manifestSchema.safeParse(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')));
-  if (!manifest.success) return manifest.error.issues.map((i) => `manifest.json ${i.path.join('.')}: ${i.message}`);
+  const manifest = manifestSchema.safeParse(manifestJson);
+  if (!manifest.success) return manifest.error.issues.map((i) => `manifest.json ${issuePath(manifestJson, i.path)}: ${i.message}`);
   const m = manifest.data;
+  problems.push(...parameterProblems(m.parameters));
+  for (const host of m.domainWhitelist) if (PLACEHOLDER_HOST.test(host.replace(/:\d+$/, ''))) problems.push(`manifest.json domainWhitelist: ${host} is a placeholder host`);
   for (const [where, loc] of Object.entries(m.location.support)) {
     if (!(await readFile(join(dir, loc.url)).catch(() => undefined))) problems.push(`manifest.json location ${where}: ${loc.url} is not in the package`);
   }
@@ -71,20 +148,17 @@ export async function validateApp(dir: string): Promise<string[]> {
   return problems;
 }
 
-export async function packageApp(options: { publicUrl?: string } = {}): Promise<{ zip: string; files: number; bytes: number }> {
-  const problems = await validateApp(DIST_DIR);
+export async function packageApp(options: { publicUrl: string | undefined; dir?: string }): Promise<{ zip: string; files: number; bytes: number }> {
+  const dir = options.dir ?? DIST_DIR;
+  const manifest: unknown = { ...JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')), domainWhitelist: whitelistFor(options.publicUrl) };
+  const problems = await validateApp(dir, manifest);
   if (problems.length > 0) throw new Error(`The app is not ready to upload:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  const files: Record<string, Uint8Array> = {};
+  const files: Record<string, Uint8Array> = { 'manifest.json': new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`) };
   for (const entry of PACKAGE_ENTRIES) {
-    const paths = entry === 'manifest.json' ? [join(DIST_DIR, entry)] : await filesUnder(join(DIST_DIR, entry));
-    for (const path of paths) files[relative(DIST_DIR, path)] = await readFile(path);
+    if (entry === 'manifest.json') continue;
+    for (const path of await filesUnder(join(dir, entry))) files[relative(dir, path)] = await readFile(path);
   }
-  if (options.publicUrl) {
-    const manifest = JSON.parse(new TextDecoder().decode(files['manifest.json']));
-    manifest.domainWhitelist = [new URL(options.publicUrl).host];
-    files['manifest.json'] = new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`);
-  }
-  const zip = join(DIST_DIR, 'orcoursetrion-zendesk-app.zip');
+  const zip = join(dir, 'orcoursetrion-zendesk-app.zip');
   const data = zipSync(files, { level: 9 });
   await writeFile(zip, data);
   return { zip, files: Object.keys(files).length, bytes: data.length };

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { requireCourseKey } from './course-key';
+import { requireCourseKey } from '../../courses/naming';
 import { EdxPermanentError } from './errors';
 import type { StudioApi } from './studio-api';
 

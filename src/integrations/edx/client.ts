@@ -1,5 +1,6 @@
 import axios, { type AxiosRequestConfig } from 'axios';
 import type { Config } from '../../config';
+import type { TeamRole } from '../../courses/edx';
 import type { Logger } from '../../log';
 import { setAdvancedSettings, type SettingsChange } from './advanced-settings';
 import { importCourseTarball, type CourseArchive, type ImportOptions, type ImportResult } from './course-import';
@@ -15,7 +16,7 @@ import {
 import { addCourseTeam, type TeamChange } from './course-team';
 import { EdxPermanentError } from './errors';
 import { triggerGitImport, type GitImportConfig, type GitImportInput, type GitImportResult } from './git-import';
-import type { CourseRun, TeamRole } from './schemas';
+import type { CourseRun } from './schemas';
 import { createStudioApi, type StudioApi } from './studio-api';
 import { createTokenSource } from './token';
 

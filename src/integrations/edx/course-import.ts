@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Logger } from '../../log';
-import { requireCourseKey } from './course-key';
+import { requireCourseKey } from '../../courses/naming';
 import { EdxImportFailed, EdxPermanentError, EdxTransientError } from './errors';
 import type { StudioApi } from './studio-api';
 

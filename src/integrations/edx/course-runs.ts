@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { courseKey, sameCourseKey } from '../../courses/naming';
+import type { TeamRole } from '../../courses/edx';
+import { courseKey, requireCourseKey, sameCourseKey } from '../../courses/naming';
 import type { Logger } from '../../log';
-import { requireCourseKey } from './course-key';
 import { addCourseTeam } from './course-team';
-import { courseRunSchema, type CourseRun, type TeamRole } from './schemas';
+import { courseRunSchema, type CourseRun } from './schemas';
 import { EdxPermanentError } from './errors';
 import type { StudioApi } from './studio-api';
 

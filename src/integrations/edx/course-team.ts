@@ -1,5 +1,6 @@
-import { requireCourseKey } from './course-key';
-import { courseRunSchema, type TeamRole } from './schemas';
+import type { TeamRole } from '../../courses/edx';
+import { requireCourseKey } from '../../courses/naming';
+import { courseRunSchema } from './schemas';
 import { EdxPermanentError } from './errors';
 import type { StudioApi } from './studio-api';
 

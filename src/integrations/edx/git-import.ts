@@ -1,12 +1,11 @@
 import { createHmac } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
 import { z } from 'zod';
+import type { EdxEnvironment } from '../../courses/edx';
 import { githubSshUrl, githubWebUrl } from '../../courses/naming';
 import type { Config } from '../../config';
 import type { Logger } from '../../log';
 import { describeBody, EdxPermanentError, toEdxError } from './errors';
-
-export type EdxEnvironment = 'staging' | 'production';
 
 export interface GitImportInput {
   environment: EdxEnvironment;

@@ -2,9 +2,6 @@ import { z } from 'zod';
 
 /** What the service relies on in Studio's answers; everything else is dropped. */
 
-/** Only the roles the course_runs serializer is known to accept: Studio "Admin" and "Staff". */
-export type TeamRole = 'instructor' | 'staff';
-
 const teamEntrySchema = z.object({ user: z.string(), role: z.string() });
 
 export const courseRunSchema = z.object({

@@ -1,5 +1,5 @@
 import type { Draft } from '../../requests/draft';
-import { DECISIONS, type Decision, type FieldIds, type FieldProperty, type FieldSpec, FIELDS } from './fields';
+import { DECISIONS, type Decision, type FieldIds, type FieldProperty, type FieldSpec, FIELDS } from '../../courses/request-fields';
 import type { FieldValue } from './schemas';
 import type { Ticket } from './tickets';
 

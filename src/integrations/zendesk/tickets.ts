@@ -187,7 +187,8 @@ export function createTicketOperations(http: ZendeskHttp) {
   /** Tickets carrying this external id (Zendesk does not keep them unique), oldest first. */
   async function findTicketsByExternalId(externalId: string): Promise<Array<{ id: number; status: TicketStatus }>> {
     const found = await many(`GET tickets by external id`, ticketSchema, client.tickets.listWithFilter('external_id', externalId));
-    return found.map((t) => ({ id: t.id, status: t.status })).sort((a, b) => a.id - b.id);
+    // Checked here too: were Zendesk to ignore the filter (docs/real-systems.md), other tickets must not count as ours.
+    return found.filter((t) => t.external_id === externalId).map((t) => ({ id: t.id, status: t.status })).sort((a, b) => a.id - b.id);
   }
 
   return { getTicket, listComments, updateTicket, addComment, createTicket, findTicketsByExternalId };

@@ -1,4 +1,4 @@
-import { FIELDS, fieldTitle } from '../../integrations/zendesk/fields';
+import { FIELDS, fieldTitle } from '../../courses/request-fields';
 import type { FieldValues, HelpdeskTicket, HelpdeskTicketField, HelpdeskTicketStore, NewHelpdeskTicket } from './ticket-store';
 
 /** The catalogue's fields with made-up ids, as `zendesk setup` would create them. */

@@ -8,6 +8,7 @@ import { hostShell, type PrerenderedFrame } from './host-shell';
 import { readStatic } from './static-files';
 import { fieldValuesSchema, newTicketSchema, type HelpdeskTicketStore } from './ticket-store';
 import { proxyZafRequest } from './zaf-proxy';
+import { SANDBOX_AGENT } from '../agent';
 
 export interface HelpdeskDeps {
   /** The secret the app's secure `shared_secret` setting holds (the service's ORC_APP_SHARED_SECRET). */
@@ -25,7 +26,6 @@ export interface HelpdeskDeps {
 }
 
 const DEFAULT_DIST = fileURLToPath(new URL('../../../zendesk-app/dist', import.meta.url));
-const DEFAULT_AGENT = { id: 1001, name: 'Sandbox Agent', email: 'agent@sandbox.invalid' };
 
 const idParam = z.coerce.number().int().positive();
 
@@ -45,7 +45,7 @@ export function helpdeskRoutes(basePath: string, deps: HelpdeskDeps): Hono {
   const shell = (c: Context, frame?: PrerenderedFrame) =>
     c.html(
       hostShell(
-        { basePath, appUrl, settings: { service_url: serviceUrlOf(c.req.url) }, currentUser: deps.agent ?? DEFAULT_AGENT },
+        { basePath, appUrl, settings: { service_url: serviceUrlOf(c.req.url) }, currentUser: deps.agent ?? SANDBOX_AGENT },
         existsSync(join(dist, 'assets', 'iframe.html')),
         frame,
       ),
@@ -96,7 +96,7 @@ export function helpdeskRoutes(basePath: string, deps: HelpdeskDeps): Hono {
     if (!(c.req.header('content-type') ?? '').startsWith('application/json')) return c.json({ error: { code: 'unsupported_media_type', message: 'send JSON' } }, 415);
     const serviceUrl = serviceUrlOf(c.req.url);
     const answer = await proxyZafRequest(await c.req.json().catch(() => null), {
-      settings: { service_url: { value: serviceUrl, secure: false }, shared_secret: { value: deps.sharedSecret, secure: true } },
+      settings: { service_url: { value: serviceUrl, secure: false }, shared_secret: { value: deps.sharedSecret, secure: true, scopes: ['jwt_secret_key'] } }, // scopes as zendesk-app/manifest.json declares them
       allowedOrigins: [new URL(serviceUrl).origin],
       now: clock,
       ...(deps.serviceUrl === undefined && deps.fetch ? { fetch: deps.fetch } : {}),

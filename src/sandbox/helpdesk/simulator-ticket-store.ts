@@ -1,4 +1,4 @@
-import { FIELDS, type FieldKey, fieldTitle } from '../../integrations/zendesk/fields';
+import { FIELDS, type FieldKey, fieldTitle } from '../../courses/request-fields';
 import type { ZendeskSimulator } from '../../simulators/zendesk/simulator';
 import type { FieldValues, HelpdeskTicket, HelpdeskTicketField, HelpdeskTicketStore } from './ticket-store';
 

@@ -26,9 +26,18 @@ export const zafRequestSchema = z.object({
 });
 export type ZafRequest = z.input<typeof zafRequestSchema>;
 
+/** Where a request may carry a secure setting (zendesk_apps_support validations/manifest.rb SECURE_PARAM_SCOPES). */
+export type SettingScope = 'url' | 'header' | 'body' | 'jwt_secret_key';
+
 export interface AppSetting {
   value: string;
   secure: boolean;
+  /**
+   * The manifest's `scopes` of a secure setting: the only places it is substituted. Inferred
+   * from the scope names (docs/real-systems.md, "Zendesk apps (ZAF)"): Zendesk's documentation
+   * of what each scope allows was not found.
+   */
+  scopes?: SettingScope[];
 }
 
 export interface ProxyContext {
@@ -47,10 +56,12 @@ export interface ProxyAnswer {
 
 const refusal = (status: number, message: string): ProxyAnswer => ({ status, contentType: 'application/json', body: JSON.stringify({ error: { code: 'proxy_refused', message } }) });
 
-function substitute(text: string, settings: Record<string, AppSetting>, secure: boolean): string {
+function substitute(text: string, settings: Record<string, AppSetting>, secure: boolean, place: SettingScope): string {
   return text.replace(/\{\{setting\.([A-Za-z0-9_]+)\}\}/g, (whole, name: string) => {
     const setting = settings[name];
-    return setting && (secure || !setting.secure) ? setting.value : whole;
+    if (!setting) return whole;
+    if (!setting.secure) return setting.value;
+    return secure && (!setting.scopes || setting.scopes.includes(place)) ? setting.value : whole;
   });
 }
 
@@ -58,23 +69,23 @@ export async function proxyZafRequest(raw: unknown, ctx: ProxyContext): Promise<
   const parsed = zafRequestSchema.safeParse(raw);
   if (!parsed.success) return refusal(400, `invalid request options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const options = parsed.data;
-  const fill = (text: string) => substitute(text, ctx.settings, options.secure);
+  const fill = (text: string, place: SettingScope) => substitute(text, ctx.settings, options.secure, place);
 
-  const url = fill(options.url);
+  const url = fill(options.url, 'url');
   if (!URL.canParse(url) || !ctx.allowedOrigins.includes(new URL(url).origin)) return refusal(403, `${url} is not in the app's domainWhitelist`);
 
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(options.headers)) headers[k] = fill(v);
+  for (const [k, v] of Object.entries(options.headers)) headers[k] = fill(v, 'header');
   if (options.jwt) {
-    const secret = fill(options.jwt.secret_key);
+    const secret = fill(options.jwt.secret_key, 'jwt_secret_key');
     // Zendesk answers 422 when a secure setting cannot be substituted; so does this page.
-    if (secret.includes('{{setting.')) return refusal(422, 'the JWT secret names a secure setting, but the request is not secure: true');
+    if (secret.includes('{{setting.')) return refusal(422, 'the JWT secret names a secure setting that cannot be used there: the request must be secure: true, and the setting\'s scopes must include jwt_secret_key');
     const iat = Math.floor(ctx.now() / 1000);
     const token = await sign({ ...options.jwt.claims, iat, exp: iat + options.jwt.expiry }, secret, 'HS256');
     for (const k of Object.keys(headers)) headers[k] = headers[k]!.replaceAll('{{jwt.token}}', token);
   }
   if (options.contentType) headers['content-type'] = options.contentType;
 
-  const response = await (ctx.fetch ?? fetch)(url, { method: options.type, headers, body: options.type === 'GET' ? undefined : options.data === undefined ? undefined : fill(options.data) });
+  const response = await (ctx.fetch ?? fetch)(url, { method: options.type, headers, body: options.type === 'GET' ? undefined : options.data === undefined ? undefined : fill(options.data, 'body') });
   return { status: response.status, contentType: response.headers.get('content-type') ?? 'text/plain', body: await response.text() };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
-import { type FieldKey, FIELDS, fieldSpec, fieldTitle } from '../../integrations/zendesk/fields';
+import { type FieldKey, FIELDS, fieldSpec, fieldTitle } from '../../courses/request-fields';
 import { type FieldValue, fieldValueSchema, TICKET_STATUSES, type TicketStatus } from '../../integrations/zendesk/schemas';
 import { FORM_TITLE } from '../../integrations/zendesk/setup/desired';
 import { zendeskSignature, zendeskTimestamp } from '../../integrations/zendesk/signature';
@@ -44,6 +44,9 @@ interface User {
   name: string;
   email: string;
   role: Role;
+  // https://developer.zendesk.com/api-reference/ticketing/users/users/ : active false once deleted, suspended set by an admin
+  active: boolean;
+  suspended: boolean;
 }
 
 interface Comment {
@@ -106,17 +109,24 @@ interface TicketChange {
   comment?: { html: string; public: boolean };
 }
 
-const ticketFieldInput = z.object({
-  type: z.string().min(1),
-  title: z.string().min(1),
-  title_in_portal: z.string().optional(),
-  description: z.string().optional(),
-  active: z.boolean().default(true),
-  visible_in_portal: z.boolean().default(false),
-  editable_in_portal: z.boolean().default(false),
-  custom_field_options: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
-});
-type TicketField = z.infer<typeof ticketFieldInput> & { id: number; custom_field_options?: Array<{ id: number; name: string; value: string }> };
+/** https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_fields/ : the custom field types (the ticket events reference lists the same families). */
+const CUSTOM_FIELD_TYPES = ['text', 'textarea', 'checkbox', 'date', 'integer', 'decimal', 'regexp', 'partialcreditcard', 'multiselect', 'tagger', 'lookup'] as const;
+
+const ticketFieldInput = z
+  .object({
+    type: z.enum(CUSTOM_FIELD_TYPES, { message: `is not a ticket field type (${CUSTOM_FIELD_TYPES.join(', ')})` }),
+    title: z.string().min(1),
+    title_in_portal: z.string().optional(),
+    description: z.string().optional(),
+    active: z.boolean().default(true),
+    visible_in_portal: z.boolean().default(false),
+    editable_in_portal: z.boolean().default(false),
+    custom_field_options: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
+  })
+  // https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_fields/ : drop-down (tagger) and multiselect fields need their options
+  .refine((f) => !['tagger', 'multiselect'].includes(f.type) || (f.custom_field_options?.length ?? 0) > 0, { message: 'needs custom_field_options', path: ['custom_field_options'] });
+/** System fields (subject, description, status) are listed with their own types; custom ones are created through the API. */
+type TicketField = Omit<z.infer<typeof ticketFieldInput>, 'type'> & { type: string; id: number; custom_field_options?: Array<{ id: number; name: string; value: string }> };
 
 const ticketFormInput = z.object({
   name: z.string().min(1),
@@ -182,7 +192,7 @@ export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
   function userByEmail(email: string, role: Role, name?: string): User {
     const found = [...users.values()].find((u) => u.email.toLowerCase() === email.toLowerCase());
     if (found) return found;
-    const user = { id: newId(), email, role, name: name ?? email.split('@')[0] ?? email };
+    const user: User = { id: newId(), email, role, name: name ?? email.split('@')[0] ?? email, active: true, suspended: false };
     users.set(user.id, user);
     return user;
   }
@@ -349,6 +359,14 @@ export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
   const personComment = (text: string | undefined, isPublic: boolean) => (text === undefined ? undefined : { html: `<p>${escapeHtml(text)}</p>`, public: isPublic });
 
   const helpers = {
+    /** An account user made in Admin Center (an agent who uses the app, an admin); `id` pins it for a test's tokens. */
+    seedUser(input: { id?: number; name: string; email: string; role: Role; suspended?: boolean; active?: boolean }) {
+      const id = input.id ?? newId();
+      if (users.has(id)) throw new Error(`user ${id} exists`);
+      const user: User = { id, name: input.name, email: input.email, role: input.role, active: input.active ?? true, suspended: input.suspended ?? false };
+      users.set(id, user);
+      return user;
+    },
     /** Files a ticket on the Course request form as an end user (created if new). Returns its id. */
     createTicketAsRequester(input: { email: string; name?: string; subject?: string; description?: string; fields: NonNullable<PersonChange['fields']>; onForm?: boolean }): number {
       const requester = userByEmail(input.email, 'end-user', input.name);
@@ -613,6 +631,7 @@ export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
     const parsed = ticketInput.safeParse(await body(c, 'ticket'));
     if (!parsed.success) return invalid(c, parsed.error);
     const input = parsed.data;
+    // https://developer.zendesk.com/documentation/ticketing/managing-tickets/creating-and-updating-tickets/ (safe updates): a stale updated_stamp is refused with 409 (shape of the body unconfirmed, docs/real-systems.md)
     if (input.safe_update && input.updated_stamp !== ticket.updated_at) {
       return c.json({ error: 'UpdateConflict', description: 'Safe Update prevented the update due to outdated ticket data. Please fetch the latest ticket data and try again.' }, 409);
     }

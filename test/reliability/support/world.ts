@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseConfig, SECRET_SETTINGS } from '../../../src/config';
 import { openSqlite } from '../../../src/db/sqlite';
 import { createZendeskAdapter } from '../../../src/integrations/zendesk/adapter';
-import { managedTitle } from '../../../src/integrations/zendesk/fields';
+import { managedTitle } from '../../../src/courses/request-fields';
 import { applySetup } from '../../../src/integrations/zendesk/setup/apply';
 import { createLogger, silentLogger } from '../../../src/log';
 import { startService, type RunningService } from '../../../src/server';

@@ -10,8 +10,9 @@ import type { StepDefinition } from '../../../src/engine/types';
 import { PermanentError } from '../../../src/errors';
 import { createLogger } from '../../../src/log';
 import { createMemoryTicketStore } from '../../../src/sandbox/helpdesk/memory-ticket-store';
+import { SANDBOX_AGENT } from '../../../src/sandbox/agent';
 import { mountHelpdesk } from '../../../src/sandbox/helpdesk/routes';
-import { testApp } from '../../support/harness';
+import { testAgents, testApp } from '../../support/harness';
 
 export const SHARED_SECRET = 'sidebar-test-secret-0123456789abcdef0123456789abcdef';
 
@@ -50,6 +51,8 @@ export interface SidebarService {
   handle: SqliteHandle;
   control: { hookFails: boolean };
   tickets: ReturnType<typeof createMemoryTicketStore>;
+  /** Every token the app's calls carried (minted by the page's proxy from the app's `jwt` options). */
+  tokens: string[];
   close(): Promise<void>;
 }
 
@@ -71,6 +74,7 @@ export async function startSidebarService(): Promise<SidebarService> {
   const clock = Date.now;
   const engine = createEngine({ db: handle.db, clock, log, workflows, hooks: {}, options: { workerId: 'sidebar-test', leaseMs: 30_000, maxAttempts: 3 } });
   const tickets = createMemoryTicketStore();
+  const tokens: string[] = [];
   let wake = () => {};
   const app = testApp({
     handle,
@@ -80,9 +84,18 @@ export async function startSidebarService(): Promise<SidebarService> {
     workflows,
     webhookSecret: 'unused-webhook-secret',
     sharedSecret: SHARED_SECRET,
+    // The page signs in as the sandbox agent; the service learns its name from (simulated) Zendesk.
+    agents: testAgents(clock, SANDBOX_AGENT).agents,
     wake: () => wake(),
     extraRoutes: (root) => {
-      mountHelpdesk(root, { sharedSecret: SHARED_SECRET, tickets });
+      // The proxy hands the service its requests in process; each token the app asked for is kept.
+      const recording: typeof fetch = async (input, init) => {
+        const request = new Request(input, init);
+        const token = /^Bearer (.+)$/.exec(request.headers.get('authorization') ?? '')?.[1];
+        if (token) tokens.push(token);
+        return root.fetch(request);
+      };
+      mountHelpdesk(root, { sharedSecret: SHARED_SECRET, tickets, fetch: recording });
       mountHelpdesk(root, { sharedSecret: 'not-the-shared-secret-not-the-shared-secret', tickets }, '/helpdesk-forged');
     },
   });
@@ -98,6 +111,7 @@ export async function startSidebarService(): Promise<SidebarService> {
     handle,
     control,
     tickets,
+    tokens,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await driver.stop();

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { FIELDS, fieldTitle } from '../../../src/integrations/zendesk/fields';
+import { FIELDS, fieldTitle } from '../../../src/courses/request-fields';
 import type { ZafClient } from '../zaf';
 
 /**

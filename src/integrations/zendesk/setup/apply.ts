@@ -1,7 +1,7 @@
 import type { Db } from '../../../db/types';
 import { PermanentError } from '../../../errors';
 import type { AdminOperations } from '../admin';
-import { storeObjects, type StoredObject } from '../stored-objects';
+import { storeObjects, type StoredObject } from '../../../db/zendesk-objects';
 import { type DesiredObject, desiredObjects } from './desired';
 import { type AccountSnapshot, type Action, findCurrent, planObject, planSetup, systemFieldIds } from './plan';
 

@@ -1,7 +1,7 @@
 import { getTableColumns } from 'drizzle-orm';
 import { zendeskObjects } from '../../../db/schema';
 import type { Db } from '../../../db/types';
-import { readStoredObjects } from '../stored-objects';
+import { readStoredObjects } from '../../../db/zendesk-objects';
 
 const literal = (v: unknown) => (v === null || v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replace(/'/g, "''")}'`);
 

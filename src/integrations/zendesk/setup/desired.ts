@@ -1,6 +1,6 @@
 import type { MacroPayload, TicketFieldPayload, TicketFormPayload, TriggerPayload, WebhookPayload } from '../admin';
-import { type Decision, type FieldKey, FIELDS, fieldSpec, fieldTitle, managedTitle } from '../fields';
-import { fieldObjectKey } from '../stored-objects';
+import { type Decision, type FieldKey, FIELDS, fieldSpec, fieldTitle, managedTitle } from '../../../courses/request-fields';
+import { fieldObjectKey } from '../../../db/zendesk-objects';
 
 /**
  * What the account should hold, object by object, in the order objects can be made: fields,

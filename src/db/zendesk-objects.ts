@@ -1,10 +1,11 @@
-import { zendeskObjects, type ZendeskObjectRow } from '../../db/schema';
-import type { Db } from '../../db/types';
-import { PermanentError } from '../../errors';
-import { type FieldIds, type FieldKey, FIELDS } from './fields';
+import { type FieldIds, type FieldKey, FIELDS } from '../courses/request-fields';
+import { PermanentError } from '../errors';
+import { zendeskObjects, type ZendeskObjectRow } from './schema';
+import type { Db } from './types';
 
 /**
- * The ids of the objects `zendesk setup` made, as stored in zendesk_objects. Keys:
+ * The ids of the objects `zendesk setup` made, as stored in zendesk_objects: our state, kept
+ * by the data layer (setup writes it, intake and the ticket story read it), not the adapter. Keys:
  * `field:<catalogue key>`, `form`, `macro:approve`, `macro:reject`, `webhook`,
  * `trigger:created`, `trigger:updated`.
  */

@@ -1,8 +1,10 @@
-import type { Draft } from '../../requests/draft';
+import type { Draft } from '../requests/draft';
 
 /**
  * The custom ticket fields of a course request: the one list that setup creates, that
- * `ticketToDraft` reads, and that the simulator's helpers fill in. Each field maps onto one
+ * `ticketToDraft` reads, that the sidebar app's new-ticket check finds on the form, and that
+ * the simulator's helpers fill in. It lives outside the Zendesk adapter so that the app (a
+ * separate project) and the service share it without the app depending on the adapter. Each field maps onto one
  * draft property, except `decision` and `rejectionReason`, which belong to the agent.
  */
 
