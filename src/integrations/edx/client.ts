@@ -14,7 +14,7 @@ import {
 } from './course-runs';
 import { addCourseTeam, type TeamChange } from './course-team';
 import { EdxPermanentError } from './errors';
-import { triggerGitImport, type GitImportConfig, type GitImportInput, type GitImportResult } from './git-import';
+import { checkGitreloadHook, triggerGitImport, type EdxEnvironment, type GitImportConfig, type GitImportInput, type GitImportResult, type HookCheck } from './git-import';
 import type { CourseRun, TeamRole } from './schemas';
 import { createStudioApi, type StudioApi } from './studio-api';
 import { createTokenSource } from './token';
@@ -44,6 +44,8 @@ export interface EdxClient {
   setAdvancedSettings(key: string, settings: Record<string, unknown>): Promise<SettingsChange>;
   importCourseTarball(key: string, archive: CourseArchive, options?: ImportOptions): Promise<ImportResult>;
   triggerGitImport(input: GitImportInput): Promise<GitImportResult>;
+  /** Preflight (doctor): a signed push of a branch that does not exist, to `repo`; never imports. */
+  checkGitreloadHook(environment: EdxEnvironment, repo: string): Promise<HookCheck>;
 }
 
 export function createEdxClient(deps: EdxClientDeps): EdxClient {
@@ -79,5 +81,6 @@ export function createEdxClient(deps: EdxClientDeps): EdxClient {
     setAdvancedSettings: async (key, settings) => setAdvancedSettings(api(), key, settings),
     importCourseTarball: async (key, archive, options) => importCourseTarball({ api: api(), clock, sleep, log }, key, archive, options),
     triggerGitImport: (input) => triggerGitImport({ http, config: deps.config, clock, log }, input),
+    checkGitreloadHook: (environment, repo) => checkGitreloadHook({ http, config: deps.config, clock, log }, environment, repo),
   };
 }

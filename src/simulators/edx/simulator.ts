@@ -4,7 +4,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { extract } from 'tar-stream';
 import { z } from 'zod';
 import { createFaults, type Faults } from './simulator-faults';
-import { gitreloadRoute, type GitImportRecord, type GitreloadOptions } from './simulator-gitreload';
+import { legacyGitreloadRoute, sysadminGitreloadRoute, type GitImportRecord, type GitreloadOptions } from './simulator-gitreload';
 
 /**
  * A stateful Open edX for tests and the sandbox: Studio (CMS) and LMS as Hono apps with the
@@ -397,12 +397,14 @@ export function createEdxSimulator(options: EdxSimulatorOptions = {}): EdxSimula
     state.tokensIssued++;
     return c.json({ access_token: token, expires_in: ttl, token_type: kind === 'jwt' ? 'JWT' : 'Bearer', scope: 'read write profile email' });
   });
-  lms.route('/sysadmin/api/gitreload/', gitreloadRoute('edx-sysadmin', options.gitreload ?? {}, recordGitImport));
+  lms.route('/sysadmin/api/gitreload/', sysadminGitreloadRoute(options.gitreload ?? {}, recordGitImport));
 
   const gitreload = new Hono();
   gitreload.use('*', logRequests('gitreload'), faults.middleware);
-  gitreload.route('/', gitreloadRoute('gitreload', options.gitreload ?? {}, recordGitImport));
-  gitreload.route('/gitreload', gitreloadRoute('gitreload', options.gitreload ?? {}, recordGitImport));
+  // gitreload/web.py: both routes are hook_receive, over one queue.
+  const legacy = legacyGitreloadRoute(options.gitreload ?? {}, recordGitImport);
+  gitreload.route('/', legacy);
+  gitreload.route('/gitreload', legacy);
 
   return {
     studio,

@@ -223,6 +223,21 @@ export function createGithubSimulator(options: SimulatorOptions = {}) {
     if (d.default_branch !== undefined) r.defaultBranch = d.default_branch;
     return c.json(repoJson(c, r));
   });
+  // https://docs.github.com/en/rest/branches/branches#rename-a-branch: the default branch follows its rename.
+  api.post('/repos/:owner/:repo/branches/:branch{.+}/rename', async (c) => {
+    const r = repoOf(c.req.param('owner'), c.req.param('repo'));
+    if (!r) return fail(c, 404, 'Not Found');
+    const body = await parseBody(c, s.renameBranchBody);
+    if (!body.ok) return body.res;
+    const from = c.req.param('branch');
+    const sha = r.refs.get(`heads/${from}`);
+    if (!sha) return fail(c, 404, 'Branch not found');
+    if (r.refs.has(`heads/${body.data.new_name}`)) return fail(c, 422, 'Validation Failed', [{ resource: 'Branch', code: 'already_exists', field: 'new_name', message: 'New branch name already exists' }]);
+    r.refs.delete(`heads/${from}`);
+    r.refs.set(`heads/${body.data.new_name}`, sha);
+    if (r.defaultBranch === from) r.defaultBranch = body.data.new_name;
+    return c.json({ name: body.data.new_name, commit: { sha }, protected: false }, 201);
+  });
   api.post('/repos/:owner/:repo/generate', async (c) => {
     const tmpl = repoOf(c.req.param('owner'), c.req.param('repo'));
     if (!tmpl) return fail(c, 404, 'Not Found');
