@@ -83,6 +83,8 @@ export interface EdxSimulator {
   lms: Hono;
   /** A standalone mitodl/gitreload (POST / or /gitreload). */
   gitreload: Hono;
+  /** The hooks' settings (SYSADMIN_* on the LMS, gitreload's clones), read per request: a test may change them. */
+  gitreloadSettings: GitreloadOptions;
   state: EdxSimState;
   quirks: EdxSimQuirks;
   faults: Faults;
@@ -397,12 +399,13 @@ export function createEdxSimulator(options: EdxSimulatorOptions = {}): EdxSimula
     state.tokensIssued++;
     return c.json({ access_token: token, expires_in: ttl, token_type: kind === 'jwt' ? 'JWT' : 'Bearer', scope: 'read write profile email' });
   });
-  lms.route('/sysadmin/api/gitreload/', sysadminGitreloadRoute(options.gitreload ?? {}, recordGitImport));
+  const gitreloadSettings = options.gitreload ?? {};
+  lms.route('/sysadmin/api/gitreload/', sysadminGitreloadRoute(gitreloadSettings, recordGitImport));
 
   const gitreload = new Hono();
   gitreload.use('*', logRequests('gitreload'), faults.middleware);
   // gitreload/web.py: both routes are hook_receive, over one queue.
-  const legacy = legacyGitreloadRoute(options.gitreload ?? {}, recordGitImport);
+  const legacy = legacyGitreloadRoute(gitreloadSettings, recordGitImport);
   gitreload.route('/', legacy);
   gitreload.route('/gitreload', legacy);
 
@@ -410,6 +413,7 @@ export function createEdxSimulator(options: EdxSimulatorOptions = {}): EdxSimula
     studio,
     lms,
     gitreload,
+    gitreloadSettings,
     state,
     quirks,
     faults,

@@ -613,7 +613,7 @@ export function createGithubSimulator(options: SimulatorOptions = {}) {
         fullName: `${r.owner}/${r.name}`, private: r.private, description: r.description, isTemplate: r.isTemplate,
         templateRepository: r.templateRepository, defaultBranch: r.defaultBranch, files: filesOf(r), commits: historyLength(r),
         branches: Object.fromEntries([...r.refs].filter(([k]) => k.startsWith('heads/')).map(([k, v]) => [k.slice(6), v])),
-        hooks: r.hooks.map((h) => ({ url: h.config.url, events: h.events, active: h.active, contentType: h.config.content_type })),
+        hooks: r.hooks.map((h) => ({ url: h.config.url, events: h.events, active: h.active, contentType: h.config.content_type, signed: h.config.secret !== undefined })),
         teams,
       };
     },
