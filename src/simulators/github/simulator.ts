@@ -434,6 +434,7 @@ export function createGithubSimulator(options: SimulatorOptions = {}) {
     if ([...o.teams.values()].some((t) => key(t.name) === key(d.name)) || o.teams.has(slugOf(d.name))) {
       return fail(c, 422, 'Validation Failed', [{ resource: 'Team', code: 'custom', field: 'name', message: 'Name must be unique for this org' }]);
     }
+    // https://docs.github.com/en/rest/teams/teams#create-a-team: privacy defaults to secret for a non-nested team.
     const t = newTeam(o, d.name, { description: d.description ?? null, privacy: d.privacy ?? 'secret', permission: d.permission ?? 'pull' });
     // As on GitHub, a user who creates a team becomes its maintainer.
     const actor = c.get('actor');
