@@ -48,7 +48,8 @@ export async function startSimulators(
   const branches = options.gitreloadBranches ?? DEFAULT_GITRELOAD_BRANCHES;
   const github = createGithubSimulator({ tokens: { [SANDBOX_CREDENTIALS.githubToken]: 'orcoursetrion' }, latencyMs: options.latencyMs, now: options.clock });
   const zendesk = createZendeskSimulator({ email: SANDBOX_CREDENTIALS.zendeskEmail, token: SANDBOX_CREDENTIALS.zendeskToken, clock: options.clock });
-  const edxOptions = { clientId: SANDBOX_CREDENTIALS.edxClientId, clientSecret: SANDBOX_CREDENTIALS.edxClientSecret, clock: options.clock };
+  // The same people have edX accounts (usernames as on GitHub): Studio refuses a team with anyone else.
+  const edxOptions = { clientId: SANDBOX_CREDENTIALS.edxClientId, clientSecret: SANDBOX_CREDENTIALS.edxClientSecret, clock: options.clock, users: SANDBOX_USERS };
   const lmsHook = (defaultBranch: string, into: () => EdxSimulator) => ({
     webhookKey: SANDBOX_CREDENTIALS.gitreloadSecret,
     defaultBranch,

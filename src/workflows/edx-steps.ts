@@ -30,11 +30,14 @@ function edxStep(input: FlowInput, op: EdxOperation, manual: Instructed, run: (c
   return usesApi(input.plan, op) ? { key: manual.key, title: manual.title, kind: 'auto', run } : { ...manual, kind: 'manual' };
 }
 
-/** The course team on edX: the instructor as Admin, the team members as Staff. */
+/**
+ * The course team on edX: the request's listed people, as Staff. The Instructor field is a
+ * display name ("Gil Strang"), never a username: sent as one, Studio refuses the whole run
+ * (400 "Course team user does not exist"). Create and rerun send this complete team, since
+ * Studio keeps only the team sent; an adopted run only gets what is missing added.
+ */
 export function edxTeam(input: FlowInput): { user: string; role: TeamRole }[] {
-  const team: { user: string; role: TeamRole }[] = input.instructor ? [{ user: input.instructor, role: 'instructor' }] : [];
-  for (const m of input.plan.members) if (m.toLowerCase() !== input.instructor?.toLowerCase()) team.push({ user: m, role: 'staff' });
-  return team;
+  return input.plan.members.map((user) => ({ user, role: 'staff' }));
 }
 
 const runOf = (key: string) => parseCourseKey(key)!;

@@ -150,3 +150,37 @@ describe('course runs with a short request timeout', () => {
     expect(String(err)).toContain('timed out');
   });
 });
+
+describe('course-run teams as Studio keeps them (update_team)', () => {
+  const edx = useEdx({ sim: { users: ['ada', 'grace', 'alan'] } });
+  const team = [{ user: 'ada', role: 'staff' as const }, { user: 'grace', role: 'staff' as const }];
+
+  it('create keeps exactly the team sent: even the caller Studio made instructor is gone', async () => {
+    const { client, sim } = edx.h;
+    await client.createCourseRun({ ...newRun, team });
+    expect(sim.findRun(KEY)!.team).toEqual(team);
+  });
+
+  it('rerun keeps exactly the team sent, not the source run\'s', async () => {
+    const { client, sim } = edx.h;
+    sim.addRun({ ...newRun, team: [{ user: 'alan', role: 'instructor' }] });
+    await client.rerunCourseRun({ sourceKey: KEY, run: '2027_Fall', team: [{ user: 'grace', role: 'staff' }] });
+    expect(sim.findRun(courseKey('MITx', '8.01r', '2027_Fall'))!.team).toEqual([{ user: 'grace', role: 'staff' }]);
+  });
+
+  it('a username edX does not know refuses the whole create (400), and nothing is created', async () => {
+    const { client, sim } = edx.h;
+    const err = await client.createCourseRun({ ...newRun, team: [...team, { user: 'Gil Strang', role: 'instructor' }] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EdxPermanentError);
+    expect(String(err)).toContain('400 {"team":["Course team user does not exist"]}');
+    expect(sim.findRun(KEY)).toBeUndefined();
+  });
+
+  it('adding to an existing run is a PATCH that keeps everyone, never a PUT', async () => {
+    const { client, sim } = edx.h;
+    sim.addRun({ ...newRun, team: [{ user: 'alan', role: 'instructor' }] });
+    await client.addCourseTeam(KEY, team);
+    expect(sim.state.requests.filter((r) => r.method === 'PUT')).toEqual([]);
+    expect(sim.findRun(KEY)!.team).toEqual([{ user: 'alan', role: 'instructor' }, ...team]);
+  });
+});
