@@ -5,7 +5,7 @@ import { setAdvancedSettings, type SettingsChange } from './advanced-settings';
 import { importCourseTarball, type CourseArchive, type ImportOptions, type ImportResult } from './course-import';
 import {
   createCourseRun,
-  findCourseRun,
+  getCourseRun,
   listCourseRuns,
   rerunCourseRun,
   type CourseRerun,
@@ -35,9 +35,10 @@ export interface EdxClientDeps {
 
 /** The Open edX operations the workflows use; each is idempotent (create-or-adopt, add-only, re-import). */
 export interface EdxClient {
-  /** Duplicate check: the run whose key equals `key` ignoring case, if any. */
+  /** Duplicate check: the run with exactly this key, if any (one GET, never a listing). */
   findCourseRun(key: string): Promise<CourseRun | undefined>;
-  listCourseRuns(): Promise<CourseRun[]>;
+  /** One page of at most `pageSize` runs (default 1): a preflight, never a search. */
+  listCourseRuns(pageSize?: number): Promise<CourseRun[]>;
   createCourseRun(input: NewCourseRun): Promise<CourseRunResult>;
   rerunCourseRun(input: CourseRerun): Promise<CourseRunResult>;
   addCourseTeam(key: string, members: { user: string; role: TeamRole }[]): Promise<TeamChange>;
@@ -73,8 +74,8 @@ export function createEdxClient(deps: EdxClientDeps): EdxClient {
   };
 
   return {
-    findCourseRun: async (key) => findCourseRun(api(), key),
-    listCourseRuns: async () => listCourseRuns(api()),
+    findCourseRun: async (key) => getCourseRun(api(), key),
+    listCourseRuns: async (pageSize) => listCourseRuns(api(), pageSize),
     createCourseRun: async (input) => createCourseRun(api(), input, log),
     rerunCourseRun: async (input) => rerunCourseRun(api(), input, log),
     addCourseTeam: async (key, members) => addCourseTeam(api(), key, members),
