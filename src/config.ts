@@ -87,6 +87,57 @@ const edxApiList = z.preprocess(
     }),
 );
 
+/** The branches the LMSes import unless set: GitHub's default branch name, and the 2015 tool's release branch. */
+export const DEFAULT_GITRELOAD_BRANCHES = { staging: 'main', production: 'live' } as const;
+
+// git check-ref-format's rules, the ones a branch name typed into a setting can break.
+const BRANCH = /^(?!-)(?!.*(?:\.\.|\/\/|@\{|\/\.|\.lock(?:\/|$)))[A-Za-z0-9._\/-]+(?<![./])$/;
+const branchName = (fallback: string) =>
+  z.preprocess(blankToUndefined, z.string().trim().regex(BRANCH, { message: 'must be a git branch name such as main or live' }).default(fallback));
+
+/**
+ * Which receiver a gitreload hook URL names: edx-sysadmin's `/sysadmin/api/gitreload/` on an
+ * LMS (checks `X-Hub-Signature-256`, reads JSON), or else a standalone mitodl/gitreload (basic
+ * auth in the URL, checked by the proxy in front of it).
+ */
+export function gitreloadReceiver(url: string): 'edx-sysadmin' | 'gitreload' {
+  return /\/sysadmin\/api\/gitreload\/?$/.test(new URL(url).pathname) ? 'edx-sysadmin' : 'gitreload';
+}
+
+/** A hook URL without credentials or trailing slash: two settings naming the same receiver compare equal. */
+const hookIdentity = (url: string) => {
+  const u = new URL(url);
+  return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`.toLowerCase();
+};
+
+/** Problems with the gitreload hooks and the branches they import; see docs/real-systems.md (Open edX). */
+function gitreloadProblems(env: Env): string[] {
+  const problems: string[] = [];
+  const hooks = [
+    ['ORC_STAGING_GITRELOAD', env.ORC_STAGING_GITRELOAD],
+    ['ORC_PRODUCTION_GITRELOAD', env.ORC_PRODUCTION_GITRELOAD],
+  ] as const;
+  for (const [setting, url] of hooks) {
+    if (url && gitreloadReceiver(url) === 'edx-sysadmin' && !env.ORC_GITRELOAD_SECRET) {
+      problems.push(
+        `ORC_GITRELOAD_SECRET: ${setting} is an edx-sysadmin hook (/sysadmin/api/gitreload/), which refuses every unsigned request with 403; set ORC_GITRELOAD_SECRET to that LMS's SYSADMIN_GITHUB_WEBHOOK_KEY`,
+      );
+    }
+  }
+  const { ORC_STAGING_GITRELOAD_BRANCH: staging, ORC_PRODUCTION_GITRELOAD_BRANCH: production } = env;
+  if (staging === production) {
+    problems.push(
+      `ORC_PRODUCTION_GITRELOAD_BRANCH: is ${production}, the same as ORC_STAGING_GITRELOAD_BRANCH; publishing makes the production branch from a course's default branch (the staging one), so they must differ (e.g. main and live)`,
+    );
+  }
+  if (env.ORC_STAGING_GITRELOAD && env.ORC_PRODUCTION_GITRELOAD && hookIdentity(env.ORC_STAGING_GITRELOAD) === hookIdentity(env.ORC_PRODUCTION_GITRELOAD)) {
+    problems.push(
+      'ORC_PRODUCTION_GITRELOAD: names the same hook as ORC_STAGING_GITRELOAD, but one LMS imports one branch (SYSADMIN_DEFAULT_BRANCH) and staging and production import different ones; point each at its own LMS',
+    );
+  }
+  return problems;
+}
+
 const sharedSecret = z.preprocess(
   blankToUndefined,
   z
@@ -115,6 +166,9 @@ export const envSchema = z.object({
   ORC_STAGING_GITRELOAD: optionalUrl('https://user:pass@gr.example.edu/'),
   ORC_PRODUCTION_GITRELOAD: optionalUrl('https://user:pass@gr-prod.example.edu/'),
   ORC_GITRELOAD_SECRET: optionalText,
+  // The branch each LMS imports (edx-sysadmin's SYSADMIN_DEFAULT_BRANCH there).
+  ORC_STAGING_GITRELOAD_BRANCH: branchName(DEFAULT_GITRELOAD_BRANCHES.staging),
+  ORC_PRODUCTION_GITRELOAD_BRANCH: branchName(DEFAULT_GITRELOAD_BRANCHES.production),
 
   // Zendesk
   ORC_ZENDESK_URL: optionalUrl('https://acme.zendesk.com'),
@@ -209,7 +263,7 @@ export class ConfigError extends Error {
 
 /** Cross-field rules zod cannot express per field. Returns problems, one line each. */
 function crossFieldProblems(env: Env, sandbox: boolean): string[] {
-  const problems: string[] = [];
+  const problems: string[] = gitreloadProblems(env);
   const app = [env.ORC_GH_APP_ID, env.ORC_GH_APP_PRIVATE_KEY, env.ORC_GH_APP_INSTALLATION_ID];
   if (app.some(Boolean) && !app.every(Boolean)) {
     problems.push(
@@ -278,6 +332,10 @@ export const GITHUB_SETTINGS = [
   'ORC_STAGING_GITRELOAD',
   'ORC_PRODUCTION_GITRELOAD',
   'ORC_LOG_LEVEL',
+  // The hooks the actions add to edx-sysadmin are signed, and the branches they name must exist.
+  'ORC_GITRELOAD_SECRET',
+  'ORC_STAGING_GITRELOAD_BRANCH',
+  'ORC_PRODUCTION_GITRELOAD_BRANCH',
 ] as const;
 const githubSchema = envSchema.pick(Object.fromEntries(GITHUB_SETTINGS.map((k) => [k, true])) as { [K in (typeof GITHUB_SETTINGS)[number]]: true });
 export type GithubConfig = z.infer<typeof githubSchema>;

@@ -35,7 +35,7 @@ export interface RunningService {
 export async function startService(requested: Config, options: { log?: Logger; clock?: Clock } = {}): Promise<RunningService> {
   const clock = options.clock ?? Date.now;
   // Sandbox: the real clients, pointed at simulators served on loopback ports.
-  const sims = requested.sandbox ? await startSimulators({ clock }) : undefined;
+  const sims = requested.sandbox ? await startSimulators({ clock, gitreloadBranches: { staging: requested.ORC_STAGING_GITRELOAD_BRANCH, production: requested.ORC_PRODUCTION_GITRELOAD_BRANCH } }) : undefined;
   const config = sims ? parseConfig({ ...configEnv(requested), ...sims.env, ORC_SANDBOX: '1' }, nodeFiles) : requested;
   // Sandbox without a configured secret: a fresh one per process (the local pages mint their tokens in-process).
   const sharedSecret = config.ORC_APP_SHARED_SECRET ?? randomBytes(32).toString('hex');

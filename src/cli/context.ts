@@ -56,7 +56,7 @@ export async function cliSettings(io: CliIo, options: { verbose?: boolean; simul
   let config = parseConfig(io.env, nodeFiles);
   let close = async () => {};
   if (config.sandbox && options.simulate) {
-    const sims = await startSimulators();
+    const sims = await startSimulators({ gitreloadBranches: { staging: config.ORC_STAGING_GITRELOAD_BRANCH, production: config.ORC_PRODUCTION_GITRELOAD_BRANCH } });
     config = parseConfig({ ...configEnv(config), ...sims.env, ORC_SANDBOX: '1' }, nodeFiles);
     seedGithub(sims.github, config);
     close = () => sims.close();

@@ -142,7 +142,7 @@ function register<S extends typeof common>(program: Command, def: ActionDefiniti
     const env = deps.env ?? process.env;
     // Scrub every credential we could know of, even before the configuration is valid.
     const scrub = createScrubber(
-      [env.ORC_GH_OAUTH2_TOKEN, env.ORC_GH_APP_PRIVATE_KEY, env.ORC_STAGING_GITRELOAD, env.ORC_PRODUCTION_GITRELOAD].filter((v): v is string => Boolean(v)),
+      [env.ORC_GH_OAUTH2_TOKEN, env.ORC_GH_APP_PRIVATE_KEY, env.ORC_STAGING_GITRELOAD, env.ORC_PRODUCTION_GITRELOAD, env.ORC_GITRELOAD_SECRET].filter((v): v is string => Boolean(v)),
     );
     const print = (text: string) => out(scrub(text) + '\n');
     try {
@@ -155,7 +155,7 @@ function register<S extends typeof common>(program: Command, def: ActionDefiniti
           for (const call of plan) print(`  ${call.method.padEnd(6)} ${call.path}  ${call.does}`);
         }
       } else {
-        const log = createLogger({ level: 'warn', write: (line) => err(line + '\n'), secrets: [settings.ORC_GH_OAUTH2_TOKEN, settings.ORC_GH_APP_PRIVATE_KEY, settings.ORC_STAGING_GITRELOAD, settings.ORC_PRODUCTION_GITRELOAD].filter((v): v is string => Boolean(v)) });
+        const log = createLogger({ level: 'warn', write: (line) => err(line + '\n'), secrets: [settings.ORC_GH_OAUTH2_TOKEN, settings.ORC_GH_APP_PRIVATE_KEY, settings.ORC_STAGING_GITRELOAD, settings.ORC_PRODUCTION_GITRELOAD, settings.ORC_GITRELOAD_SECRET].filter((v): v is string => Boolean(v)) });
         const gh = await createGithubClient({ config: settings, log, fetch: deps.fetch });
         const result = await def.run(gh, settings, args);
         print(args.json ? JSON.stringify({ action: def.name, ok: true, ...result }) : result.message);

@@ -59,11 +59,6 @@ export function parseCourseKey(key: string): { org: string; number: string; run:
   return { org: m[1]!, number: m[2]!, run: m[3]! };
 }
 
-/** Same key ignoring case (edX treats keys that differ only by case as duplicates). */
-export function sameCourseKey(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
-}
-
 /**
  * The web address of GitHub for an API base URL: GHES `https://host/api/v3/` -> `https://host`,
  * api.github.com -> https://github.com.

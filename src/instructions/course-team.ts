@@ -7,7 +7,7 @@ import { lmsPage, studioPage, type EdxSites } from './sites';
 export interface CourseTeamStep {
   sites: EdxSites;
   courseKey: string;
-  /** Usernames as the request gives them (GitHub usernames), with the Studio role to grant. */
+  /** The request's listed people by username (never the Instructor display name), with the Studio role to grant. */
   members: { user: string; role: TeamRole }[];
   /** The LMS whose instructor dashboard is the alternative. */
   environment: EdxEnvironment;
@@ -20,7 +20,7 @@ export function courseTeamInstructions(input: CourseTeamStep): Instructions {
   const { sites, courseKey, members, environment } = input;
   return renderInstructions({
     title: `Add the course team to ${courseKey}`,
-    intro: line`Only add people; leave everyone already on the team as they are. Studio asks for each person's email address: the request names them by username.`,
+    intro: line`Only add people; leave everyone already on the team as they are. To look up first: the email address of each of ${members.map((m) => m.user).join(', ') || 'nobody'}. Studio's New team member asks for an email, the request gives usernames, and without the edX API Orcoursetrion cannot look emails up for you (an LMS admin finds them by username in the LMS's Django admin, Users).`,
     steps: [
       { text: line`Open ${link(studioPage.courseTeam(sites, courseKey))}.` },
       ...members.map((m) => ({

@@ -1,5 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { DEFAULT_GITRELOAD_BRANCHES } from '../config';
 import { createEdxSimulator, type EdxSimulator } from '../simulators/edx/simulator';
 import type { GitImportRecord } from '../simulators/edx/simulator-gitreload';
 import { createGithubSimulator, type GithubSimulator } from '../simulators/github/simulator';
@@ -13,6 +14,8 @@ export const SANDBOX_CREDENTIALS = {
   zendeskToken: 'sandbox-zendesk-token',
   edxClientId: 'sandbox-edx-client',
   edxClientSecret: 'sandbox-edx-secret',
+  /** Both simulated LMSes' SYSADMIN_GITHUB_WEBHOOK_KEY, and so the service's ORC_GITRELOAD_SECRET. */
+  gitreloadSecret: 'sandbox-gitreload-secret',
 };
 
 /** People the sandbox's GitHub knows, so a newcomer's first request validates. */
@@ -22,6 +25,8 @@ export interface SandboxSimulators {
   github: GithubSimulator;
   zendesk: ZendeskSimulator;
   edx: EdxSimulator;
+  /** The production LMS (its edx-sysadmin hook and the courses it imported). */
+  productionEdx: EdxSimulator;
   /** Environment overrides pointing the service's real clients at the simulators. */
   env: Record<string, string>;
   close(): Promise<void>;
@@ -38,23 +43,30 @@ async function listen(app: Pick<Hono, 'fetch'>): Promise<{ server: ServerType; u
  * service's real Octokit, node-zendesk and axios code talks to them exactly as it would to the
  * real systems, from this process or another (the Worker, the crash tests).
  */
-export async function startSimulators(options: { clock?: () => number; latencyMs?: number } = {}): Promise<SandboxSimulators> {
+export async function startSimulators(
+  options: { clock?: () => number; latencyMs?: number; gitreloadBranches?: { staging: string; production: string } } = {},
+): Promise<SandboxSimulators> {
+  const branches = options.gitreloadBranches ?? DEFAULT_GITRELOAD_BRANCHES;
   const github = createGithubSimulator({ tokens: { [SANDBOX_CREDENTIALS.githubToken]: 'orcoursetrion' }, latencyMs: options.latencyMs, now: options.clock });
   const zendesk = createZendeskSimulator({ email: SANDBOX_CREDENTIALS.zendeskEmail, token: SANDBOX_CREDENTIALS.zendeskToken, clock: options.clock });
   zendesk.seedUser({ ...SANDBOX_AGENT, role: 'agent' });
-  const edx: EdxSimulator = createEdxSimulator({
-    clientId: SANDBOX_CREDENTIALS.edxClientId,
-    clientSecret: SANDBOX_CREDENTIALS.edxClientSecret,
-    clock: options.clock,
-    gitreload: { onImport: (record) => importFromGithub(github, edx, record) },
+  // The same people have edX accounts (usernames as on GitHub): Studio refuses a team with anyone else.
+  const edxOptions = { clientId: SANDBOX_CREDENTIALS.edxClientId, clientSecret: SANDBOX_CREDENTIALS.edxClientSecret, clock: options.clock, users: SANDBOX_USERS };
+  const lmsHook = (defaultBranch: string, into: () => EdxSimulator) => ({
+    webhookKey: SANDBOX_CREDENTIALS.gitreloadSecret,
+    defaultBranch,
+    onImport: (record: GitImportRecord) => importFromGithub(github, into(), record),
   });
+  const edx: EdxSimulator = createEdxSimulator({ ...edxOptions, gitreload: lmsHook(branches.staging, () => edx) });
+  // The production LMS is another installation: its own SYSADMIN_DEFAULT_BRANCH and its own courses.
+  const productionEdx: EdxSimulator = createEdxSimulator({ ...edxOptions, gitreload: lmsHook(branches.production, () => productionEdx) });
 
-  const [gh, zd, studio, lms] = await Promise.all([listen(github), listen(zendesk), listen(edx.studio), listen(edx.lms)]);
-  const production = await listen(edx.lms);
+  const [gh, zd, studio, lms, production] = await Promise.all([listen(github), listen(zendesk), listen(edx.studio), listen(edx.lms), listen(productionEdx.lms)]);
   return {
     github,
     zendesk,
     edx,
+    productionEdx,
     env: {
       ORC_GH_API_URL: `${gh.url}/api/v3/`,
       ORC_GH_OAUTH2_TOKEN: SANDBOX_CREDENTIALS.githubToken,
@@ -68,6 +80,9 @@ export async function startSimulators(options: { clock?: () => number; latencyMs
       ORC_EDX_CLIENT_SECRET: SANDBOX_CREDENTIALS.edxClientSecret,
       ORC_STAGING_GITRELOAD: `${lms.url}/sysadmin/api/gitreload/`,
       ORC_PRODUCTION_GITRELOAD: `${production.url}/sysadmin/api/gitreload/`,
+      ORC_GITRELOAD_SECRET: SANDBOX_CREDENTIALS.gitreloadSecret,
+      ORC_STAGING_GITRELOAD_BRANCH: branches.staging,
+      ORC_PRODUCTION_GITRELOAD_BRANCH: branches.production,
     },
     async close() {
       await Promise.all([gh, zd, studio, lms, production].map(({ server }) => new Promise<void>((r) => server.close(() => r()))));

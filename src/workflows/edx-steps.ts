@@ -3,7 +3,8 @@ import { parseCourseKey } from '../courses/naming';
 import { termDates } from '../courses/terms';
 import type { StepContext, StepDefinition } from '../engine/types';
 import type { EdxEnvironment } from '../courses/edx';
-import { TransientError } from '../errors';
+import { gitreloadBranch } from '../integrations/edx/git-import';
+import { PermanentError, TransientError } from '../errors';
 import { buildCourseTarball } from '../integrations/edx/course-tarball';
 import { EdxPermanentError } from '../integrations/edx/errors';
 import type { TeamRole } from '../courses/edx';
@@ -30,11 +31,14 @@ function edxStep(input: FlowInput, op: EdxOperation, manual: Instructed, run: (c
   return usesApi(input.plan, op) ? { key: manual.key, title: manual.title, kind: 'auto', run } : { ...manual, kind: 'manual' };
 }
 
-/** The course team on edX: the instructor as Admin, the team members as Staff. */
+/**
+ * The course team on edX: the request's listed people, as Staff. The Instructor field is a
+ * display name ("Gil Strang"), never a username: sent as one, Studio refuses the whole run
+ * (400 "Course team user does not exist"). Create and rerun send this complete team, since
+ * Studio keeps only the team sent; an adopted run only gets what is missing added.
+ */
 export function edxTeam(input: FlowInput): { user: string; role: TeamRole }[] {
-  const team: { user: string; role: TeamRole }[] = input.instructor ? [{ user: input.instructor, role: 'instructor' }] : [];
-  for (const m of input.plan.members) if (m.toLowerCase() !== input.instructor?.toLowerCase()) team.push({ user: m, role: 'staff' });
-  return team;
+  return input.plan.members.map((user) => ({ user, role: 'staff' }));
 }
 
 const runOf = (key: string) => parseCourseKey(key)!;
@@ -105,22 +109,29 @@ export function edxCourseTeamStep(d: FlowDeps, input: FlowInput, environment: Ed
   );
 }
 
-export function gitImportStep(d: FlowDeps, input: FlowInput, environment: EdxEnvironment, branch: string | 'default'): StepDefinition {
+/**
+ * Git import of the branch the environment's LMS imports (ORC_*_GITRELOAD_BRANCH): edx-sysadmin
+ * refuses any other, so the branch must exist in the repository before the hook is called.
+ */
+export function gitImportStep(d: FlowDeps, input: FlowInput, environment: EdxEnvironment): StepDefinition {
   const key = input.plan.courseKey;
   const repo = fullRepo(input.plan);
-  const shownBranch = branch === 'default' ? 'main' : branch;
+  const branch = gitreloadBranch(d.config, environment);
   return edxStep(
     input,
     'git_import',
     {
       key: `${environment}-import`,
       title: `Git import ${repo} into ${environment}`,
-      instructions: () => gitImportInstructions({ sites: d.sites, environment, courseKey: key, repo, branch: shownBranch }),
+      instructions: () => gitImportInstructions({ sites: d.sites, environment, courseKey: key, repo, branch }),
     },
     async () => {
-      const actual = branch === 'default' ? (await d.github.getRepo(input.plan.org, input.plan.repo)).defaultBranch : branch;
-      const result = await d.edx.triggerGitImport({ environment, repo, branch: actual });
-      return { summary: `The ${environment} gitreload hook answered ${result.status}: ${result.message}`, links: [{ label: 'Git logs', url: lmsPage.gitLogs(d.sites, environment) }] };
+      if (!(await d.github.branchExists(input.plan.org, input.plan.repo, branch))) {
+        const setting = environment === 'staging' ? 'ORC_STAGING_GITRELOAD_BRANCH' : 'ORC_PRODUCTION_GITRELOAD_BRANCH';
+        throw new PermanentError(`${repo} has no branch ${branch}, the one the ${environment} LMS imports (${setting}); push it, or set ${setting} to the branch that LMS imports, then retry`);
+      }
+      const result = await d.edx.triggerGitImport({ environment, repo });
+      return { summary: `The ${environment} gitreload hook queued the import of ${repo}@${result.branch} (${result.status}: ${result.message})`, links: [{ label: 'Git logs', url: lmsPage.gitLogs(d.sites, environment) }] };
     },
   );
 }

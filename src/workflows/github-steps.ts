@@ -1,4 +1,5 @@
 import type { StepDefinition } from '../engine/types';
+import { gitreloadBranch } from '../integrations/edx/git-import';
 import { GITIGNORE, initialCourseXml } from '../integrations/github/course-actions';
 import { githubPage } from '../instructions/sites';
 import { fullRepo, type FlowDeps, type FlowInput } from './context';
@@ -96,22 +97,43 @@ export function hookStep(d: FlowDeps, input: FlowInput, environment: 'staging' |
     skipReason: configured ? undefined : `${setting} is not set, so there is no ${environment} gitreload hook to add`,
     async run() {
       if (!url) throw new Error(`${setting} is no longer set; set it again or skip this step`);
-      const { created } = await d.github.ensureHook(plan.org, plan.repo, url);
+      const { created } = await d.github.ensureHook(plan.org, plan.repo, url, d.config.ORC_GITRELOAD_SECRET);
       return { summary: `${created ? 'Added' : 'Kept'} the ${environment} gitreload hook on ${fullRepo(plan)}.`, links: [{ label: 'Web hooks', url: githubPage.hooks(d.sites, fullRepo(plan)) }] };
     },
   };
 }
 
-export function liveBranchStep(d: FlowDeps, input: FlowInput): StepDefinition {
+/** Publishing: the branch the production LMS imports (ORC_PRODUCTION_GITRELOAD_BRANCH), made from the default branch when missing. */
+export function productionBranchStep(d: FlowDeps, input: FlowInput): StepDefinition {
   const { plan } = input;
+  const branch = gitreloadBranch(d.config, 'production');
   return {
     key: 'live-branch',
-    title: 'Make the live branch from the default branch',
+    title: `Make the ${branch} branch from the default branch`,
     kind: 'auto',
     async run() {
       const repo = await d.github.getRepo(plan.org, plan.repo);
-      const { created } = await d.github.ensureLiveBranch(plan.org, plan.repo, repo.defaultBranch);
-      return { summary: created ? `Created branch live from ${repo.defaultBranch}.` : 'The live branch already exists.' };
+      const { created } = await d.github.ensureBranch(plan.org, plan.repo, branch, repo.defaultBranch);
+      return { summary: created ? `Created branch ${branch} from ${repo.defaultBranch}.` : `The ${branch} branch already exists.` };
+    },
+  };
+}
+
+/**
+ * A course repository's default branch is the one the staging LMS imports
+ * (ORC_STAGING_GITRELOAD_BRANCH): pushes there reload the course on staging.
+ */
+export function stagingBranchStep(d: FlowDeps, input: FlowInput): StepDefinition {
+  const { plan } = input;
+  const branch = gitreloadBranch(d.config, 'staging');
+  return {
+    key: 'default-branch',
+    title: `Make ${branch} the default branch`,
+    kind: 'auto',
+    async run() {
+      const repo = await d.github.getRepo(plan.org, plan.repo);
+      const { changed } = await d.github.ensureDefaultBranch(plan.org, plan.repo, repo.defaultBranch, branch);
+      return { summary: changed ? `The default branch of ${fullRepo(plan)} is now ${branch} (was ${repo.defaultBranch}).` : `The default branch of ${fullRepo(plan)} is ${branch}.` };
     },
   };
 }

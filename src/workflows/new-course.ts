@@ -3,7 +3,7 @@ import type { StepDefinition } from '../engine/types';
 import { githubPage, lmsPage, studioPage } from '../instructions/sites';
 import { fullRepo, type FlowDeps, type FlowInput } from './context';
 import { createStudioCourseStep, edxCourseTeamStep, gitImportStep, importInitialCourseStep, jenkinsStep, setGiturlStep } from './edx-steps';
-import { courseTeamStep, createRepoStep, deployTeamStep, exportRepoFiles, exportRepoFilesStep, hookStep, scaffoldXmlStep } from './github-steps';
+import { courseTeamStep, createRepoStep, deployTeamStep, exportRepoFiles, exportRepoFilesStep, hookStep, scaffoldXmlStep, stagingBranchStep } from './github-steps';
 import { finishStep } from './ticket-steps';
 
 /** new_course.png: an XML/latex2edx repo with its course, or a Studio course with its export repo. */
@@ -18,9 +18,10 @@ export function newCourseFlow(d: FlowDeps, input: FlowInput): StepDefinition[] {
       deployTeamStep(d, input),
       courseTeamStep(d, input),
       scaffoldXmlStep(d, input, run),
+      stagingBranchStep(d, input),
       jenkinsStep,
       hookStep(d, input, 'staging'),
-      gitImportStep(d, input, 'staging', 'default'),
+      gitImportStep(d, input, 'staging'),
       edxCourseTeamStep(d, input, 'staging'),
       finishStep(d, input, {
         title: 'Update the ticket with the URLs',

@@ -4,7 +4,7 @@ import { GITIGNORE } from '../integrations/github/course-actions';
 import { githubPage, lmsPage, studioPage } from '../instructions/sites';
 import { fullRepo, type FlowDeps, type FlowInput } from './context';
 import { deleteOldRunStep, edxCourseTeamStep, exportToGitStep, gitImportStep, jenkinsStep, setGiturlStep, splitRerunStep } from './edx-steps';
-import { copyRepoStep, courseTeamStep, createRepoStep, deployTeamStep, exportRepoFilesStep, hookStep, removeHooksStep, rewriteCourseKeyStep } from './github-steps';
+import { copyRepoStep, courseTeamStep, createRepoStep, deployTeamStep, exportRepoFilesStep, hookStep, removeHooksStep, rewriteCourseKeyStep, stagingBranchStep } from './github-steps';
 import { finishStep } from './ticket-steps';
 
 /**
@@ -39,11 +39,12 @@ export function rerunFlow(d: FlowDeps, input: FlowInput): StepDefinition[] {
       deleteOldRunStep(d, input, 'staging'),
       copyRepoStep(d, input),
       rewriteCourseKeyStep(d, input, fromRun, toRun),
+      stagingBranchStep(d, input),
       deployTeamStep(d, input),
       courseTeamStep(d, input),
       jenkinsStep,
       hookStep(d, input, 'staging'),
-      gitImportStep(d, input, 'staging', 'default'),
+      gitImportStep(d, input, 'staging'),
       edxCourseTeamStep(d, input, 'staging'),
       notify,
     ];

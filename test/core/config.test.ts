@@ -94,3 +94,34 @@ describe('.env.example', () => {
     expect(Object.keys(envSchema.shape).filter((k) => !documented.has(k))).toEqual([]);
   });
 });
+
+describe('gitreload hooks and branches', () => {
+  const sysadmin = 'https://lms.example.edu/sysadmin/api/gitreload/';
+
+  it('defaults: staging imports main, production imports live', () => {
+    expect(parseConfig({})).toMatchObject({ ORC_STAGING_GITRELOAD_BRANCH: 'main', ORC_PRODUCTION_GITRELOAD_BRANCH: 'live' });
+  });
+
+  it('an edx-sysadmin hook without ORC_GITRELOAD_SECRET fails at start, naming the setting (sandbox or not)', () => {
+    const err = problemsOf({ ORC_PRODUCTION_GITRELOAD: sysadmin });
+    expect(err.problems).toEqual([expect.stringMatching(/^ORC_GITRELOAD_SECRET: ORC_PRODUCTION_GITRELOAD is an edx-sysadmin hook .*SYSADMIN_GITHUB_WEBHOOK_KEY/)]);
+    expect(parseConfig({ ORC_PRODUCTION_GITRELOAD: sysadmin, ORC_GITRELOAD_SECRET: 'k' }).ORC_PRODUCTION_GITRELOAD).toBe(sysadmin);
+    // A standalone gitreload (any other path) needs no secret: its credentials are in the URL.
+    expect(parseConfig({ ORC_STAGING_GITRELOAD: 'https://u:p@gr.example.edu/gitreload' }).ORC_GITRELOAD_SECRET).toBeUndefined();
+    expect(() => parseGithubConfig({ ORC_GH_OAUTH2_TOKEN: 't', ORC_STAGING_GITRELOAD: sysadmin })).toThrow(/ORC_GITRELOAD_SECRET: ORC_STAGING_GITRELOAD is an edx-sysadmin hook/);
+    expect(parseGithubConfig({ ORC_GH_OAUTH2_TOKEN: 't', ORC_STAGING_GITRELOAD: sysadmin, ORC_GITRELOAD_SECRET: 'k' }).ORC_GITRELOAD_SECRET).toBe('k');
+  });
+
+  it('branches that cannot agree fail at start', () => {
+    expect(problemsOf({ ORC_STAGING_GITRELOAD_BRANCH: 'live' }).problems).toEqual([expect.stringMatching(/^ORC_PRODUCTION_GITRELOAD_BRANCH: is live, the same as ORC_STAGING_GITRELOAD_BRANCH/)]);
+    const same = problemsOf({ ORC_STAGING_GITRELOAD: sysadmin, ORC_PRODUCTION_GITRELOAD: 'https://LMS.example.edu/sysadmin/api/gitreload', ORC_GITRELOAD_SECRET: 'k' });
+    expect(same.problems).toEqual([expect.stringMatching(/^ORC_PRODUCTION_GITRELOAD: names the same hook as ORC_STAGING_GITRELOAD/)]);
+  });
+
+  it('a branch setting that is no git branch name is refused', () => {
+    for (const bad of ['-x', 'a..b', 'a b', 'x.lock', 'a/', '@{u}']) {
+      expect(problemsOf({ ORC_STAGING_GITRELOAD_BRANCH: bad }).problems).toEqual(['ORC_STAGING_GITRELOAD_BRANCH: must be a git branch name such as main or live']);
+    }
+    expect(parseConfig({ ORC_STAGING_GITRELOAD_BRANCH: 'release/2027' }).ORC_STAGING_GITRELOAD_BRANCH).toBe('release/2027');
+  });
+});

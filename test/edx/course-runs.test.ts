@@ -50,12 +50,12 @@ describe('course runs', () => {
     expect(sim.state.runs.map((r) => r.id)).toEqual([KEY]);
   });
 
-  it('refuses to adopt a run whose key differs only by case (the duplicate answers 500 HTML)', async () => {
+  it('never adopts a run whose key differs only by case: the duplicate answers 500 HTML, retried with the likely cause said', async () => {
     const { client, sim } = edx.h;
     sim.addRun({ org: 'mitx', number: '8.01R', run: '2027_spring' });
     const err = await client.createCourseRun(newRun).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(EdxPermanentError);
-    expect(String(err)).toContain('course-v1:mitx+8.01R+2027_spring');
+    expect(err).toBeInstanceOf(EdxTransientError);
+    expect(String(err)).toContain(`look for a run like ${KEY} in Studio`);
     expect(sim.state.requests.some((r) => r.method === 'POST' && r.status === 500)).toBe(true);
     expect(sim.state.runs).toHaveLength(1);
   });
@@ -85,14 +85,27 @@ describe('course runs', () => {
     await expect(edx.h.client.findCourseRun(KEY)).resolves.toBeUndefined();
   });
 
-  it('finds runs case-insensitively across pages', async () => {
+  it('finds a run by its exact key in one GET, and lists one bounded page, never every run', async () => {
     const { client, sim } = edx.h;
     for (let i = 0; i < 45; i++) sim.addRun({ org: 'MITx', number: `6.${i}`, run: '2026_Fall' });
-    sim.addRun({ org: 'MITX', number: '8.01R', run: '2027_SPRING' });
-    expect((await client.listCourseRuns()).length).toBe(46);
-    expect((await client.findCourseRun(KEY))?.id).toBe('course-v1:MITX+8.01R+2027_SPRING');
+    sim.addRun(newRun);
+    sim.state.requests.length = 0;
+    expect((await client.findCourseRun(KEY))?.id).toBe(KEY);
     expect(await client.findCourseRun(courseKey('MITx', '9.99', '2027_Spring'))).toBeUndefined();
-    expect(sim.state.requests.filter((r) => r.path === '/api/v1/course_runs/').length).toBeGreaterThanOrEqual(3);
+    expect((await client.listCourseRuns()).length).toBe(1);
+    expect((await client.listCourseRuns(500)).length).toBe(46);
+    expect(sim.state.requests.map((r) => r.path).filter((p) => p !== '/oauth2/access_token')).toEqual([`/api/v1/course_runs/${KEY}/`, '/api/v1/course_runs/course-v1:MITx+9.99+2027_Spring/', '/api/v1/course_runs/', '/api/v1/course_runs/']);
+  });
+
+  it('a create refused because a run differs only by letter case says so, without listing runs', async () => {
+    const { client, sim } = edx.h;
+    sim.addRun({ org: 'MITX', number: '8.01R', run: '2027_SPRING' });
+    sim.quirks.duplicateCreateAnswers500 = false;
+    sim.state.requests.length = 0;
+    const err = await client.createCourseRun(newRun).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EdxPermanentError);
+    expect(String(err)).toContain('ignoring letter case');
+    expect(sim.state.requests.filter((r) => r.path === '/api/v1/course_runs/' && r.method === 'GET')).toEqual([]);
   });
 
   it('reruns a run, keeping the org, and a second call adopts it', async () => {
@@ -148,5 +161,39 @@ describe('course runs with a short request timeout', () => {
     const err = await edx.h.client.findCourseRun(KEY).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EdxTransientError);
     expect(String(err)).toContain('timed out');
+  });
+});
+
+describe('course-run teams as Studio keeps them (update_team)', () => {
+  const edx = useEdx({ sim: { users: ['ada', 'grace', 'alan'] } });
+  const team = [{ user: 'ada', role: 'staff' as const }, { user: 'grace', role: 'staff' as const }];
+
+  it('create keeps exactly the team sent: even the caller Studio made instructor is gone', async () => {
+    const { client, sim } = edx.h;
+    await client.createCourseRun({ ...newRun, team });
+    expect(sim.findRun(KEY)!.team).toEqual(team);
+  });
+
+  it('rerun keeps exactly the team sent, not the source run\'s', async () => {
+    const { client, sim } = edx.h;
+    sim.addRun({ ...newRun, team: [{ user: 'alan', role: 'instructor' }] });
+    await client.rerunCourseRun({ sourceKey: KEY, run: '2027_Fall', team: [{ user: 'grace', role: 'staff' }] });
+    expect(sim.findRun(courseKey('MITx', '8.01r', '2027_Fall'))!.team).toEqual([{ user: 'grace', role: 'staff' }]);
+  });
+
+  it('a username edX does not know refuses the whole create (400), and nothing is created', async () => {
+    const { client, sim } = edx.h;
+    const err = await client.createCourseRun({ ...newRun, team: [...team, { user: 'Gil Strang', role: 'instructor' }] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EdxPermanentError);
+    expect(String(err)).toContain('400 {"team":["Course team user does not exist"]}');
+    expect(sim.findRun(KEY)).toBeUndefined();
+  });
+
+  it('adding to an existing run is a PATCH that keeps everyone, never a PUT', async () => {
+    const { client, sim } = edx.h;
+    sim.addRun({ ...newRun, team: [{ user: 'alan', role: 'instructor' }] });
+    await client.addCourseTeam(KEY, team);
+    expect(sim.state.requests.filter((r) => r.method === 'PUT')).toEqual([]);
+    expect(sim.findRun(KEY)!.team).toEqual([{ user: 'alan', role: 'instructor' }, ...team]);
   });
 });

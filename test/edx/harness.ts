@@ -3,6 +3,7 @@ import { parseConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/log';
 import { createEdxClient, type EdxClient, type EdxClientDeps } from '../../src/integrations/edx/client';
 import { createEdxSimulator, type EdxSimulator, type EdxSimulatorOptions } from '../../src/simulators/edx/simulator';
+import type { GitreloadOptions } from '../../src/simulators/edx/simulator-gitreload';
 import { mountSimulators } from '../support/msw';
 
 export const STUDIO = 'https://studio.test';
@@ -44,7 +45,9 @@ export interface Harness {
  * A fresh simulator and client per test, mounted once per file through msw so the real axios
  * code runs. `h` is reassigned before each test; read it inside tests only.
  */
-export function useEdx(options: { sim?: EdxSimulatorOptions; client?: Partial<EdxClientDeps>; env?: Record<string, string> } = {}): { readonly h: Harness } {
+export function useEdx(
+  options: { sim?: EdxSimulatorOptions; prodGitreload?: GitreloadOptions; client?: Partial<EdxClientDeps>; env?: Record<string, string> } = {},
+): { readonly h: Harness } {
   const box: { h?: Harness } = {};
   const current = () => {
     if (!box.h) throw new Error('useEdx: no harness outside a test');
@@ -66,10 +69,11 @@ export function useEdx(options: { sim?: EdxSimulatorOptions; client?: Partial<Ed
     const time = { now: Date.parse('2027-01-10T12:00:00Z') };
     const clock = () => time.now;
     const config = parseConfig({ ...edxEnv, ...options.env });
-    const simOptions = { clientSecret: CLIENT_SECRET, clock, gitreload: { secret: HOOK_SECRET }, ...options.sim };
+    // Each LMS's edx-sysadmin imports the branch the service sends there by default.
+    const simOptions = { clientSecret: CLIENT_SECRET, clock, gitreload: { webhookKey: HOOK_SECRET, defaultBranch: 'main' }, ...options.sim };
     box.h = {
       sim: createEdxSimulator(simOptions),
-      prod: createEdxSimulator(simOptions),
+      prod: createEdxSimulator({ ...simOptions, gitreload: { ...simOptions.gitreload, defaultBranch: 'live', ...options.prodGitreload } }),
       client: createEdxClient({
         config,
         log: createLogger({ level: 'debug', write: (line) => logs.push(line) }),

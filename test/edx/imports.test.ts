@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { courseKey } from '../../src/courses/naming';
 import { buildCourseTarball } from '../../src/integrations/edx/course-tarball';
 import { EdxImportFailed, EdxPermanentError, EdxTransientError } from '../../src/integrations/edx/errors';
-import { GITRELOAD, HOOK_SECRET, LMS_PROD, useEdx } from './harness';
+import { useEdx } from './harness';
 
 const KEY = courseKey('MITx', '8.01r', '2027_Spring');
 const course = { org: 'MITx', number: '8.01r', run: '2027_Spring', title: 'Mechanics <&> "Waves"' };
@@ -74,44 +74,5 @@ describe('course tarball import', () => {
     await expect(client.importCourseTarball(KEY, { filename: 'course.zip', data: new Uint8Array(1) })).rejects.toBeInstanceOf(EdxPermanentError);
     expect(sim.state.requests).toEqual([]);
     await expect(client.importCourseTarball(KEY, await buildCourseTarball(course))).rejects.toThrow(/404.*does not exist/);
-  });
-});
-
-describe('git import through the gitreload hooks', () => {
-  const edx = useEdx({ sim: { gitreload: { secret: HOOK_SECRET, branches: ['master', 'live'] } } });
-  const repo = 'mitx/content-mit-801r-2027_Spring';
-
-  it('posts a signed push event to staging (gitreload) and production (edx-sysadmin) and records the answer', async () => {
-    const { client, sim, prod } = edx.h;
-    const staging = await client.triggerGitImport({ environment: 'staging', repo, branch: 'master' });
-    expect(staging).toEqual({ environment: 'staging', hook: `${GITRELOAD}/`, status: 200, message: 'Triggered reloading branch master of content-mit-801r-2027_Spring' });
-    const production = await client.triggerGitImport({ environment: 'production', repo, branch: 'live' });
-    expect(production.message).toBe('Triggered reloading branch live of content-mit-801r-2027_Spring');
-
-    expect(sim.state.gitImports).toEqual([
-      { via: 'gitreload', url: `${GITRELOAD}/`, repoName: 'content-mit-801r-2027_Spring', sshUrl: `git@github.test:${repo}.git`, branch: 'master' },
-    ]);
-    expect(prod.state.gitImports).toEqual([
-      { via: 'edx-sysadmin', url: `${LMS_PROD}/sysadmin/api/gitreload/`, repoName: 'content-mit-801r-2027_Spring', sshUrl: `git@github.test:${repo}.git`, branch: 'live' },
-    ]);
-  });
-
-  it('a hook that refuses the branch is a permanent error with its message', async () => {
-    const err = await edx.h.client.triggerGitImport({ environment: 'staging', repo, branch: 'feature' }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(EdxPermanentError);
-    expect(String(err)).toMatch(/400 .*Branch feature is not the checked-out branch/);
-    expect(edx.h.sim.state.gitImports).toEqual([]);
-  });
-});
-
-describe('git import with a wrong hook secret and credentials in the hook URL', () => {
-  const edx = useEdx({ env: { ORC_GITRELOAD_SECRET: 'wrong-secret-value', ORC_STAGING_GITRELOAD: 'https://deploy:hunter22@gr.test/' } });
-
-  it('is refused (403), and neither secret appears in the error', async () => {
-    const err = await edx.h.client.triggerGitImport({ environment: 'staging', repo: 'mitx/x', branch: 'master' }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(EdxPermanentError);
-    expect(String(err)).toContain('403');
-    expect(String(err)).not.toMatch(/hunter22|wrong-secret-value|deploy:/);
-    expect(edx.h.sim.state.gitImports).toEqual([]);
   });
 });

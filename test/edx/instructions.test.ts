@@ -147,3 +147,11 @@ describe('renderer', () => {
     expect(out.html).toContain('<li>Run:<pre><code>echo &quot;&lt;x&gt;&quot;</code></pre></li>');
   });
 });
+
+describe('course team instructions without the edX API', () => {
+  it('say plainly which facts the agent must look up: each listed person\'s email', () => {
+    const out = courseTeamInstructions({ sites, courseKey: 'course-v1:MITx+8.01r+2027_Spring', environment: 'staging', members: [{ user: 'ada', role: 'staff' }, { user: 'grace', role: 'staff' }] });
+    expect(out.text).toContain('To look up first: the email address of each of ada, grace.');
+    expect(out.text).toContain('Orcoursetrion cannot look emails up for you');
+  });
+});

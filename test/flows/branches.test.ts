@@ -21,7 +21,8 @@ describe('flows and branches, end to end', () => {
 
   it('new Studio course with every edX API: no agent action, course run with giturl, initial import, team', async () => {
     sb = await startSandbox({ ORC_EDX_API: 'all' });
-    const { ticketId, pending } = await sb.fileAndApprove({ ...base, request_type: 'new', course_kind: 'studio', term: '2027_Spring' });
+    // The Instructor is a display name, never sent as an edX username: the team is the listed people.
+    const { ticketId, pending } = await sb.fileAndApprove({ ...base, instructor: 'Gil Strang', request_type: 'new', course_kind: 'studio', term: '2027_Spring' });
     expect(stepKeys(pending)).toEqual(['create-repo', 'deploy-team', 'export-repo-files', 'create-studio-course', 'set-giturl', 'import-course', 'edx-course-team', 'update-ticket']);
     expect(pending.steps.every((s: { kind: string }) => s.kind === 'auto')).toBe(true);
     expect(await sb.followInstructions(ticketId)).toBe(0);
@@ -29,7 +30,7 @@ describe('flows and branches, end to end', () => {
     const run = sb.sims.edx.findRun('course-v1:MITx+8.01r+2027_Spring');
     expect(run).toBeDefined();
     expect(run!.advanced.giturl).toBe(`git@127.0.0.1:MITx-Studio2LMS/content-mit-801r-2027_Spring.git`);
-    expect(run!.team.map((m) => `${m.user}:${m.role}`).sort()).toEqual(expect.arrayContaining(['ada:instructor', 'grace:staff']));
+    expect(run!.team.map((m) => `${m.user}:${m.role}`).sort()).toEqual(['ada:staff', 'grace:staff']);
     expect(run!.imports).toHaveLength(1);
     const repo = sb.sims.github.read.repo('MITx-Studio2LMS', 'content-mit-801r-2027_Spring')!;
     expect(repo.files['.gitignore']).toContain('drafts/');
@@ -55,6 +56,43 @@ describe('flows and branches, end to end', () => {
     expect(sb.sims.edx.state.gitImports.map((g) => `${g.repoName}@${g.branch}`)).toEqual(['content-mit-801r-2027_Spring@main']);
   });
 
+  it('new XML course whose staging LMS imports master: the repository defaults to master and master is imported', async () => {
+    sb = await startSandbox({ ORC_EDX_API: 'git_import', ORC_STAGING_GITRELOAD_BRANCH: 'master' });
+    const { ticketId } = await sb.fileAndApprove({ ...base, request_type: 'new', course_kind: 'xml', term: '2027_Spring' });
+    expect(await sb.followInstructions(ticketId)).toBe(1);
+    const repo = sb.sims.github.read.repo('mitx', 'content-mit-801r-2027_Spring')!;
+    expect(repo.defaultBranch).toBe('master');
+    expect(Object.keys(repo.branches)).toEqual(['master']);
+    expect(sb.sims.edx.state.gitImports.map((g) => `${g.repoName}@${g.branch}`)).toEqual(['content-mit-801r-2027_Spring@master']);
+  });
+
+  const failedStep = async (ticketId: number, key: string) => {
+    const view = await sb.until('the request to fail', async () => {
+      const r = await sb.api(`/tickets/${ticketId}`);
+      return r.body.request.status === 'failed' ? r.body : undefined;
+    });
+    return view.steps.find((s: { key: string }) => s.key === key);
+  };
+
+  it('an LMS that imports another branch than ORC_STAGING_GITRELOAD_BRANCH fails the import step, naming the setting', async () => {
+    sb = await startSandbox({ ORC_EDX_API: 'git_import' });
+    sb.sims.edx.gitreloadSettings.defaultBranch = 'release';
+    const { ticketId } = await sb.fileAndApprove({ ...base, request_type: 'new', course_kind: 'xml', term: '2027_Spring' });
+    const step = await failedStep(ticketId, 'staging-import');
+    expect(step.status).toBe('failed');
+    expect(step.error).toContain('set ORC_STAGING_GITRELOAD_BRANCH=release');
+    expect(sb.sims.edx.state.gitImports).toEqual([]);
+  });
+
+  it('an LMS without SYSADMIN_GITHUB_WEBHOOK_KEY fails the import step, naming the settings on both sides', async () => {
+    sb = await startSandbox({ ORC_EDX_API: 'git_import' });
+    sb.sims.edx.gitreloadSettings.webhookKey = undefined;
+    const { ticketId } = await sb.fileAndApprove({ ...base, request_type: 'new', course_kind: 'xml', term: '2027_Spring' });
+    const step = await failedStep(ticketId, 'staging-import');
+    expect(step.error).toContain('403');
+    expect(step.error).toContain('set SYSADMIN_GITHUB_WEBHOOK_KEY on the staging LMS to the value of ORC_GITRELOAD_SECRET');
+  });
+
   it('publish an XML course: quality check, production hook, live branch, production import', async () => {
     sb = await startSandbox({ ORC_EDX_API: 'git_import' });
     sb.sims.github.seed.repo('mitx', 'content-mit-801r-2026_Fall', { files: courseRepoFiles('2026_Fall') });
@@ -64,7 +102,7 @@ describe('flows and branches, end to end', () => {
     const repo = sb.sims.github.read.repo('mitx', 'content-mit-801r-2026_Fall')!;
     expect(Object.keys(repo.branches).sort()).toEqual(['live', 'main']);
     expect(repo.hooks.map((h) => h.url)).toEqual([sb.service.config.ORC_PRODUCTION_GITRELOAD]);
-    expect(sb.sims.edx.state.gitImports.map((g) => `${g.repoName}@${g.branch}`)).toEqual(['content-mit-801r-2026_Fall@live']);
+    expect(sb.sims.productionEdx.state.gitImports.map((g) => `${g.repoName}@${g.branch}`)).toEqual(['content-mit-801r-2026_Fall@live']);
     expect(publicReplies(sb, ticketId)[0]!.html_body).toContain('/courses/course-v1:MITx+8.01r+2026_Fall/course/');
   });
 
@@ -72,7 +110,7 @@ describe('flows and branches, end to end', () => {
     sb = await startSandbox({ ORC_EDX_API: 'all' });
     sb.sims.github.seed.repo('MITx-Studio2LMS', 'content-mit-801r-2026_Fall', { files: courseRepoFiles('2026_Fall') });
     const { ticketId, pending } = await sb.fileAndApprove({ ...base, request_type: 'publish', course_kind: 'studio', term: '2026_Fall' });
-    expect(stepKeys(pending)).toEqual(['production-hook', 'export-to-git', 'production-import', 'edx-course-team-production', 'update-ticket']);
+    expect(stepKeys(pending)).toEqual(['production-hook', 'export-to-git', 'live-branch', 'production-import', 'edx-course-team-production', 'update-ticket']);
     sb.sims.edx.addRun({ org: 'MITx', number: '8.01r', run: '2026_Fall', title: 'Physics I' });
     expect(await sb.followInstructions(ticketId)).toBe(1);
   });
@@ -94,7 +132,7 @@ describe('flows and branches, end to end', () => {
     sb = await startSandbox();
     sb.sims.github.seed.repo('mitx', 'content-mit-801r-2026_Fall', { files: courseRepoFiles('2026_Fall'), hooks: ['https://gr.example.edu/', 'https://gr-prod.example.edu/'] });
     const { ticketId, pending } = await sb.fileAndApprove({ ...base, request_type: 'rerun', course_kind: 'xml', term: '2026_Fall', new_term: '2027_Spring' });
-    expect(stepKeys(pending)).toEqual(['remove-hooks', 'delete-production', 'delete-staging', 'copy-repo', 'change-course-key', 'deploy-team', 'github-team', 'jenkins', 'staging-hook', 'staging-import', 'edx-course-team', 'update-ticket']);
+    expect(stepKeys(pending)).toEqual(['remove-hooks', 'delete-production', 'delete-staging', 'copy-repo', 'change-course-key', 'default-branch', 'deploy-team', 'github-team', 'jenkins', 'staging-hook', 'staging-import', 'edx-course-team', 'update-ticket']);
     expect(pending.steps.find((s: { key: string }) => s.key === 'delete-production').instructions.destructive).toBe(true);
     expect(await sb.followInstructions(ticketId)).toBe(4);
 

@@ -12,14 +12,14 @@ describe('new course, end to end through signed webhooks', () => {
       team_members: 'ada, grace', instructor: 'ada', description: 'Forces & motion', weeks: 14,
     });
     expect(pending.planned).toBe(true);
-    expect(pending.steps.map((s: { key: string }) => s.key)).toEqual(['create-repo', 'deploy-team', 'github-team', 'scaffold-course', 'jenkins', 'staging-hook', 'staging-import', 'edx-course-team', 'update-ticket']);
+    expect(pending.steps.map((s: { key: string }) => s.key)).toEqual(['create-repo', 'deploy-team', 'github-team', 'scaffold-course', 'default-branch', 'jenkins', 'staging-hook', 'staging-import', 'edx-course-team', 'update-ticket']);
 
     const actions = await sb.followInstructions(ticketId);
     expect(actions).toBe(2); // git import + course team: no edX API configured
 
     const { body } = await sb.api(`/tickets/${ticketId}`);
     expect(body.request).toMatchObject({ status: 'completed', courseKey: 'course-v1:MITx+8.01r+2027_Spring', repo: 'mitx/content-mit-801r-2027_Spring' });
-    expect(body.steps.map((s: { status: string }) => s.status)).toEqual(['done', 'done', 'done', 'done', 'skipped', 'done', 'done', 'done', 'done']);
+    expect(body.steps.map((s: { status: string }) => s.status)).toEqual(['done', 'done', 'done', 'done', 'done', 'skipped', 'done', 'done', 'done', 'done']);
 
     const gh = sb.sims.github.read;
     const repo = gh.repo('mitx', 'content-mit-801r-2027_Spring');
@@ -28,7 +28,8 @@ describe('new course, end to end through signed webhooks', () => {
     expect(gh.files('mitx', 'content-mit-801r-2027_Spring')!['about/overview.html']).toContain('Forces &amp; motion');
     expect(gh.team('mitx', 'content-mit-801r-2027_spring')?.members).toEqual(['ada', 'grace']);
     expect(repo!.teams).toEqual({ 'content-mit-801r-2027_spring': 'push', 'mitx-content-deployment': 'push' });
-    expect(repo!.hooks.map((h) => h.url)).toEqual([sb.service.config.ORC_STAGING_GITRELOAD]);
+    // The sandbox's staging hook is edx-sysadmin: JSON and signed, or it would refuse every push.
+    expect(repo!.hooks).toEqual([expect.objectContaining({ url: sb.service.config.ORC_STAGING_GITRELOAD, contentType: 'json', signed: true })]);
 
     const comments = sb.sims.zendesk.comments(ticketId);
     const publicAfterRequest = comments.filter((c) => c.public).slice(1);

@@ -18,11 +18,19 @@ describe('create_xml_repo', () => {
     expect(result.message).toBe(`Newly created repository for XML course created at https://github.test/mitx/${REPO}`);
     const repo = h.sim.read.repo(XML, REPO)!;
     expect(repo).toMatchObject({ private: true, description: 'Physics', commits: 0 });
-    expect(repo.hooks).toEqual([{ url: STAGING, events: ['push'], active: true, contentType: 'form' }]);
+    // Parity: a standalone gitreload hook is added as the 2015 tool did, form-encoded and unsigned.
+    expect(repo.hooks).toEqual([{ url: STAGING, events: ['push'], active: true, contentType: 'form', signed: false }]);
     // The deploy team gets its own (pull) permission, the course team its push permission.
     expect(repo.teams).toEqual({ 'mitx-content-deployment': 'pull', 'content-mit-801r-2027_spring': 'push' });
     // The token's user, made maintainer by GitHub when it created the team, is removed.
-    expect(h.sim.read.team(XML, 'content-mit-801r-2027_spring')).toMatchObject({ name: REPO, permission: 'push', members: ['alice', 'bob'] });
+    expect(h.sim.read.team(XML, 'content-mit-801r-2027_spring')).toMatchObject({ name: REPO, permission: 'push', privacy: 'secret', members: ['alice', 'bob'] });
+  });
+
+  it('an edx-sysadmin staging hook is added as JSON and signed with ORC_GITRELOAD_SECRET, which it reads and checks', async () => {
+    const sysadmin = 'https://lms.test/sysadmin/api/gitreload/';
+    const signed = parseGithubConfig(githubEnv({ ORC_STAGING_GITRELOAD: sysadmin, ORC_GITRELOAD_SECRET: 'hook-key' }));
+    await actions.createXmlRepo(await client(), signed, course);
+    expect(h.sim.read.repo(XML, REPO)!.hooks).toEqual([{ url: sysadmin, events: ['push'], active: true, contentType: 'json', signed: true }]);
   });
 
   it('replaces the membership of a named existing team and changes nothing when run again', async () => {
@@ -149,7 +157,8 @@ describe('put_team', () => {
     const gh = await client();
     const r = await actions.putTeam(gh, { org: XML, team: 'TAs 2027', readOnly: true, members: ['bob', 'carol'] });
     expect(r.message).toBe('Team successfully modified/created.');
-    expect(h.sim.read.team(XML, 'tas-2027')).toMatchObject({ permission: 'pull', members: ['bob', 'carol'] });
+    // Parity: the 2015 tool sent no privacy, so GitHub made the team secret.
+    expect(h.sim.read.team(XML, 'tas-2027')).toMatchObject({ permission: 'pull', privacy: 'secret', members: ['bob', 'carol'] });
     const before = h.sim.read.snapshot();
     await actions.putTeam(gh, { org: XML, team: 'TAs 2027', readOnly: true, members: ['bob', 'carol'] });
     expect(h.sim.read.snapshot()).toEqual(before);

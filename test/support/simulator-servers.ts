@@ -1,4 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
+import { DEFAULT_GITRELOAD_BRANCHES } from '../../src/config';
 import { createEdxSimulator, type EdxSimulator } from '../../src/simulators/edx/simulator';
 import { createGithubSimulator, type GithubSimulator } from '../../src/simulators/github/simulator';
 import { createZendeskSimulator, type ZendeskSimulator } from '../../src/simulators/zendesk/simulator';
@@ -20,13 +21,15 @@ export interface Credentials {
   zendeskToken: string;
   edxClientId: string;
   edxClientSecret: string;
-  gitreloadSecret?: string;
+  gitreloadSecret: string;
 }
 
 export interface SimulatorServers {
   github: GithubSimulator;
   zendesk: ZendeskSimulator;
   edx: EdxSimulator;
+  /** The production LMS: another installation, with its own edx-sysadmin branch. */
+  productionEdx: EdxSimulator;
   /** Settings pointing the service's real clients at the simulators. */
   env: Record<string, string>;
   close(): Promise<void>;
@@ -46,14 +49,17 @@ export async function startSimulatorServers(options: { credentials?: Partial<Cre
   // The agent whose tokens the tests send (agentToken): the service looks it up here.
   zendesk.seedUser({ ...AGENT, role: 'agent' });
   // Imports finish at the first status poll: the service polls every 5 s, too slow for CI.
-  const edx = createEdxSimulator({ importPolls: 0, clientId: creds.edxClientId, clientSecret: creds.edxClientSecret, gitreload: creds.gitreloadSecret ? { secret: creds.gitreloadSecret } : undefined });
+  const lmsSimulator = (defaultBranch: string) =>
+    createEdxSimulator({ importPolls: 0, clientId: creds.edxClientId, clientSecret: creds.edxClientSecret, gitreload: { webhookKey: creds.gitreloadSecret, defaultBranch } });
+  const edx = lmsSimulator(DEFAULT_GITRELOAD_BRANCHES.staging);
+  const productionEdx = lmsSimulator(DEFAULT_GITRELOAD_BRANCHES.production);
 
   const servers = await Promise.all([
     listen(wrap('github', (r) => github.fetch(r))),
     listen(wrap('zendesk', (r) => zendesk.fetch(r))),
     listen(wrap('studio', (r) => edx.studio.fetch(r))),
     listen(wrap('lms', (r) => edx.lms.fetch(r))),
-    listen(wrap('production', (r) => edx.lms.fetch(r))),
+    listen(wrap('production', (r) => productionEdx.lms.fetch(r))),
   ]);
   const [gh, zd, studio, lms, production] = servers;
 
@@ -67,6 +73,7 @@ export async function startSimulatorServers(options: { credentials?: Partial<Cre
     github,
     zendesk,
     edx,
+    productionEdx,
     env: {
       ORC_GH_API_URL: `${gh!.url}/api/v3/`,
       ORC_GH_OAUTH2_TOKEN: creds.githubToken,
@@ -80,7 +87,7 @@ export async function startSimulatorServers(options: { credentials?: Partial<Cre
       ORC_EDX_CLIENT_SECRET: creds.edxClientSecret,
       ORC_STAGING_GITRELOAD: `${lms!.url}/sysadmin/api/gitreload/`,
       ORC_PRODUCTION_GITRELOAD: `${production!.url}/sysadmin/api/gitreload/`,
-      ...(creds.gitreloadSecret ? { ORC_GITRELOAD_SECRET: creds.gitreloadSecret } : {}),
+      ORC_GITRELOAD_SECRET: creds.gitreloadSecret,
     },
     async close() {
       await Promise.all(

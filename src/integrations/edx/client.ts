@@ -1,12 +1,11 @@
 import axios, { type AxiosRequestConfig } from 'axios';
 import type { Config } from '../../config';
-import type { TeamRole } from '../../courses/edx';
 import type { Logger } from '../../log';
 import { setAdvancedSettings, type SettingsChange } from './advanced-settings';
 import { importCourseTarball, type CourseArchive, type ImportOptions, type ImportResult } from './course-import';
 import {
   createCourseRun,
-  findCourseRun,
+  getCourseRun,
   listCourseRuns,
   rerunCourseRun,
   type CourseRerun,
@@ -15,7 +14,8 @@ import {
 } from './course-runs';
 import { addCourseTeam, type TeamChange } from './course-team';
 import { EdxPermanentError } from './errors';
-import { triggerGitImport, type GitImportConfig, type GitImportInput, type GitImportResult } from './git-import';
+import type { EdxEnvironment, TeamRole } from '../../courses/edx';
+import { checkGitreloadHook, triggerGitImport, type GitImportConfig, type GitImportInput, type GitImportResult, type HookCheck } from './git-import';
 import type { CourseRun } from './schemas';
 import { createStudioApi, type StudioApi } from './studio-api';
 import { createTokenSource } from './token';
@@ -36,15 +36,18 @@ export interface EdxClientDeps {
 
 /** The Open edX operations the workflows use; each is idempotent (create-or-adopt, add-only, re-import). */
 export interface EdxClient {
-  /** Duplicate check: the run whose key equals `key` ignoring case, if any. */
+  /** Duplicate check: the run with exactly this key, if any (one GET, never a listing). */
   findCourseRun(key: string): Promise<CourseRun | undefined>;
-  listCourseRuns(): Promise<CourseRun[]>;
+  /** One page of at most `pageSize` runs (default 1): a preflight, never a search. */
+  listCourseRuns(pageSize?: number): Promise<CourseRun[]>;
   createCourseRun(input: NewCourseRun): Promise<CourseRunResult>;
   rerunCourseRun(input: CourseRerun): Promise<CourseRunResult>;
   addCourseTeam(key: string, members: { user: string; role: TeamRole }[]): Promise<TeamChange>;
   setAdvancedSettings(key: string, settings: Record<string, unknown>): Promise<SettingsChange>;
   importCourseTarball(key: string, archive: CourseArchive, options?: ImportOptions): Promise<ImportResult>;
   triggerGitImport(input: GitImportInput): Promise<GitImportResult>;
+  /** Preflight (doctor): a signed push of a branch that does not exist, to `repo`; never imports. */
+  checkGitreloadHook(environment: EdxEnvironment, repo: string): Promise<HookCheck>;
 }
 
 export function createEdxClient(deps: EdxClientDeps): EdxClient {
@@ -72,13 +75,14 @@ export function createEdxClient(deps: EdxClientDeps): EdxClient {
   };
 
   return {
-    findCourseRun: async (key) => findCourseRun(api(), key),
-    listCourseRuns: async () => listCourseRuns(api()),
+    findCourseRun: async (key) => getCourseRun(api(), key),
+    listCourseRuns: async (pageSize) => listCourseRuns(api(), pageSize),
     createCourseRun: async (input) => createCourseRun(api(), input, log),
     rerunCourseRun: async (input) => rerunCourseRun(api(), input, log),
     addCourseTeam: async (key, members) => addCourseTeam(api(), key, members),
     setAdvancedSettings: async (key, settings) => setAdvancedSettings(api(), key, settings),
     importCourseTarball: async (key, archive, options) => importCourseTarball({ api: api(), clock, sleep, log }, key, archive, options),
     triggerGitImport: (input) => triggerGitImport({ http, config: deps.config, clock, log }, input),
+    checkGitreloadHook: (environment, repo) => checkGitreloadHook({ http, config: deps.config, clock, log }, environment, repo),
   };
 }

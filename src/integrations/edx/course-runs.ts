@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { TeamRole } from '../../courses/edx';
-import { courseKey, requireCourseKey, sameCourseKey } from '../../courses/naming';
+import { courseKey, requireCourseKey } from '../../courses/naming';
 import type { Logger } from '../../log';
 import { addCourseTeam } from './course-team';
 import { courseRunSchema, type CourseRun } from './schemas';
-import { EdxPermanentError } from './errors';
+import { EdxPermanentError, EdxTransientError } from './errors';
 import type { StudioApi } from './studio-api';
 
 const courseRunPageSchema = z.object({ results: z.array(courseRunSchema), next: z.string().nullish() });
@@ -46,7 +46,11 @@ export interface CourseRunResult {
 
 const runPath = (key: string) => `/api/v1/course_runs/${key}/`;
 
-/** The run with exactly this key, or undefined (404). */
+/**
+ * The run with exactly this key, or undefined (404): also the duplicate check. A run differing
+ * only by letter case is not found (that would mean listing every run); Studio itself refuses
+ * to create one (modulestore has_course with ignore_case), and createCourseRun says so.
+ */
 export async function getCourseRun(api: StudioApi, key: string): Promise<CourseRun | undefined> {
   requireCourseKey(key);
   try {
@@ -57,29 +61,15 @@ export async function getCourseRun(api: StudioApi, key: string): Promise<CourseR
   }
 }
 
-const MAX_PAGES = 1000;
-
-/** Every run the service user can see (all of them: it is global staff), following `next`. */
-export async function listCourseRuns(api: StudioApi): Promise<CourseRun[]> {
-  const runs: CourseRun[] = [];
-  let path: string | null | undefined = '/api/v1/course_runs/';
-  for (let page = 1; path; page++) {
-    if (page > MAX_PAGES) throw new EdxPermanentError(`list course runs: more than ${MAX_PAGES} pages; Studio's pagination does not end`);
-    const answer: z.infer<typeof courseRunPageSchema> = await api.call(courseRunPageSchema, { method: 'GET', path, what: `list course runs (page ${page})` });
-    runs.push(...answer.results);
-    path = answer.next;
-  }
-  return runs;
-}
-
 /**
- * The duplicate check: a run whose key equals `key` ignoring case (edX treats those as the
- * same course). Tries the exact key first, which is one cheap GET, then the full list.
+ * One page of runs, at most `pageSize` (Studio caps it at 100). Never every run: Studio pages
+ * by 10 by default and each page walks the whole modulestore (edx-platform
+ * cms/djangoapps/api/v1/views/course_runs.py list), so a full listing costs a page's walk per
+ * 10 runs. A preflight reads one run (page_size=1) to prove the service user is global staff.
  */
-export async function findCourseRun(api: StudioApi, key: string): Promise<CourseRun | undefined> {
-  const exact = await getCourseRun(api, key);
-  if (exact) return exact;
-  return (await listCourseRuns(api)).find((run) => sameCourseKey(run.id, key));
+export async function listCourseRuns(api: StudioApi, pageSize = 1): Promise<CourseRun[]> {
+  const answer = await api.call(courseRunPageSchema, { method: 'GET', path: `/api/v1/course_runs/?page_size=${Math.min(Math.max(1, Math.trunc(pageSize)), 100)}`, what: 'list course runs (one page)' });
+  return answer.results;
 }
 
 /**
@@ -101,14 +91,15 @@ async function createOrAdopt(
     log.info('edx course run created', { courseKey: run.id });
     return { run, outcome: 'created' };
   } catch (err) {
-    const found = await findCourseRun(api, key);
-    if (!found) throw err;
-    if (found.id !== key) {
-      throw new EdxPermanentError(
-        `Studio already has ${found.id}, which differs from ${key} only by letter case; edX treats them as one course. Use that run or choose another course number or term.`,
-      );
-    }
-    return adopt(api, found, team, log);
+    // The create may have committed before the answer was lost: re-read the exact key.
+    const found = await getCourseRun(api, key);
+    if (found) return adopt(api, found, team, log);
+    // DuplicateCourseError (a 500 page) or "already exists" with no run at this exact key: a
+    // run differing by letter case is the likely cause. Said, not searched: that needs a listing.
+    const hint = `(Studio refuses a run whose key equals an existing one ignoring letter case; look for a run like ${key} in Studio, and use it or choose another course number or term)`;
+    if (err instanceof EdxTransientError && err.status === 500) throw new EdxTransientError(`${err.message} ${hint}`, err.status, err.retryAfterMs);
+    if (err instanceof EdxPermanentError && /already exists/.test(err.message)) throw new EdxPermanentError(`${err.message} ${hint}`, err.status);
+    throw err;
   }
 }
 

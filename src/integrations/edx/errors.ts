@@ -70,6 +70,11 @@ export function toEdxError(err: unknown, what: string, now: number): EdxTransien
     const reason = err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT' ? 'timed out' : `network error (${err.code ?? err.message})`;
     return new EdxTransientError(`${what}: ${reason}`);
   }
+  return fromResponse(response, what, now);
+}
+
+/** Maps an HTTP answer edX gave (a status it should not have) to a typed error. */
+export function fromResponse(response: { status: number; data: unknown; headers: Record<string, unknown> }, what: string, now: number): EdxTransientError | EdxPermanentError {
   const { status } = response;
   const detail = describeBody(response.data);
   const message = `${what}: edX answered ${status}${detail ? ` ${detail}` : ''}`;

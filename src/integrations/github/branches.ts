@@ -20,19 +20,48 @@ export function branchOperations(ctx: GithubContext) {
   }
 
   /**
-   * Creates branch `live` at the default branch's head when it is missing; an existing `live`
-   * is left where it is (GitHub answers 422 "Reference already exists").
+   * Creates `branch` at the head of `from` when it is missing; an existing one is left where
+   * it is (GitHub answers 422 "Reference already exists").
    */
-  async function ensureLiveBranch(owner: string, repo: string, defaultBranch: string): Promise<{ created: boolean }> {
-    const sha = await headOf(owner, repo, defaultBranch);
+  async function ensureBranch(owner: string, repo: string, branch: string, from: string): Promise<{ created: boolean }> {
+    const sha = await headOf(owner, repo, from);
     try {
-      await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${LIVE_BRANCH}`, sha });
+      await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha });
       return { created: true };
     } catch (err) {
       if (isAlreadyExists(err)) return { created: false };
-      throw toGithubError(err, `create branch ${LIVE_BRANCH} in ${fullName(owner, repo)}`);
+      throw toGithubError(err, `create branch ${branch} in ${fullName(owner, repo)}`);
     }
   }
 
-  return { ensureLiveBranch, headOf };
+  /** The 2015 tool's release: branch `live` from the default branch. */
+  const ensureLiveBranch = (owner: string, repo: string, defaultBranch: string) => ensureBranch(owner, repo, LIVE_BRANCH, defaultBranch);
+
+  async function branchExists(owner: string, repo: string, branch: string): Promise<boolean> {
+    try {
+      await headOf(owner, repo, branch);
+      return true;
+    } catch (err) {
+      if (err instanceof RepoNotFound) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Makes `branch` the default branch: the default one is renamed to it (GitHub moves the
+   * default with it), or, when `branch` already exists, the default is switched to it.
+   */
+  async function ensureDefaultBranch(owner: string, repo: string, current: string, branch: string): Promise<{ changed: boolean }> {
+    if (current === branch) return { changed: false };
+    try {
+      if (await branchExists(owner, repo, branch)) await octokit.rest.repos.update({ owner, repo, default_branch: branch });
+      else await octokit.rest.repos.renameBranch({ owner, repo, branch: current, new_name: branch });
+      return { changed: true };
+    } catch (err) {
+      if (isStatus(err, 404)) throw new RepoNotFound(`${fullName(owner, repo)} (branch ${current})`);
+      throw toGithubError(err, `make ${branch} the default branch of ${fullName(owner, repo)}`);
+    }
+  }
+
+  return { ensureBranch, ensureLiveBranch, ensureDefaultBranch, branchExists, headOf };
 }

@@ -13,7 +13,7 @@ import { teamSlug, type TeamInfo } from './teams';
 
 export type ActionSettings = Pick<
   GithubConfig,
-  'ORC_COURSE_PREFIX' | 'ORC_STUDIO_ORG' | 'ORC_STUDIO_DEPLOY_TEAM' | 'ORC_XML_ORG' | 'ORC_XML_DEPLOY_TEAM' | 'ORC_STAGING_GITRELOAD' | 'ORC_PRODUCTION_GITRELOAD'
+  'ORC_COURSE_PREFIX' | 'ORC_STUDIO_ORG' | 'ORC_STUDIO_DEPLOY_TEAM' | 'ORC_XML_ORG' | 'ORC_XML_DEPLOY_TEAM' | 'ORC_STAGING_GITRELOAD' | 'ORC_PRODUCTION_GITRELOAD' | 'ORC_GITRELOAD_SECRET'
 >;
 
 export interface PlannedCall {
@@ -163,7 +163,7 @@ export async function rerunStudio(gh: GithubClient, s: ActionSettings, a: Course
 
 async function releaseHook(gh: GithubClient, s: ActionSettings, org: string, a: CourseTerm, action: string): Promise<ActionResult> {
   const url = required(s.ORC_PRODUCTION_GITRELOAD, 'ORC_PRODUCTION_GITRELOAD', action);
-  const { created } = await gh.ensureHook(org, repoName(s.ORC_COURSE_PREFIX, a.course, a.term), url);
+  const { created } = await gh.ensureHook(org, repoName(s.ORC_COURSE_PREFIX, a.course, a.term), url, s.ORC_GITRELOAD_SECRET);
   return { message: 'Added production Web hooks to course', hookCreated: created };
 }
 
@@ -195,7 +195,7 @@ export async function createXmlRepo(
     });
   // Settle everything before failing, so no request is left running behind a thrown error.
   const grantsP = repoP.then(() =>
-    Promise.all([gh.grantTeamRepo({ org, team: s.ORC_XML_DEPLOY_TEAM, owner: org, repo: name }), gh.ensureHook(org, name, hookUrl), grantCourseTeam()]),
+    Promise.all([gh.grantTeamRepo({ org, team: s.ORC_XML_DEPLOY_TEAM, owner: org, repo: name }), gh.ensureHook(org, name, hookUrl, s.ORC_GITRELOAD_SECRET), grantCourseTeam()]),
   );
   const failed = (await Promise.allSettled([repoP, teamP, grantsP])).find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;

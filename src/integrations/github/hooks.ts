@@ -1,3 +1,4 @@
+import { gitreloadReceiver } from '../../config';
 import type { GithubContext } from './context';
 import { fullName } from './context';
 import { RepoNotFound, isAlreadyExists, isStatus, toGithubError } from './errors';
@@ -11,12 +12,17 @@ export function hookOperations(ctx: GithubContext) {
   const { octokit } = ctx;
 
   /**
-   * Adds an active push web hook for `url` (form-encoded, GitHub's defaults, as the 2015 tool).
-   * One request: GitHub refuses a duplicate with 422 "Hook already exists", which means done.
+   * Adds an active push web hook for the gitreload hook `url`. A standalone gitreload gets
+   * GitHub's defaults, as the 2015 tool added it (form-encoded, unsigned). edx-sysadmin reads
+   * the body as JSON and refuses unsigned deliveries (open-edx-plugins
+   * src/edx_sysadmin/edx_sysadmin/api/views.py, api/permissions.py), so its hook is JSON and
+   * signed with `secret`. One request: GitHub refuses a duplicate with 422 "Hook already
+   * exists", which means done.
    */
-  async function ensureHook(owner: string, repo: string, url: string): Promise<{ created: boolean }> {
+  async function ensureHook(owner: string, repo: string, url: string, secret?: string): Promise<{ created: boolean }> {
+    const config = gitreloadReceiver(url) === 'edx-sysadmin' ? { url, content_type: 'json', ...(secret && { secret }) } : { url, content_type: 'form' };
     try {
-      await octokit.rest.repos.createWebhook({ owner, repo, name: 'web', active: true, events: ['push'], config: { url, content_type: 'form' } });
+      await octokit.rest.repos.createWebhook({ owner, repo, name: 'web', active: true, events: ['push'], config });
       return { created: true };
     } catch (err) {
       if (isAlreadyExists(err)) return { created: false };

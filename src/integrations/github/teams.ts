@@ -65,10 +65,14 @@ export function teamOperations(ctx: GithubContext) {
     }
   }
 
-  /** Creates the team; `undefined` when a team of that name already exists (GitHub's 422). */
+  /**
+   * Creates the team; `undefined` when a team of that name already exists (GitHub's 422). Name
+   * and permission only, as the 2015 tool sent (mitodl/orcoursetrion orcoursetrion/lib/github.py
+   * create_team): GitHub then makes the team secret, the default `privacy` of a non-nested team.
+   */
   async function createTeam(input: EnsureTeamInput) {
     try {
-      const { data } = await octokit.rest.teams.create({ org: input.org, name: input.name, permission: input.permission, privacy: 'closed' });
+      const { data } = await octokit.rest.teams.create({ org: input.org, name: input.name, permission: input.permission });
       return { name: data.name, slug: data.slug };
     } catch (err) {
       if (isAlreadyExists(err)) return undefined;

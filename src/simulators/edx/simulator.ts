@@ -4,7 +4,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { extract } from 'tar-stream';
 import { z } from 'zod';
 import { createFaults, type Faults } from './simulator-faults';
-import { gitreloadRoute, type GitImportRecord, type GitreloadOptions } from './simulator-gitreload';
+import { legacyGitreloadRoute, sysadminGitreloadRoute, type GitImportRecord, type GitreloadOptions } from './simulator-gitreload';
 
 /**
  * A stateful Open edX for tests and the sandbox: Studio (CMS) and LMS as Hono apps with the
@@ -83,6 +83,8 @@ export interface EdxSimulator {
   lms: Hono;
   /** A standalone mitodl/gitreload (POST / or /gitreload). */
   gitreload: Hono;
+  /** The hooks' settings (SYSADMIN_* on the LMS, gitreload's clones), read per request: a test may change them. */
+  gitreloadSettings: GitreloadOptions;
   state: EdxSimState;
   quirks: EdxSimQuirks;
   faults: Faults;
@@ -205,6 +207,13 @@ export function createEdxSimulator(options: EdxSimulatorOptions = {}): EdxSimula
     images: { card_image: `${new URL(c.req.url).origin}/asset-v1:${run.org}+${run.number}+${run.run}+type@asset+block@${run.advanced.course_image}` },
   });
 
+  /** update_team when the update is not partial: every CourseAccessRole of the run deleted, then `team` added. */
+  function replaceTeam(run: SimCourseRun, team: { user: string; role: string }[]) {
+    run.team = [];
+    grant(run, team);
+  }
+
+  // edx-platform cms/djangoapps/api/v1/serializers/course_runs.py CourseRunTeamSerializer: an unknown username is 400 {"team": ["Course team user does not exist"]}.
   const missingUsers = (team: { user: string }[] | undefined) => (team ?? []).filter((m) => !userExists(m.user));
 
   function logRequests(app: SimRequest['app']): MiddlewareHandler {
@@ -275,7 +284,8 @@ export function createEdxSimulator(options: EdxSimulatorOptions = {}): EdxSimula
     const created = newRun({ org, number, run, title });
     applySchedule(created, body.data.schedule);
     if (body.data.pacing_type) created.pacing_type = body.data.pacing_type;
-    grant(created, [{ user: serviceUser, role: 'instructor' }, { user: serviceUser, role: 'staff' }, ...(body.data.team ?? [])]);
+    // edx-platform cms/djangoapps/api/v1/serializers/course_runs.py: create_new_course makes the caller instructor and staff, then update_team (not partial) deletes every role and adds only `team`.
+    replaceTeam(created, body.data.team ?? []);
     return c.json(serialize(c, created), 201);
   });
 
@@ -290,12 +300,12 @@ export function createEdxSimulator(options: EdxSimulatorOptions = {}): EdxSimula
     const body = updateBody.safeParse(await jsonBody(c));
     if (!body.success) return c.json(drfErrors(body.error), 400);
     if (missingUsers(body.data.team).length) return c.json({ team: ['Course team user does not exist'] }, 400);
-    // The real gotcha: a non-partial update deletes every CourseAccessRole of the course first.
-    if (wipeRoles) run.team = [];
     if (body.data.title) run.title = body.data.title;
     applySchedule(run, body.data.schedule);
     if (body.data.pacing_type) run.pacing_type = body.data.pacing_type;
-    grant(run, body.data.team ?? []);
+    // course_runs.py update_team: PUT (not partial) replaces the team, even with none sent; PATCH only adds.
+    if (wipeRoles) replaceTeam(run, body.data.team ?? []);
+    else grant(run, body.data.team ?? []);
     return c.json(serialize(c, run));
   };
   studio.patch('/api/v1/course_runs/:key/', update(false));
@@ -318,7 +328,8 @@ export function createEdxSimulator(options: EdxSimulatorOptions = {}): EdxSimula
     // rerun_course clears the dates that belong to the old run.
     copy.schedule = { ...source.schedule, enrollment_start: null, enrollment_end: null };
     applySchedule(copy, body.data.schedule);
-    grant(copy, [{ user: serviceUser, role: 'instructor' }, { user: serviceUser, role: 'staff' }, ...(body.data.team ?? [])]);
+    // edx-platform cms/djangoapps/api/v1/serializers/course_runs.py: CourseRunRerunSerializer.update ends with update_team (not partial): only `team` is left.
+    replaceTeam(copy, body.data.team ?? []);
     return c.json(serialize(c, copy), 201);
   });
 
@@ -397,17 +408,21 @@ export function createEdxSimulator(options: EdxSimulatorOptions = {}): EdxSimula
     state.tokensIssued++;
     return c.json({ access_token: token, expires_in: ttl, token_type: kind === 'jwt' ? 'JWT' : 'Bearer', scope: 'read write profile email' });
   });
-  lms.route('/sysadmin/api/gitreload/', gitreloadRoute('edx-sysadmin', options.gitreload ?? {}, recordGitImport));
+  const gitreloadSettings = options.gitreload ?? {};
+  lms.route('/sysadmin/api/gitreload/', sysadminGitreloadRoute(gitreloadSettings, recordGitImport));
 
   const gitreload = new Hono();
   gitreload.use('*', logRequests('gitreload'), faults.middleware);
-  gitreload.route('/', gitreloadRoute('gitreload', options.gitreload ?? {}, recordGitImport));
-  gitreload.route('/gitreload', gitreloadRoute('gitreload', options.gitreload ?? {}, recordGitImport));
+  // gitreload/web.py: both routes are hook_receive, over one queue.
+  const legacy = legacyGitreloadRoute(gitreloadSettings, recordGitImport);
+  gitreload.route('/', legacy);
+  gitreload.route('/gitreload', legacy);
 
   return {
     studio,
     lms,
     gitreload,
+    gitreloadSettings,
     state,
     quirks,
     faults,

@@ -22,6 +22,8 @@ export const updateRepoBody = z.object({
   default_branch: z.string().min(1).optional(),
 });
 
+export const renameBranchBody = z.object({ new_name: z.string().min(1) });
+
 export const generateBody = z.object({
   owner: z.string().min(1),
   name: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/),

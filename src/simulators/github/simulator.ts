@@ -223,6 +223,21 @@ export function createGithubSimulator(options: SimulatorOptions = {}) {
     if (d.default_branch !== undefined) r.defaultBranch = d.default_branch;
     return c.json(repoJson(c, r));
   });
+  // https://docs.github.com/en/rest/branches/branches#rename-a-branch: the default branch follows its rename.
+  api.post('/repos/:owner/:repo/branches/:branch{.+}/rename', async (c) => {
+    const r = repoOf(c.req.param('owner'), c.req.param('repo'));
+    if (!r) return fail(c, 404, 'Not Found');
+    const body = await parseBody(c, s.renameBranchBody);
+    if (!body.ok) return body.res;
+    const from = c.req.param('branch');
+    const sha = r.refs.get(`heads/${from}`);
+    if (!sha) return fail(c, 404, 'Branch not found');
+    if (r.refs.has(`heads/${body.data.new_name}`)) return fail(c, 422, 'Validation Failed', [{ resource: 'Branch', code: 'already_exists', field: 'new_name', message: 'New branch name already exists' }]);
+    r.refs.delete(`heads/${from}`);
+    r.refs.set(`heads/${body.data.new_name}`, sha);
+    if (r.defaultBranch === from) r.defaultBranch = body.data.new_name;
+    return c.json({ name: body.data.new_name, commit: { sha }, protected: false }, 201);
+  });
   api.post('/repos/:owner/:repo/generate', async (c) => {
     const tmpl = repoOf(c.req.param('owner'), c.req.param('repo'));
     if (!tmpl) return fail(c, 404, 'Not Found');
@@ -419,6 +434,7 @@ export function createGithubSimulator(options: SimulatorOptions = {}) {
     if ([...o.teams.values()].some((t) => key(t.name) === key(d.name)) || o.teams.has(slugOf(d.name))) {
       return fail(c, 422, 'Validation Failed', [{ resource: 'Team', code: 'custom', field: 'name', message: 'Name must be unique for this org' }]);
     }
+    // https://docs.github.com/en/rest/teams/teams#create-a-team: privacy defaults to secret for a non-nested team.
     const t = newTeam(o, d.name, { description: d.description ?? null, privacy: d.privacy ?? 'secret', permission: d.permission ?? 'pull' });
     // As on GitHub, a user who creates a team becomes its maintainer.
     const actor = c.get('actor');
@@ -598,7 +614,7 @@ export function createGithubSimulator(options: SimulatorOptions = {}) {
         fullName: `${r.owner}/${r.name}`, private: r.private, description: r.description, isTemplate: r.isTemplate,
         templateRepository: r.templateRepository, defaultBranch: r.defaultBranch, files: filesOf(r), commits: historyLength(r),
         branches: Object.fromEntries([...r.refs].filter(([k]) => k.startsWith('heads/')).map(([k, v]) => [k.slice(6), v])),
-        hooks: r.hooks.map((h) => ({ url: h.config.url, events: h.events, active: h.active, contentType: h.config.content_type })),
+        hooks: r.hooks.map((h) => ({ url: h.config.url, events: h.events, active: h.active, contentType: h.config.content_type, signed: h.config.secret !== undefined })),
         teams,
       };
     },
