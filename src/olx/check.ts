@@ -32,8 +32,9 @@ export function checkCourse(files: CourseFiles, options: { term?: Term } = {}): 
   checkAboutAndImage(files, tree, out);
   const reported = new Set(out.items.map((p) => p.file));
   for (const p of files.paths()) {
-    // XML the tree does not reach (drafts/, orphans) must be well-formed too: Studio imports drafts.
-    if (p.endsWith('.xml') && !tree?.reached.has(p) && !reported.has(p)) readXml(files, p, out);
+    // XML the tree does not reach (drafts/, orphans) must be well-formed too: Studio imports
+    // drafts. static/ holds files served as they are, never parsed by edX.
+    if (p.endsWith('.xml') && !p.startsWith('static/') && !tree?.reached.has(p) && !reported.has(p)) readXml(files, p, out);
   }
   const rank = (p: OlxProblem) => (p.severity === 'blocking' ? 0 : 1);
   return out.items.map((p, i) => ({ p, i })).sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i).map(({ p }) => p);
