@@ -64,6 +64,7 @@ export async function startService(requested: Config, options: { log?: Logger; c
     engine,
     workflows: services.workflows,
     validateDraft: services.validateDraft,
+    checkCourse: services.checkCourse,
     desk: services.desk,
     sharedSecret,
     recorder: threaded ?? createDeliveryRecorder(handle.db),

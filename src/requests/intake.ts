@@ -5,7 +5,7 @@ import type { Db } from '../db/types';
 import { commentMarker } from '../integrations/zendesk/marker';
 import type { Logger } from '../log';
 import type { TicketDesk, TicketSnapshot } from '../story/desk';
-import { cannotApproveNote, planNote, problemsReply, rejectionNeedsReasonNote } from '../story/messages';
+import { cannotApproveNote, planNote, problemsReply, rejectionNeedsReasonNote, warningsNote } from '../story/messages';
 import { approveRequest, rejectRequest, type RequestDeps } from './actions';
 import { assessDraft, insertRequest, requestValues, type AssessDeps, type Assessment } from './create';
 import type { Problem } from './draft';
@@ -55,15 +55,18 @@ export async function processDelivery(deps: IntakeDeps, delivery: DeliveryRow, l
   }
 
   const assessment = await assessDraft(deps, draft, existing?.id);
-  const { plan, problems } = assessment;
+  const { plan, problems, warnings } = assessment;
 
   const request = await upsertRequest(deps, existing, ticketId, assessment, ticket.requester);
   if (!['waiting_on_requester', 'pending_approval'].includes(request.status)) return;
 
   if (problems.length > 0) {
     await deps.desk.post(ticketId, { html: problemsReply(problems), public: true, marker: commentMarker(request.id, `intake.${await digest(problems)}`), status: 'pending' });
+    if (warnings.length > 0) await deps.desk.post(ticketId, { html: warningsNote(warnings), public: false, marker: commentMarker(request.id, `warnings.${await digest(warnings)}`) });
   } else if (plan) {
-    await deps.desk.post(ticketId, { html: planNote(plan, deps.workflows(request), !automatic(deps, request)), public: false, marker: commentMarker(request.id, `plan.${await digest(plan)}`), status: 'open' });
+    // The warnings are part of what the note says, so a change to them is a new note.
+    const html = planNote(plan, deps.workflows(request), !automatic(deps, request), warnings);
+    await deps.desk.post(ticketId, { html, public: false, marker: commentMarker(request.id, `plan.${await digest(warnings.length > 0 ? [plan, warnings] : plan)}`), status: 'open' });
   }
   await applyDecision(deps, ticket, request, problems);
 }

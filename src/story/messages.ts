@@ -63,15 +63,40 @@ export function stepWaitingNote(title: string, instructions: Instructions | unde
   );
 }
 
+/** At most this many course-check findings in one comment; the rest are counted. */
+export const LISTED_FINDINGS = 20;
+
+/** Findings in the course repository, grouped by file in first-seen order, the first 20 listed. */
+function findingsList(findings: Problem[]): string {
+  const listed = findings.slice(0, LISTED_FINDINGS);
+  const byFile = new Map<string, Problem[]>();
+  for (const p of listed) byFile.set(p.file!, [...(byFile.get(p.file!) ?? []), p]);
+  const items = [...byFile]
+    .map(([file, ps]) => `<li><code>${escapeHtml(file)}</code><ul>${ps.map((p) => `<li>${p.line === undefined ? '' : `line ${p.line}: `}${escapeHtml(p.message)}</li>`).join('')}</ul></li>`)
+    .join('');
+  const rest = findings.length - listed.length;
+  return `<ul>${items}</ul>${rest > 0 ? `<p>… and ${rest} more.</p>` : ''}`;
+}
+
 export function problemsReply(problems: Problem[]): string {
+  const fields = problems.filter((p) => p.file === undefined);
+  const course = problems.filter((p) => p.file !== undefined);
   return (
-    '<p>Thank you for your course request. Before we can start, please fix the following in the ticket\'s fields:</p>' +
-    `<ul>${problems.map((p) => `<li><strong>${escapeHtml(fieldLabel(p.field))}</strong>: ${escapeHtml(p.message)}</li>`).join('')}</ul>` +
+    '<p>Thank you for your course request. Before we can start, please fix the following' + (fields.length > 0 ? " in the ticket's fields:</p>" : ':</p>') +
+    (fields.length > 0 ? `<ul>${fields.map((p) => `<li><strong>${escapeHtml(fieldLabel(p.field))}</strong>: ${escapeHtml(p.message)}</li>`).join('')}</ul>` : '') +
+    (course.length > 0
+      ? `<p>The course in the repository has ${course.length} problem${course.length === 1 ? '' : 's'} that would break it for students; fix ${course.length === 1 ? 'it' : 'them'}, push to the repository and save the ticket again:</p>${findingsList(course)}`
+      : '') +
     '<p>We check the request again as soon as you save your changes.</p>'
   );
 }
 
-export function planNote(plan: Plan, steps: StepDefinition[], awaitingApproval: boolean): string {
+/** The course check's warnings, for the agents: worth a look, never blocking. */
+export function warningsNote(warnings: Problem[]): string {
+  return `<p><strong>Course check: ${warnings.length} warning${warnings.length === 1 ? '' : 's'}</strong> (not blocking; worth telling the course team):</p>${findingsList(warnings)}`;
+}
+
+export function planNote(plan: Plan, steps: StepDefinition[], awaitingApproval: boolean, warnings: Problem[] = []): string {
   const rows = steps
     .map((s) => `<li>${escapeHtml(s.title)} <em>(${s.skipReason ? `skipped: ${escapeHtml(s.skipReason)}` : s.kind === 'auto' ? 'automatic' : 'manual: instructions will follow'})</em></li>`)
     .join('');
@@ -79,7 +104,8 @@ export function planNote(plan: Plan, steps: StepDefinition[], awaitingApproval: 
   return (
     `<p><strong>Course request is valid.</strong> Repository <code>${escapeHtml(`${plan.org}/${plan.repo}`)}</code>, course key <code>${escapeHtml(plan.courseKey)}</code>.</p>` +
     `<p>Plan (${steps.length} steps, ${manual} manual):</p><ol>${rows}</ol>` +
-    (awaitingApproval ? '<p>Approve it with the <strong>Approve course request</strong> macro or in the Orcoursetrion sidebar, or reject it with a reason.</p>' : '')
+    (awaitingApproval ? '<p>Approve it with the <strong>Approve course request</strong> macro or in the Orcoursetrion sidebar, or reject it with a reason.</p>' : '') +
+    (warnings.length > 0 ? warningsNote(warnings) : '')
   );
 }
 

@@ -95,6 +95,7 @@ export function createWorkerApp(runtime: WorkerRuntime): Hono {
     engine,
     workflows: services.workflows,
     validateDraft: services.validateDraft,
+    checkCourse: services.checkCourse,
     sharedSecret,
     // Each delivery is written in its own INSERT within the request that received it: batching
     // across requests would resolve one request's promise from another's I/O.

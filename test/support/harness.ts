@@ -1,3 +1,4 @@
+import { AppError } from '../../src/errors';
 import { sign } from 'hono/jwt';
 import { createApp } from '../../src/app';
 import { sqliteReadiness } from '../../src/db/readiness';
@@ -88,6 +89,10 @@ export function testApp(deps: {
     engine: deps.engine,
     workflows: deps.workflows,
     validateDraft: async (d) => validateDraft(d).problems,
+    // No GitHub here: the course check is tested through the sandbox (test/flows/course-check.test.ts).
+    checkCourse: async () => {
+      throw new AppError(503, 'no_github', 'this test app has no GitHub to read a course from');
+    },
     sharedSecret: deps.sharedSecret ?? SHARED_SECRET,
     recorder: createDeliveryRecorder(deps.handle.db),
     webhookSecrets: webhookSecretSource(deps.handle.db, deps.clock, deps.webhookSecret),
