@@ -28,17 +28,8 @@ const course = generateCourse(FILES);
 const sim = createGithubSimulator({ tokens: { [TOKEN]: 'orc-bot' } });
 sim.seed.user('orc-bot').org('mitx').repo('mitx', REPO, { files: course });
 sim.setLatency(LATENCY_MS);
-/** In process: the simulator's own handler (no socket, no network), following redirects as fetch does. */
-async function inProcessFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-  let request = new Request(input, init);
-  for (let hops = 0; ; hops++) {
-    const res = await sim.fetch(request);
-    const location = res.headers.get('location');
-    if (res.status < 300 || res.status >= 400 || !location || hops === 5) return res;
-    request = new Request(new URL(location, request.url), { headers: request.headers, signal: request.signal });
-  }
-}
-const gh = await createGithubClient({ config: settings, log: silentLogger, fetch: inProcessFetch });
+// In process: the simulator's own handler (no socket, no network), redirects followed.
+const gh = await createGithubClient({ config: settings, log: silentLogger, fetch: sim.clientFetch });
 
 /** One check as intake runs it, then as the CLI does; the simulator's own time is counted apart. */
 async function once(): Promise<{ intake: number; cli: number; simulator: number; requests: number }> {

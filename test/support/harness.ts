@@ -80,6 +80,7 @@ export function testApp(deps: {
   sharedSecret?: string;
   wake(): void;
   extraRoutes?: Parameters<typeof createApp>[0]['extraRoutes'];
+  checkCourse?: Parameters<typeof createApp>[0]['checkCourse'];
 }) {
   return createApp({
     db: deps.handle.db,
@@ -89,10 +90,12 @@ export function testApp(deps: {
     engine: deps.engine,
     workflows: deps.workflows,
     validateDraft: async (d) => validateDraft(d).problems,
-    // No GitHub here: the course check is tested through the sandbox (test/flows/course-check.test.ts).
-    checkCourse: async () => {
-      throw new AppError(503, 'no_github', 'this test app has no GitHub to read a course from');
-    },
+    // Without a GitHub given, the course check says so (it is tested through the sandbox).
+    checkCourse:
+      deps.checkCourse ??
+      (async () => {
+        throw new AppError(503, 'no_github', 'this test app has no GitHub to read a course from');
+      }),
     sharedSecret: deps.sharedSecret ?? SHARED_SECRET,
     recorder: createDeliveryRecorder(deps.handle.db),
     webhookSecrets: webhookSecretSource(deps.handle.db, deps.clock, deps.webhookSecret),

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import type { ZafClient } from './zaf';
 import {
+  courseCheckSchema,
   dashboardSchema,
   detailSchema,
   errorBodySchema,
@@ -89,6 +90,7 @@ export function createService(client: ZafClient, serviceUrl: string, user: Zende
     skip: (id: number, key: string, note: string) => call('POST', `${stepPath(id, key)}/skip`, detailSchema, { note }),
     retry: (id: number, key: string) => call('POST', `${stepPath(id, key)}/retry`, detailSchema, {}),
     validate: (draft: Record<string, string>) => call('POST', '/api/validate', validationSchema, draft),
+    check: (id: number) => call('POST', `${requestPath(id)}/check`, courseCheckSchema, {}),
     dashboard: () => call('GET', '/api/dashboard', dashboardSchema),
   };
 }

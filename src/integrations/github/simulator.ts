@@ -715,9 +715,21 @@ export function createGithubSimulator(options: SimulatorOptions = {}) {
     },
   };
 
+  /** For a client in the same process (no socket): the simulator's answers, redirects followed as fetch does. */
+  const clientFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    let request = new Request(input, init);
+    for (let hops = 0; ; hops++) {
+      const res = await app.fetch(request);
+      const location = res.headers.get('location');
+      if (res.status < 300 || res.status >= 400 || !location || hops === 20) return res;
+      request = new Request(new URL(location, request.url), { headers: request.headers, signal: request.signal });
+    }
+  };
+
   return {
     app,
     fetch: (request: Request) => app.fetch(request),
+    clientFetch,
     seed,
     read,
     stats,

@@ -11,6 +11,10 @@ import { PermanentError } from '../../../src/errors';
 import { createLogger } from '../../../src/log';
 import { createMemoryTicketStore } from '../../../src/sandbox/helpdesk/memory-ticket-store';
 import { mountHelpdesk } from '../../../src/sandbox/helpdesk/routes';
+import { parseGithubConfig } from '../../../src/config';
+import { createGithubClient } from '../../../src/integrations/github/client';
+import { createGithubSimulator, type GithubSimulator } from '../../../src/integrations/github/simulator';
+import { checkRequestCourse } from '../../../src/requests/quality-check';
 import { testApp } from '../../support/harness';
 
 export const SHARED_SECRET = 'sidebar-test-secret-0123456789abcdef0123456789abcdef';
@@ -50,6 +54,8 @@ export interface SidebarService {
   handle: SqliteHandle;
   control: { hookFails: boolean };
   tickets: ReturnType<typeof createMemoryTicketStore>;
+  /** The GitHub the course check reads (in process), seeded with the mitx org. */
+  github: GithubSimulator;
   close(): Promise<void>;
 }
 
@@ -71,6 +77,9 @@ export async function startSidebarService(): Promise<SidebarService> {
   const clock = Date.now;
   const engine = createEngine({ db: handle.db, clock, log, workflows, hooks: {}, options: { workerId: 'sidebar-test', leaseMs: 30_000, maxAttempts: 3 } });
   const tickets = createMemoryTicketStore();
+  const github = createGithubSimulator({ tokens: { 'sidebar-gh-token': 'orc-bot' } });
+  github.seed.user('orc-bot').org('mitx');
+  const gh = await createGithubClient({ config: parseGithubConfig({ ORC_GH_OAUTH2_TOKEN: 'sidebar-gh-token', ORC_GH_API_URL: 'https://github.test/api/v3/' }), log, fetch: github.clientFetch });
   let wake = () => {};
   const app = testApp({
     handle,
@@ -81,6 +90,7 @@ export async function startSidebarService(): Promise<SidebarService> {
     webhookSecret: 'unused-webhook-secret',
     sharedSecret: SHARED_SECRET,
     wake: () => wake(),
+    checkCourse: (request) => checkRequestCourse(gh, request),
     extraRoutes: (root) => {
       mountHelpdesk(root, { sharedSecret: SHARED_SECRET, tickets });
       mountHelpdesk(root, { sharedSecret: 'not-the-shared-secret-not-the-shared-secret', tickets }, '/helpdesk-forged');
@@ -98,6 +108,7 @@ export async function startSidebarService(): Promise<SidebarService> {
     handle,
     control,
     tickets,
+    github,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await driver.stop();
