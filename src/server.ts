@@ -65,6 +65,7 @@ export async function startService(requested: Config, options: { log?: Logger; c
     engine,
     workflows: services.workflows,
     validateDraft: services.validateDraft,
+    checkCourse: services.checkCourse,
     desk: services.desk,
     sharedSecret,
     agents: services.agents,

@@ -14,6 +14,8 @@ import type { Logger } from './log';
 import { externalProblems } from './requests/checks';
 import { validateDraft, type Problem } from './requests/draft';
 import { processDelivery } from './requests/intake';
+import { checkRequestCourse, type CourseCheck } from './requests/quality-check';
+import type { RequestRow } from './db/schema';
 import type { TicketDesk } from './story/desk';
 import { storyHooks } from './story/hooks';
 import { zendeskDesk } from './story/zendesk-desk';
@@ -29,6 +31,7 @@ export interface Services {
   agents: AgentDirectory;
   flow: FlowDeps;
   validateDraft(draft: unknown): Promise<Problem[]>;
+  checkCourse(request: RequestRow): Promise<CourseCheck>;
   /** Gives intake the engine it hands approved work to (the engine is built from these services). */
   bind(runtime: { engine: Pick<Engine, 'refreshRequestStatus'>; wake(): void }): void;
 }
@@ -89,5 +92,6 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       if (!shape.fields) return shape.problems;
       return [...shape.problems, ...(await checks(shape.fields, decidePlan(shape.fields, config), undefined))];
     },
+    checkCourse: (request) => checkRequestCourse(github, request),
   };
 }

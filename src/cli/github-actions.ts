@@ -125,7 +125,11 @@ const ACTIONS = [
   }),
 ];
 
-function oneLine(err: unknown): string {
+/** Every credential the GitHub settings may hold, for the scrubber. */
+export const githubSecrets = (env: Partial<Record<'ORC_GH_OAUTH2_TOKEN' | 'ORC_GH_APP_PRIVATE_KEY' | 'ORC_STAGING_GITRELOAD' | 'ORC_PRODUCTION_GITRELOAD' | 'ORC_GITRELOAD_SECRET', string | undefined>>) =>
+  [env.ORC_GH_OAUTH2_TOKEN, env.ORC_GH_APP_PRIVATE_KEY, env.ORC_STAGING_GITRELOAD, env.ORC_PRODUCTION_GITRELOAD, env.ORC_GITRELOAD_SECRET].filter((v): v is string => Boolean(v));
+
+export function oneLine(err: unknown): string {
   if (err instanceof ConfigError) return `configuration: ${err.problems.join('; ')}`;
   return (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ');
 }
@@ -141,9 +145,7 @@ function register<S extends typeof common>(program: Command, def: ActionDefiniti
     const args = def.schema.parse(cmd.optsWithGlobals());
     const env = deps.env ?? process.env;
     // Scrub every credential we could know of, even before the configuration is valid.
-    const scrub = createScrubber(
-      [env.ORC_GH_OAUTH2_TOKEN, env.ORC_GH_APP_PRIVATE_KEY, env.ORC_STAGING_GITRELOAD, env.ORC_PRODUCTION_GITRELOAD, env.ORC_GITRELOAD_SECRET].filter((v): v is string => Boolean(v)),
-    );
+    const scrub = createScrubber(githubSecrets(env));
     const print = (text: string) => out(scrub(text) + '\n');
     try {
       const settings = parseGithubConfig(env);
@@ -155,7 +157,7 @@ function register<S extends typeof common>(program: Command, def: ActionDefiniti
           for (const call of plan) print(`  ${call.method.padEnd(6)} ${call.path}  ${call.does}`);
         }
       } else {
-        const log = createLogger({ level: 'warn', write: (line) => err(line + '\n'), secrets: [settings.ORC_GH_OAUTH2_TOKEN, settings.ORC_GH_APP_PRIVATE_KEY, settings.ORC_STAGING_GITRELOAD, settings.ORC_PRODUCTION_GITRELOAD, settings.ORC_GITRELOAD_SECRET].filter((v): v is string => Boolean(v)) });
+        const log = createLogger({ level: 'warn', write: (line) => err(line + '\n'), secrets: githubSecrets(settings) });
         const gh = await createGithubClient({ config: settings, log, fetch: deps.fetch });
         const result = await def.run(gh, settings, args);
         print(args.json ? JSON.stringify({ action: def.name, ok: true, ...result }) : result.message);

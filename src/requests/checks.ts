@@ -10,7 +10,7 @@ import { courseQualityProblems } from './quality-check';
 
 export interface CheckDeps {
   db: Db;
-  github: Pick<GithubClient, 'missingUsers' | 'getRepo' | 'readTree' | 'readFile'>;
+  github: Pick<GithubClient, 'missingUsers' | 'getRepo' | 'readTree' | 'readRepoFiles'>;
   edx: Pick<EdxClient, 'findCourseRun'>;
 }
 
@@ -19,7 +19,8 @@ const OWN_PATHS = new Set(['.gitignore', 'course.xml', 'course', 'policies', 'ab
 
 /**
  * The checks that need the world (database, GitHub, edX), run after the draft's own rules.
- * They throw on transient failures (the delivery is retried) and return problems otherwise.
+ * They throw on transient failures (the delivery is retried) and return problems otherwise;
+ * a publish's course check adds warnings (`warning: true`), which never block.
  */
 export async function externalProblems(deps: CheckDeps, fields: CourseRequestFields, plan: Plan, requestId: number | undefined): Promise<Problem[]> {
   const problems: Problem[] = [];
@@ -86,7 +87,7 @@ export async function externalProblems(deps: CheckDeps, fields: CourseRequestFie
           problems.push({ field: 'term', message: `there is no repository ${plan.org}/${source} for ${fields.courseNumber} in ${fields.term}; check the course number, term and course kind` });
           return;
         }
-        if (fields.type === 'publish') problems.push(...(await courseQualityProblems(deps.github, repo)));
+        if (fields.type === 'publish') problems.push(...(await courseQualityProblems(deps.github, { owner: repo.owner, name: repo.name, branch: repo.defaultBranch, term: fields.term })));
       })(),
     );
   }

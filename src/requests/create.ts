@@ -18,7 +18,7 @@ import { recordEvent, type Actor } from './events';
 
 export interface AssessDeps {
   config: PlanConfig & Pick<Config, 'ORC_TIMEZONE'>;
-  /** Checks against the database, GitHub and edX (see checks.ts). */
+  /** Checks against the database, GitHub and edX (see checks.ts); `warning` ones never block. */
   externalProblems(fields: CourseRequestFields, plan: Plan, requestId: number | undefined): Promise<Problem[]>;
 }
 
@@ -27,6 +27,8 @@ export interface Assessment {
   fields?: CourseRequestFields;
   plan?: Plan;
   problems: Problem[];
+  /** What the agents should know but that does not block (the course check's warnings). */
+  warnings: Problem[];
   /** When the work may start: the start date's midnight in ORC_TIMEZONE, or null. */
   startAt: number | null;
 }
@@ -35,9 +37,9 @@ export interface Assessment {
 export async function assessDraft(deps: AssessDeps, draft: Record<string, unknown>, requestId?: number): Promise<Assessment> {
   const shape = validateDraft(draft);
   const plan = shape.fields ? decidePlan(shape.fields, deps.config) : undefined;
-  const problems = shape.fields && plan ? [...shape.problems, ...(await deps.externalProblems(shape.fields, plan, requestId))] : shape.problems;
+  const found = shape.fields && plan ? [...shape.problems, ...(await deps.externalProblems(shape.fields, plan, requestId))] : shape.problems;
   const startAt = shape.fields?.startDate ? startOfDay(shape.fields.startDate, deps.config.ORC_TIMEZONE) : null;
-  return { draft, fields: shape.fields, plan, problems, startAt };
+  return { draft, fields: shape.fields, plan, problems: found.filter((p) => !p.warning), warnings: found.filter((p) => p.warning), startAt };
 }
 
 const typeOf = (a: Assessment): RequestType => {

@@ -39,6 +39,11 @@ export type Draft = z.infer<typeof draftSchema>;
 export interface Problem {
   field: string;
   message: string;
+  /** The course repository's file the problem is in (the publish quality check), and its line. */
+  file?: string;
+  line?: number;
+  /** Told to the agents, never blocks the request (quality-check warnings). */
+  warning?: boolean;
 }
 
 /** A draft that passed validation, normalised. */

@@ -6,7 +6,7 @@ import { commentMarker } from '../integrations/zendesk/marker';
 import { isTransient, messageOf } from '../errors';
 import type { Logger } from '../log';
 import type { TicketDesk, TicketSnapshot } from '../story/desk';
-import { cannotApproveNote, planNote, problemsReply, rejectionNeedsReasonNote, ruleApprovedNote } from '../story/messages';
+import { cannotApproveNote, planNote, problemsReply, rejectionNeedsReasonNote, ruleApprovedNote, warningsNote } from '../story/messages';
 import { approveRequest, rejectRequest, type RequestDeps } from './actions';
 import type { ApprovalRule } from './approval-rules';
 import { approvalRulesOf, approvingRule, ruleActor } from './approval';
@@ -58,7 +58,7 @@ export async function processDelivery(deps: IntakeDeps, delivery: DeliveryRow, l
   }
 
   const assessment = await assessDraft(deps, draft, existing?.id);
-  const { plan, problems } = assessment;
+  const { plan, problems, warnings } = assessment;
 
   const request = await upsertRequest(deps, existing, ticketId, assessment, ticket.requester);
   if (!['waiting_on_requester', 'pending_approval'].includes(request.status)) return;
@@ -66,8 +66,11 @@ export async function processDelivery(deps: IntakeDeps, delivery: DeliveryRow, l
   const rule = await ruleFor(deps, ticket, request, log);
   if (problems.length > 0) {
     await deps.desk.post(ticketId, { html: problemsReply(problems), public: true, marker: commentMarker(request.id, `intake.${await digest(problems)}`), status: 'pending' });
+    if (warnings.length > 0) await deps.desk.post(ticketId, { html: warningsNote(warnings), public: false, marker: commentMarker(request.id, `warnings.${await digest(warnings)}`) });
   } else if (plan) {
-    await deps.desk.post(ticketId, { html: planNote(plan, deps.workflows(request), rule?.name), public: false, marker: commentMarker(request.id, `plan.${await digest(plan)}`), status: 'open' });
+    // The warnings are part of what the note says, so a change to them is a new note.
+    const html = planNote(plan, deps.workflows(request), rule?.name, warnings);
+    await deps.desk.post(ticketId, { html, public: false, marker: commentMarker(request.id, `plan.${await digest(warnings.length > 0 ? [plan, warnings] : plan)}`), status: 'open' });
   }
   await applyDecision(deps, ticket, request, problems, rule);
 }

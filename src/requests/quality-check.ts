@@ -1,57 +1,71 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { termDates } from '../courses/terms';
+import type { RequestRow } from '../db/schema';
+import { conflict } from '../errors';
 import type { GithubClient } from '../integrations/github/client';
+import { RepoNotFound } from '../integrations/github/errors';
 import type { RepoInfo } from '../integrations/github/repos';
+import { checkCourse, hasBlocking } from '../olx/check';
+import { filesFromMap, type OlxProblem } from '../olx/problem';
 import type { Problem } from './draft';
-
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' });
 
 /**
  * The publish flow's course quality check (move_course.png: "course test, course image, about
- * page"): course.xml is well-formed and names the course, the about page exists, and the course
- * image the policy names (Studio's default `images_course_image.jpg`) is in static/. Each
- * failure is a problem the requester can fix, never an exception.
+ * page"), grown into the whole OLX check of src/olx: the branch is read as one archive, then
+ * checked in memory. Each finding is a problem the course team can fix, never an exception.
  */
-export async function courseQualityProblems(github: Pick<GithubClient, 'readTree' | 'readFile'>, repo: RepoInfo): Promise<Problem[]> {
-  const field = 'repo';
-  const problems: Problem[] = [];
-  const tree = await github.readTree(repo.owner, repo.name, repo.defaultBranch);
-  const paths = new Set(tree.filter((e) => e.type === 'blob').map((e) => e.path));
-  const where = `in ${repo.fullName}`;
 
-  const courseXml = paths.has('course.xml') ? await github.readFile(repo.owner, repo.name, 'course.xml', repo.defaultBranch) : undefined;
-  let run: string | undefined;
-  if (courseXml === undefined) {
-    problems.push({ field, message: `course.xml is missing ${where}: export the course to git (Studio) or add it at the top of the repository` });
-  } else {
-    const valid = XMLValidator.validate(courseXml);
-    if (valid !== true) {
-      problems.push({ field, message: `course.xml ${where} is not valid XML (line ${valid.err.line}: ${valid.err.msg}); fix it and push again` });
-    } else {
-      const course = (parser.parse(courseXml) as { course?: Record<string, unknown> }).course;
-      run = typeof course?.url_name === 'string' ? course.url_name : undefined;
-      if (!course || !run || typeof course.org !== 'string' || typeof course.course !== 'string') {
-        problems.push({ field, message: `course.xml ${where} must be <course url_name="RUN" org="ORG" course="NUMBER"/>` });
-      }
-    }
-  }
+/** The files the checker reads as text; static/ is only looked up by path. */
+const isCourseText = (path: string) => !path.startsWith('static/') && /\.(xml|json|html?)$/i.test(path);
 
-  if (![...paths].some((p) => /^about\/overview\.html$/.test(p) || /^about\/[^/]*overview[^/]*\.html$/.test(p))) {
-    problems.push({ field, message: `the about page about/overview.html is missing ${where}: write the course description students see before enrolling` });
-  }
+export interface CourseRef {
+  owner: string;
+  name: string;
+  branch: string;
+  /** The request's term (YEAR_SEASON): dates are checked against it when it is one. */
+  term?: string;
+}
 
-  let image = 'images_course_image.jpg';
-  if (run && paths.has(`policies/${run}/policy.json`)) {
-    const policy = await github.readFile(repo.owner, repo.name, `policies/${run}/policy.json`, repo.defaultBranch);
-    try {
-      const parsed = JSON.parse(policy ?? '{}') as Record<string, { course_image?: unknown }>;
-      const named = parsed[`course/${run}`]?.course_image;
-      if (typeof named === 'string' && named.trim()) image = named.trim().replace(/^\/?static\//, '');
-    } catch {
-      problems.push({ field, message: `policies/${run}/policy.json ${where} is not valid JSON; fix it and push again` });
-    }
+export async function checkCourseRepo(github: Pick<GithubClient, 'readRepoFiles'>, ref: CourseRef): Promise<OlxProblem[]> {
+  const files = await github.readRepoFiles(ref.owner, ref.name, ref.branch, isCourseText);
+  const dates = ref.term ? termDates(ref.term) : undefined;
+  return checkCourse(filesFromMap(files), { term: dates && ref.term ? { name: ref.term, ...dates } : undefined });
+}
+
+/** A finding as a request problem: blocking ones stop the request, warnings are only told. */
+export const requestProblemOf = (p: OlxProblem): Problem => ({
+  field: 'repo',
+  message: `${p.message}; ${p.fix}`,
+  file: p.file,
+  ...(p.line === undefined ? {} : { line: p.line }),
+  ...(p.severity === 'warning' ? { warning: true } : {}),
+});
+
+export async function courseQualityProblems(github: Pick<GithubClient, 'readRepoFiles'>, ref: CourseRef): Promise<Problem[]> {
+  return (await checkCourseRepo(github, ref)).map(requestProblemOf);
+}
+
+export interface CourseCheck {
+  repo: string;
+  branch: string;
+  blocking: boolean;
+  problems: OlxProblem[];
+}
+
+/**
+ * The check on demand for a request (the sidebar's button): its repository's default branch,
+ * against the term the course runs in (a rerun's new term).
+ */
+export async function checkRequestCourse(github: Pick<GithubClient, 'getRepo' | 'readRepoFiles'>, request: Pick<RequestRow, 'id' | 'type' | 'repo' | 'term' | 'newTerm'>): Promise<CourseCheck> {
+  const [owner, name] = request.repo?.split('/') ?? [];
+  if (!owner || !name) throw conflict(`request ${request.id} has no repository to check yet: fix its fields first`);
+  let repo: RepoInfo;
+  try {
+    repo = await github.getRepo(owner, name);
+  } catch (err) {
+    if (err instanceof RepoNotFound) throw conflict(`${request.repo} does not exist yet: nothing to check`);
+    throw err;
   }
-  if (!paths.has(`static/${image}`)) {
-    problems.push({ field, message: `the course image static/${image} is missing ${where}: add the image shown on the course card (at least 378x225 pixels)` });
-  }
-  return problems;
+  const term = (request.type === 'rerun' ? request.newTerm : request.term) ?? undefined;
+  const problems = await checkCourseRepo(github, { owner: repo.owner, name: repo.name, branch: repo.defaultBranch, term });
+  return { repo: repo.fullName, branch: repo.defaultBranch, blocking: hasBlocking(problems), problems };
 }

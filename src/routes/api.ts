@@ -9,6 +9,7 @@ import { bulkBodySchema, runBulk } from '../requests/bulk';
 import type { Logger } from '../log';
 import { startOfDay } from '../requests/dates';
 import type { Problem } from '../requests/draft';
+import type { CourseCheck } from '../requests/quality-check';
 import { eventsOf } from '../requests/events';
 import { eventView, plannedStepView, requestView, stepView } from '../requests/views';
 import type { AgentDirectory } from '../auth/agent-directory';
@@ -22,6 +23,8 @@ export interface ApiDeps extends RequestDeps {
   /** Every rule intake applies (shape, GitHub, edX, database), for a draft from the form. */
   validateDraft(draft: unknown): Promise<Problem[]>;
   log: Logger;
+  /** The course quality check of a request's repository, on demand (src/olx). */
+  checkCourse(request: RequestRow): Promise<CourseCheck>;
 }
 
 const noteBody = z.object({ note: z.string().max(5000, { message: 'must be at most 5000 characters' }).optional() });
@@ -129,10 +132,12 @@ export function apiRoutes(deps: ApiDeps) {
     return c.json(await detailOf(id));
   });
 
+  app.post('/requests/:id/check', async (c) => c.json(await deps.checkCourse(await getRequest(deps.db, parseId(c.req.param('id'), 'id')))));
+
   app.post('/validate', async (c) => {
     const draft = await parseJsonBody(c, z.record(z.string(), z.unknown(), { message: 'must be a JSON object with the request fields' }));
     const problems = await deps.validateDraft(draft);
-    return c.json({ valid: problems.length === 0, problems });
+    return c.json({ valid: problems.every((p) => p.warning), problems });
   });
 
   return app;

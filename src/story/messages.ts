@@ -63,16 +63,41 @@ export function stepWaitingNote(title: string, instructions: Instructions | unde
   );
 }
 
+/** At most this many course-check findings in one comment; the rest are counted. */
+export const LISTED_FINDINGS = 20;
+
+/** Findings in the course repository, grouped by file in first-seen order, the first 20 listed. */
+function findingsList(findings: Problem[]): string {
+  const listed = findings.slice(0, LISTED_FINDINGS);
+  const byFile = new Map<string, Problem[]>();
+  for (const p of listed) byFile.set(p.file!, [...(byFile.get(p.file!) ?? []), p]);
+  const items = [...byFile]
+    .map(([file, ps]) => `<li><code>${escapeHtml(file)}</code><ul>${ps.map((p) => `<li>${p.line === undefined ? '' : `line ${p.line}: `}${escapeHtml(p.message)}</li>`).join('')}</ul></li>`)
+    .join('');
+  const rest = findings.length - listed.length;
+  return `<ul>${items}</ul>${rest > 0 ? `<p>… and ${rest} more.</p>` : ''}`;
+}
+
 export function problemsReply(problems: Problem[]): string {
+  const fields = problems.filter((p) => p.file === undefined);
+  const course = problems.filter((p) => p.file !== undefined);
   return (
-    '<p>Thank you for your course request. Before we can start, please fix the following in the ticket\'s fields:</p>' +
-    `<ul>${problems.map((p) => `<li><strong>${escapeHtml(fieldLabel(p.field))}</strong>: ${escapeHtml(p.message)}</li>`).join('')}</ul>` +
+    '<p>Thank you for your course request. Before we can start, please fix the following' + (fields.length > 0 ? " in the ticket's fields:</p>" : ':</p>') +
+    (fields.length > 0 ? `<ul>${fields.map((p) => `<li><strong>${escapeHtml(fieldLabel(p.field))}</strong>: ${escapeHtml(p.message)}</li>`).join('')}</ul>` : '') +
+    (course.length > 0
+      ? `<p>The course in the repository has ${course.length} problem${course.length === 1 ? '' : 's'} that would break it for students; fix ${course.length === 1 ? 'it' : 'them'}, push to the repository and save the ticket again:</p>${findingsList(course)}`
+      : '') +
     '<p>We check the request again as soon as you save your changes.</p>'
   );
 }
 
+/** The course check's warnings, for the agents: worth a look, never blocking. */
+export function warningsNote(warnings: Problem[]): string {
+  return `<p><strong>Course check: ${warnings.length} warning${warnings.length === 1 ? '' : 's'}</strong> (not blocking; worth telling the course team):</p>${findingsList(warnings)}`;
+}
+
 /** `rule`: the approval rule that approves the request without an agent; undefined: an agent decides. */
-export function planNote(plan: Plan, steps: StepDefinition[], rule: string | undefined): string {
+export function planNote(plan: Plan, steps: StepDefinition[], rule: string | undefined, warnings: Problem[] = []): string {
   const rows = steps
     .map((s) => `<li>${escapeHtml(s.title)} <em>(${s.skipReason ? `skipped: ${escapeHtml(s.skipReason)}` : s.kind === 'auto' ? 'automatic' : 'manual: instructions will follow'})</em></li>`)
     .join('');
@@ -82,7 +107,8 @@ export function planNote(plan: Plan, steps: StepDefinition[], rule: string | und
     `<p>Plan (${steps.length} steps, ${manual} manual):</p><ol>${rows}</ol>` +
     (rule === undefined
       ? '<p>Approve it with the <strong>Approve course request</strong> macro or in the Orcoursetrion sidebar, or reject it with a reason.</p>'
-      : `<p>The approval rule <strong>${escapeHtml(rule)}</strong> approves it: the work starts without an agent's approval. Destructive steps still wait for an agent.</p>`)
+      : `<p>The approval rule <strong>${escapeHtml(rule)}</strong> approves it: the work starts without an agent's approval. Destructive steps still wait for an agent.</p>`) +
+    (warnings.length > 0 ? warningsNote(warnings) : '')
   );
 }
 

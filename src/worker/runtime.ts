@@ -98,6 +98,7 @@ export function createWorkerApp(runtime: WorkerRuntime): Hono {
     engine,
     workflows: services.workflows,
     validateDraft: services.validateDraft,
+    checkCourse: services.checkCourse,
     sharedSecret,
     agents: services.agents,
     // Each delivery is written in its own INSERT within the request that received it: batching

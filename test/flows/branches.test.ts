@@ -6,6 +6,7 @@ import { startSandbox, type Sandbox } from './sandbox';
 const courseRepoFiles = (run: string) => ({
   'course.xml': `<course url_name="${run}" org="MITx" course="8.01r"/>\n`,
   [`course/${run}.xml`]: `<course display_name="Physics I"><chapter url_name="week1"/></course>\n`,
+  'chapter/week1.xml': '<chapter display_name="Week 1"><sequential display_name="Forces"><vertical><html>Forces</html></vertical></sequential></chapter>\n',
   [`policies/${run}/policy.json`]: JSON.stringify({ [`course/${run}`]: { display_name: 'Physics I', start: '2026-09-01T00:00:00Z' } }),
   'about/overview.html': '<section class="about"><p>Physics</p></section>\n',
   'static/images_course_image.jpg': 'JPEG',
@@ -121,10 +122,11 @@ describe('flows and branches, end to end', () => {
     delete (files as Record<string, string>)['static/images_course_image.jpg'];
     sb.sims.github.seed.repo('mitx', 'content-mit-801r-2026_Fall', { files: { ...files, 'course.xml': '<course url_name="2026_Fall"' } });
     const { ticketId, view } = await sb.file({ ...base, request_type: 'publish', course_kind: 'xml', term: '2026_Fall' }, 'waiting_on_requester');
-    expect(view.request.problems.map((p: { field: string }) => p.field)).toEqual(['repo', 'repo']);
+    // A broken course.xml hides the rest of the course (its run names the policy and the image).
+    expect(view.request.problems.map((p: { field: string; file: string }) => `${p.field}:${p.file}`)).toEqual(['repo:course.xml']);
     const reply = await sb.until('the public reply', () => publicReplies(sb, ticketId)[0]);
-    expect(reply!.html_body).toContain('course.xml');
-    expect(reply!.html_body).toContain('static/images_course_image.jpg');
+    expect(reply!.html_body).toContain('<code>course.xml</code>');
+    expect(reply!.html_body).toContain('is not well-formed XML');
     expect(sb.sims.zendesk.ticket(ticketId).status).toBe('pending');
   });
 

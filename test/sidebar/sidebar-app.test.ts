@@ -5,6 +5,7 @@ import { decode, sign } from 'hono/jwt';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogueFields } from '../../src/sandbox/helpdesk/memory-ticket-store';
+import { cleanCourse } from '../olx/fixtures';
 import { ensureAppBuilt, gzippedAssetSizes } from './support/app-build';
 import { launchChromium } from './support/chromium';
 import { requests, seedRequest, SHARED_SECRET, startSidebarService, steps, type SidebarService } from './support/service';
@@ -265,5 +266,28 @@ describe('Zendesk app in headless Chromium, hosted by the local help-desk page',
     await expect.poll(() => sidebar().getByRole('button', { name: 'Run now' }).count()).toBe(0);
     await sidebar().getByRole('tab', { name: /History/ }).click();
     await expect.poll(() => sidebar().locator('.history').textContent()).toMatch(/Rescheduled by Sandbox Agent[\s\S]*Started now by Sandbox Agent|Started now by Sandbox Agent[\s\S]*Rescheduled by Sandbox Agent/);
+  });
+
+  it('a publish request: Check the course lists what intake would find, and sees a pushed fix', async () => {
+    const repo = 'content-mit-801r-2026_Fall';
+    const { 'static/course_image.jpg': _image, ...withoutImage } = cleanCourse();
+    service.github.seed.repo('mitx', repo, { files: { ...withoutImage, 'problem/q1.xml': '<problem><p>No question</p></problem>' } });
+    await seedRequest(service.handle, { ticketId: 107, type: 'publish', term: '2026_Fall', repo: `mitx/${repo}`, courseKey: 'course-v1:MITx+8.01r+2026_Fall' });
+    service.tickets.add({ id: 107, subject: 'Publish 8.01r', description: '', status: 'open', requester: { email: 'instructor@example.edu' }, customFields: [] });
+    await page.goto(`${service.url}/helpdesk/tickets/107`);
+    await sidebar().getByRole('button', { name: 'Check the course' }).click();
+    const status = sidebar().locator('.course-check [role="status"]');
+    await expect.poll(() => status.textContent()).toBe(`mitx/${repo}@main: 1 blocking problem, 2 warnings`);
+    expect(await sidebar().locator('.course-check__problems li').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-severity')} ${e.querySelector('code')?.textContent}`))).toEqual([
+      'blocking static/course_image.jpg',
+      'warning problem/q1.xml:1',
+      'warning about/overview.html:1',
+    ]);
+    await shot('15-course-check');
+
+    service.github.seed.push('mitx', repo, { 'static/course_image.jpg': 'JPEG', 'problem/q1.xml': cleanCourse()['problem/q1.xml']! });
+    await sidebar().getByRole('button', { name: 'Check the course' }).click();
+    await expect.poll(() => status.textContent()).toBe(`mitx/${repo}@main: 0 blocking problems, 0 warnings`);
+    expect(await sidebar().locator('.course-check__problems').count()).toBe(0);
   });
 });

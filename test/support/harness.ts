@@ -1,3 +1,4 @@
+import { AppError } from '../../src/errors';
 import { sign } from 'hono/jwt';
 import { createApp } from '../../src/app';
 import { zendeskAgentDirectory, type AgentDirectory } from '../../src/auth/agent-directory';
@@ -103,6 +104,7 @@ export function testApp(deps: {
   agents?: AgentDirectory;
   wake(): void;
   extraRoutes?: Parameters<typeof createApp>[0]['extraRoutes'];
+  checkCourse?: Parameters<typeof createApp>[0]['checkCourse'];
 }) {
   return createApp({
     db: deps.handle.db,
@@ -112,6 +114,12 @@ export function testApp(deps: {
     engine: deps.engine,
     workflows: deps.workflows,
     validateDraft: async (d) => validateDraft(d).problems,
+    // Without a GitHub given, the course check says so (it is tested through the sandbox).
+    checkCourse:
+      deps.checkCourse ??
+      (async () => {
+        throw new AppError(503, 'no_github', 'this test app has no GitHub to read a course from');
+      }),
     sharedSecret: deps.sharedSecret ?? SHARED_SECRET,
     agents: deps.agents ?? testAgents(deps.clock).agents,
     recorder: createDeliveryRecorder(deps.handle.db),

@@ -76,6 +76,15 @@ export const detailSchema = z.object({
 export type RequestDetail = z.infer<typeof detailSchema>;
 
 export const validationSchema = z.object({ valid: z.boolean(), problems: z.array(problemSchema) });
+
+/** POST /api/requests/:id/check: the course quality check of the request's repository. */
+export const courseCheckSchema = z.object({
+  repo: z.string(),
+  branch: z.string(),
+  blocking: z.boolean(),
+  problems: z.array(z.object({ severity: z.enum(['blocking', 'warning']), file: z.string(), line: z.optional(z.number()), message: z.string(), fix: z.string() })),
+});
+export type CourseCheckResult = z.infer<typeof courseCheckSchema>;
 export type Validation = z.infer<typeof validationSchema>;
 
 export const dashboardSchema = z.object({

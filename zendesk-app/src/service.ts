@@ -3,6 +3,7 @@ import type { ZafClient } from './zaf';
 import {
   type BulkAction,
   bulkResultsSchema,
+  courseCheckSchema,
   dashboardSchema,
   detailSchema,
   errorBodySchema,
@@ -99,6 +100,7 @@ export function createService(client: ZafClient, serviceUrl: string, user: Zende
     skip: (id: number, key: string, note: string) => call('POST', `${stepPath(id, key)}/skip`, detailSchema, { note }),
     retry: (id: number, key: string) => call('POST', `${stepPath(id, key)}/retry`, detailSchema, {}),
     validate: (draft: Record<string, string>) => call('POST', '/api/validate', validationSchema, draft),
+    check: (id: number) => call('POST', `${requestPath(id)}/check`, courseCheckSchema, {}),
     dashboard: () => call('GET', '/api/dashboard', dashboardSchema),
     bulk: (action: BulkAction, ids: number[], reason?: string) => call('POST', '/api/requests/bulk', bulkResultsSchema, { action, ids, ...(reason && { reason }) }),
   };

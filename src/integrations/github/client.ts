@@ -1,4 +1,5 @@
 import type { GithubConfig } from '../../config';
+import { archiveOperations } from './archive';
 import type { Logger } from '../../log';
 import { branchOperations } from './branches';
 import { contentOperations } from './contents';
@@ -38,6 +39,7 @@ export async function createGithubClient(deps: GithubClientDeps) {
     ...branchOperations(ctx),
     ...copyOperations(ctx, contents.readFile),
     ...userOperations(ctx),
+    ...archiveOperations(ctx),
   };
 }
 

@@ -1,4 +1,6 @@
+import { gzipSync } from 'node:zlib';
 import { Hono, type Context } from 'hono';
+import { pack } from 'tar-stream';
 import type { z } from 'zod';
 import { githubWebUrl } from '../../courses/naming';
 import * as s from './simulator-schemas';
@@ -105,6 +107,7 @@ export function createGithubSimulator(options: SimulatorOptions = {}) {
     requests: [] as RequestRecord[],
   };
   const writeTimes: number[] = [];
+  const archiveLinks = new Map<string, { repo: Repo; sha: string | undefined; expires: number }>();
 
   // ---- lookups ------------------------------------------------------------------------------
   const org = (name: string) => world.orgs.get(key(name));
@@ -415,6 +418,23 @@ export function createGithubSimulator(options: SimulatorOptions = {}) {
     return c.json(commitJson(c, r, sha), 201);
   });
 
+  // archives: docs.github.com/rest/repos/contents#download-a-repository-archive-tar: a 302 to a
+  // link that expires after five minutes (private repositories); an empty repository 404s when
+  // the link is followed. GitHub's link is on codeload.github.com (GHES: /_codeload/ on its own
+  // host); here it is under the API base, so a mount at the API base URL serves it too.
+  const tarball = (c: C) => {
+    const r = repoOf(c.req.param('owner') ?? '', c.req.param('repo') ?? '');
+    if (!r) return fail(c, 404, 'Not Found');
+    const ref = c.req.param('ref') || r.defaultBranch;
+    const head = resolveCommit(r, ref);
+    if (!head && r.refs.size > 0) return fail(c, 404, 'Not Found');
+    const token = `sim${nextId(world)}${Math.random().toString(36).slice(2, 10)}`;
+    archiveLinks.set(token, { repo: r, sha: head?.sha, expires: world.now() + 5 * 60_000 });
+    return c.redirect(`${base(c).api}/_codeload/${r.owner}/${r.name}/legacy.tar.gz/${encodeURIComponent(ref)}?token=${token}`, 302);
+  };
+  api.get('/repos/:owner/:repo/tarball', tarball);
+  api.get('/repos/:owner/:repo/tarball/:ref{.+}', tarball);
+
   // teams
   api.get('/orgs/:org/teams', (c) => {
     const o = org(c.req.param('org'));
@@ -528,6 +548,51 @@ export function createGithubSimulator(options: SimulatorOptions = {}) {
     }
   };
 
+  /** The archive behind a tarball link: the token in the link is its only credential, as on codeload. */
+  const codeload = async (c: C): Promise<Response> => {
+    const link = archiveLinks.get(c.req.query('token') ?? '');
+    if (!link || link.expires < world.now()) return c.text('Not Found', 404);
+    if (!link.sha) return c.text('Not Found', 404);
+    const commit = getObject(link.repo, link.sha, 'commit')!;
+    const entries = getObject(link.repo, commit.tree, 'tree')!.entries;
+    // git archive's layout: everything under one folder named owner-repo-shortsha, directories
+    // before their files (git's pax global header with the commit id is left out: tar-stream
+    // cannot write one, and readers skip it).
+    const top = `${link.repo.owner}-${link.repo.name}-${link.sha.slice(0, 7)}`;
+    const tar = pack();
+    const chunks: Buffer[] = [];
+    const done = new Promise<void>((resolve, reject) => {
+      tar.on('data', (chunk: unknown) => {
+        if (chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk));
+      });
+      tar.on('end', resolve);
+      tar.on('error', reject);
+    });
+    const mtime = new Date(commit.committer.date);
+    tar.entry({ name: `${top}/`, type: 'directory', mode: 0o775, mtime });
+    const dirs = new Set<string>();
+    for (const path of [...entries.keys()].sort()) {
+      const parts = path.split('/');
+      for (let i = 1; i < parts.length; i++) {
+        const dir = parts.slice(0, i).join('/');
+        if (!dirs.has(dir)) {
+          dirs.add(dir);
+          tar.entry({ name: `${top}/${dir}/`, type: 'directory', mode: 0o775, mtime });
+        }
+      }
+    }
+    for (const [path, e] of [...entries].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const content = getObject(link.repo, e.sha, 'blob')!.content;
+      if (e.mode === '120000') tar.entry({ name: `${top}/${path}`, type: 'symlink', linkname: content.toString('utf8'), mtime });
+      else tar.entry({ name: `${top}/${path}`, mode: e.mode === '100755' ? 0o775 : 0o664, mtime }, content);
+    }
+    tar.finalize();
+    await done;
+    return new Response(gzipSync(Buffer.concat(chunks)), {
+      headers: { 'content-type': 'application/x-gzip', 'content-disposition': `attachment; filename=${top}.tar.gz` },
+    });
+  };
+
   const app = new Hono<Env>();
   app.use('*', async (c, next) => {
     const start = world.now();
@@ -541,6 +606,7 @@ export function createGithubSimulator(options: SimulatorOptions = {}) {
       record.end = world.now();
       return res;
     };
+    if (path.startsWith('/_codeload/')) return finish(await codeload(c));
     const actor = actorFor(c.req.header('authorization'));
     if (!actor) return finish(fail(c, 401, 'Bad credentials'));
     c.set('actor', actor);
@@ -665,9 +731,21 @@ export function createGithubSimulator(options: SimulatorOptions = {}) {
     },
   };
 
+  /** For a client in the same process (no socket): the simulator's answers, redirects followed as fetch does. */
+  const clientFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    let request = new Request(input, init);
+    for (let hops = 0; ; hops++) {
+      const res = await app.fetch(request);
+      const location = res.headers.get('location');
+      if (res.status < 300 || res.status >= 400 || !location || hops === 20) return res;
+      request = new Request(new URL(location, request.url), { headers: request.headers, signal: request.signal });
+    }
+  };
+
   return {
     app,
     fetch: (request: Request) => app.fetch(request),
+    clientFetch,
     seed,
     read,
     stats,

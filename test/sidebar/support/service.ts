@@ -12,6 +12,10 @@ import { createLogger } from '../../../src/log';
 import { createMemoryTicketStore } from '../../../src/sandbox/helpdesk/memory-ticket-store';
 import { SANDBOX_AGENT } from '../../../src/sandbox/agent';
 import { mountHelpdesk } from '../../../src/sandbox/helpdesk/routes';
+import { parseGithubConfig } from '../../../src/config';
+import { createGithubClient } from '../../../src/integrations/github/client';
+import { createGithubSimulator, type GithubSimulator } from '../../../src/simulators/github/simulator';
+import { checkRequestCourse } from '../../../src/requests/quality-check';
 import { testAgents, testApp } from '../../support/harness';
 
 export const SHARED_SECRET = 'sidebar-test-secret-0123456789abcdef0123456789abcdef';
@@ -53,6 +57,8 @@ export interface SidebarService {
   tickets: ReturnType<typeof createMemoryTicketStore>;
   /** Every token the app's calls carried (minted by the page's proxy from the app's `jwt` options). */
   tokens: string[];
+  /** The GitHub the course check reads (in process), seeded with the mitx org. */
+  github: GithubSimulator;
   close(): Promise<void>;
 }
 
@@ -75,6 +81,9 @@ export async function startSidebarService(): Promise<SidebarService> {
   const engine = createEngine({ db: handle.db, clock, log, workflows, hooks: {}, options: { workerId: 'sidebar-test', leaseMs: 30_000, maxAttempts: 3 } });
   const tickets = createMemoryTicketStore();
   const tokens: string[] = [];
+  const github = createGithubSimulator({ tokens: { 'sidebar-gh-token': 'orc-bot' } });
+  github.seed.user('orc-bot').org('mitx');
+  const gh = await createGithubClient({ config: parseGithubConfig({ ORC_GH_OAUTH2_TOKEN: 'sidebar-gh-token', ORC_GH_API_URL: 'https://github.test/api/v3/' }), log, fetch: github.clientFetch });
   let wake = () => {};
   const app = testApp({
     handle,
@@ -87,6 +96,7 @@ export async function startSidebarService(): Promise<SidebarService> {
     // The page signs in as the sandbox agent; the service learns its name from (simulated) Zendesk.
     agents: testAgents(clock, SANDBOX_AGENT).agents,
     wake: () => wake(),
+    checkCourse: (request) => checkRequestCourse(gh, request),
     extraRoutes: (root) => {
       // The proxy hands the service its requests in process; each token the app asked for is kept.
       const recording: typeof fetch = async (input, init) => {
@@ -112,6 +122,7 @@ export async function startSidebarService(): Promise<SidebarService> {
     control,
     tickets,
     tokens,
+    github,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await driver.stop();

@@ -3,6 +3,7 @@ import type { Service } from '../service';
 import type { RequestDetail } from '../schemas';
 import { useAction } from '../use-action';
 import { usePolled } from '../use-polled';
+import { CourseCheck } from './course-check';
 import { DecisionForm } from './decision-form';
 import { History } from './history';
 import { RequestSummary } from './request-summary';
@@ -42,6 +43,7 @@ export function TicketSidebar({ service, ticketId, first }: { service: Service; 
           {action.error}
         </p>
       )}
+      {detail.request.type === 'publish' && detail.request.repo && <CourseCheck request={detail.request} service={service} action={action} />}
       {DECIDABLE.has(detail.request.status) && <DecisionForm detail={detail} service={service} action={action} onChange={onChange} />}
       {detail.request.status === 'scheduled' && <ScheduleForm detail={detail} service={service} action={action} onChange={onChange} />}
       <Tabs
