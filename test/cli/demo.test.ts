@@ -9,7 +9,7 @@ describe('orcoursetrion demo', () => {
     expect(await run(['demo', '--json'])).toBe(0);
     const s = JSON.parse(io.out);
     expect(s).toMatchObject({ ok: true, status: 'completed', courseKey: 'course-v1:MITx+8.01r+2027_Spring', repo: 'mitx/content-mit-801r-2027_Spring' });
-    expect(s.automaticSteps.map((x: { key: string }) => x.key)).toEqual(['create-repo', 'deploy-team', 'github-team', 'scaffold-course', 'staging-hook', 'update-ticket']);
+    expect(s.automaticSteps.map((x: { key: string }) => x.key)).toEqual(['create-repo', 'deploy-team', 'github-team', 'scaffold-course', 'default-branch', 'staging-hook', 'update-ticket']);
     expect(s.manualActions.map((x: { key: string }) => x.key)).toEqual(['staging-import', 'edx-course-team']);
     expect(s.finalCommentLinks).toEqual([expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/mitx\/content-mit-801r-2027_Spring$/), expect.stringContaining('/courses/course-v1:MITx+8.01r+2027_Spring/course/')]);
     expect(s.seconds).toBeGreaterThan(0);
