@@ -3,6 +3,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from './log';
 import { apiRoutes, type ApiDeps } from './routes/api';
+import { API_MAX_BODY_BYTES, boundedBody } from './routes/body-limit';
 import { dashboardRoutes } from './routes/dashboard';
 import { healthRoutes, type Readiness } from './routes/health';
 import { errorResponse } from './routes/http-errors';
@@ -23,7 +24,8 @@ export interface AppDeps extends ApiDeps, Omit<WebhookDeps, 'onDelivery'> {
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.onError((err, c) => errorResponse(err, c, deps.log, deps.scrub));
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}`, details: null } }, 404));
+  // The path is scrubbed: a URL can carry a secret (the help-desk proxy substitutes settings into it).
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${deps.scrub(c.req.path)}`, details: null } }, 404));
 
   // Zendesk's webhook first: the intake hot path needs none of the browser-facing middleware
   // below (request ids, security headers); it logs what it refuses itself.
@@ -37,6 +39,7 @@ export function createApp(deps: AppDeps): Hono {
     deps.log.info('http', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started), requestId: c.get('requestId') });
   });
   app.route('/', healthRoutes(deps.ready));
+  app.use('/api/*', boundedBody(API_MAX_BODY_BYTES, 'Request bodies are at most 64 KiB'));
   app.route('/api', apiRoutes(deps));
   app.route('/api/dashboard', dashboardRoutes(deps));
   deps.extraRoutes?.(app);
