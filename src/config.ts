@@ -86,11 +86,15 @@ const edxApiList = z.preprocess(
     }),
 );
 
+const MAKE_SECRET = 'make one with `openssl rand -hex 32`';
 const sharedSecret = z.preprocess(
   blankToUndefined,
   z
     .string()
-    .min(32, { message: 'must be at least 32 characters (HS256 needs a long random secret; try `openssl rand -hex 32`)' })
+    .min(32, { message: `must be at least 32 characters (HS256 needs a long random secret; ${MAKE_SECRET})` })
+    // Padding or a repeated character makes a long value with little secret in it.
+    .refine((v) => !/\s/.test(v), { message: `must not contain spaces, tabs or line breaks (padding is not secret; ${MAKE_SECRET})` })
+    .refine((v) => new Set(v).size >= 8, { message: `must be random, not a repeated pattern: it has fewer than 8 different characters (${MAKE_SECRET})` })
     .optional(),
 );
 
