@@ -6,10 +6,12 @@ import { createApp } from './app';
 import { configEnv, parseConfig, secretValues, type Config } from './config';
 import { sqliteReadiness } from './db/readiness';
 import { openSqlite } from './db/sqlite';
+import { dueBacklog } from './engine/claim';
 import { createEngine } from './engine/engine';
 import { startNodeDriver } from './engine/node-driver';
 import { engineOptionsFrom, type Clock } from './engine/types';
 import { createLogger, createScrubber, type Logger } from './log';
+import { createPrometheusMetrics } from './metrics/prometheus';
 import { mountSandboxPages } from './sandbox/pages';
 import { simulatorTicketStore } from './sandbox/helpdesk/simulator-ticket-store';
 import { prepareSandbox } from './sandbox/prepare';
@@ -56,7 +58,9 @@ export async function startService(requested: Config, options: { log?: Logger; c
     // A file database takes deliveries on a writer thread; an in-memory one has a single connection.
     const threaded = config.ORC_DATABASE === ':memory:' ? undefined : createThreadedDeliveryRecorder(config.ORC_DATABASE);
     if (threaded) opened.push(() => threaded.close());
-    const services = await createServices({ config, db: handle.db, clock, log, importPollMs: sims ? 100 : undefined });
+    const metrics = config.ORC_METRICS_TOKEN ? createPrometheusMetrics({ backlog: () => dueBacklog(handle.db, clock()), clock }) : undefined;
+    const services = await createServices({ config, db: handle.db, clock, log, importPollMs: sims ? 100 : undefined, calls: metrics?.calls });
+    const recorder = threaded ?? createDeliveryRecorder(handle.db);
 
     let wake = () => {};
     const engine = createEngine({
@@ -67,6 +71,7 @@ export async function startService(requested: Config, options: { log?: Logger; c
       workflows: services.workflows,
       hooks: services.hooks,
       options: engineOptionsFrom(config, `node-${process.pid}-${randomUUID().slice(0, 8)}`),
+      observer: metrics?.engine,
     });
     const app = createApp({
       db: handle.db,
@@ -78,12 +83,21 @@ export async function startService(requested: Config, options: { log?: Logger; c
       validateDraft: services.validateDraft,
       desk: services.desk,
       sharedSecret,
-      recorder: threaded ?? createDeliveryRecorder(handle.db),
+      recorder: metrics
+        ? {
+            async record(delivery) {
+              const outcome = await recorder.record(delivery);
+              metrics.deliveryReceived(outcome);
+              return outcome;
+            },
+          }
+        : recorder,
       webhookSecrets: webhookSecretSource(handle.db, clock, config.ORC_ZENDESK_WEBHOOK_SECRET),
       ready: sqliteReadiness(handle.db),
       wake: () => wake(),
       timeZone: config.ORC_TIMEZONE,
       extraRoutes: sims ? (app) => mountSandboxPages(app, { sharedSecret, tickets: simulatorTicketStore(sims.zendesk), clock, log }) : undefined,
+      metrics: metrics && config.ORC_METRICS_TOKEN ? { source: metrics, token: config.ORC_METRICS_TOKEN, requests: metrics.requests } : undefined,
     });
 
     const server = await listen(app.fetch, config);
