@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, max } from 'drizzle-orm';
 import { requests, steps, webhookDeliveries, type DeliveryRow, type RequestRow, type RequestStatus, type StepRow } from '../db/schema';
 import { byRequest } from '../db/by-request';
 import type { Db } from '../db/types';
@@ -213,9 +213,14 @@ export function createEngine(deps: EngineDeps): Engine {
         .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, 'running'), eq(webhookDeliveries.leaseOwner, options.workerId)));
     try {
       if (!deps.hooks.processDelivery) throw new PermanentError('No intake is configured');
+      // Intake re-reads the ticket, so that read also answers every later delivery for the ticket
+      // recorded before it began: a burst for one ticket is one read. Those recorded after it
+      // stay pending and get a read of their own.
+      const waitingUpTo = await lastWaitingFor(delivery);
       await deps.hooks.processDelivery(delivery, log);
       await fenced({ status: 'done', error: null, processedAt: clock(), leaseOwner: null, leaseExpiresAt: null });
       deps.observer?.deliveryProcessed('done');
+      if (delivery.ticketId !== null && waitingUpTo !== undefined) await settleCovered(delivery.ticketId, delivery.id, waitingUpTo);
     } catch (err) {
       const message = scrub(messageOf(err));
       if (isTransient(err) && delivery.attempts < options.maxAttempts) {
@@ -229,6 +234,36 @@ export function createEngine(deps: EngineDeps): Engine {
         deps.observer?.deliveryProcessed('failed');
       }
     }
+  }
+
+  /** The newest delivery for this delivery's ticket waiting behind it, if any. */
+  async function lastWaitingFor(delivery: DeliveryRow): Promise<number | undefined> {
+    if (delivery.ticketId === null) return undefined;
+    const [row] = await db
+      .select({ last: max(webhookDeliveries.id) })
+      .from(webhookDeliveries)
+      .where(and(eq(webhookDeliveries.ticketId, delivery.ticketId), eq(webhookDeliveries.status, 'pending'), gt(webhookDeliveries.id, delivery.id)));
+    return row?.last ?? undefined;
+  }
+
+  /**
+   * Marks the deliveries the finished read answered as done. A crash before this leaves them
+   * pending: each is then processed with a read of its own (intake is idempotent).
+   */
+  async function settleCovered(ticketId: number, afterId: number, upTo: number): Promise<void> {
+    const covered = await db
+      .update(webhookDeliveries)
+      .set({ status: 'done', error: null, processedAt: clock() })
+      .where(
+        and(
+          eq(webhookDeliveries.ticketId, ticketId),
+          eq(webhookDeliveries.status, 'pending'),
+          gt(webhookDeliveries.id, afterId),
+          lte(webhookDeliveries.id, upTo),
+        ),
+      )
+      .returning({ id: webhookDeliveries.id });
+    for (let i = 0; i < covered.length; i++) deps.observer?.deliveryProcessed('coalesced');
   }
 
   async function claim(): Promise<ClaimedWork | undefined> {

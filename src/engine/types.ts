@@ -56,7 +56,8 @@ export interface EngineHooks {
 
 /** How a step or delivery run ended, for an observer. */
 export type StepOutcome = 'done' | 'waiting' | 'retry' | 'failed';
-export type DeliveryOutcome = 'done' | 'retry' | 'failed';
+/** coalesced: answered by the read of an earlier delivery for the same ticket. */
+export type DeliveryOutcome = 'done' | 'retry' | 'failed' | 'coalesced';
 
 /**
  * What operators count (metrics): told after each run settles. Synchronous and cheap; the

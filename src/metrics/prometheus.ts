@@ -22,7 +22,7 @@ export function createPrometheusMetrics(deps: { backlog(): Promise<DueBacklog>; 
   const registers = [registry];
 
   const received = new Counter({ name: 'orc_webhook_deliveries_received_total', help: 'Signed Zendesk deliveries recorded, by outcome (new or duplicate)', labelNames: ['outcome'], registers });
-  const processed = new Counter({ name: 'orc_webhook_deliveries_processed_total', help: 'Deliveries the engine processed, by outcome (done, retry, failed)', labelNames: ['outcome'], registers });
+  const processed = new Counter({ name: 'orc_webhook_deliveries_processed_total', help: 'Deliveries the engine processed, by outcome (done, retry, failed; coalesced: answered by the ticket read of an earlier one)', labelNames: ['outcome'], registers });
   const stepRuns = new Counter({ name: 'orc_engine_steps_total', help: 'Step runs, by step kind and outcome (done, waiting, retry, failed)', labelNames: ['kind', 'outcome'], registers });
   const stepSeconds = new Histogram({
     name: 'orc_engine_step_duration_seconds',
