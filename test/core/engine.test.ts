@@ -272,6 +272,21 @@ describe('durable step engine', () => {
     expect(left?.n).toBe(0);
   });
 
+  it('the Node driver lets the event loop turn between items, so HTTP is served while it drains', async () => {
+    let processed = 0;
+    h = createHarness({ hooks: { processDelivery: async () => void processed++ } });
+    const rows = Array.from({ length: 50 }, (_, i) => ({ invocationId: `turn-${i}`, ticketId: 1000 + i, body: '{}', receivedAt: h.clock.now }));
+    await h.handle.db.insert(webhookDeliveries).values(rows);
+    const { startNodeDriver } = await import('../../src/engine/node-driver');
+    const driver = startNodeDriver(h.engine, { concurrency: 1, clock: h.clock, log: silentLogger });
+    driver.wake();
+    // What a request arriving now would see: the next macrotask runs after an item, not after the drain.
+    const seenByNextTurn = await new Promise<number>((resolve) => setImmediate(() => resolve(processed)));
+    expect(seenByNextTurn).toBeLessThan(50);
+    await expect.poll(() => processed).toBe(50);
+    await driver.stop();
+  });
+
   it('gives a delivery recorded during a ticket read a read of its own', async () => {
     const seen: string[] = [];
     const { createDeliveryRecorder } = await import('../../src/webhooks/delivery-recorder');
