@@ -28,6 +28,7 @@ export const SECRET_SETTINGS = [
   'ORC_APP_SHARED_SECRET',
   'ORC_EDX_CLIENT_SECRET',
   'ORC_GITRELOAD_SECRET',
+  'ORC_METRICS_TOKEN',
 ] as const;
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -138,11 +139,15 @@ function gitreloadProblems(env: Env): string[] {
   return problems;
 }
 
+const MAKE_SECRET = 'make one with `openssl rand -hex 32`';
 const sharedSecret = z.preprocess(
   blankToUndefined,
   z
     .string()
-    .min(32, { message: 'must be at least 32 characters (HS256 needs a long random secret; try `openssl rand -hex 32`)' })
+    .min(32, { message: `must be at least 32 characters (HS256 needs a long random secret; ${MAKE_SECRET})` })
+    // Padding or a repeated character makes a long value with little secret in it.
+    .refine((v) => !/\s/.test(v), { message: `must not contain spaces, tabs or line breaks (padding is not secret; ${MAKE_SECRET})` })
+    .refine((v) => new Set(v).size >= 8, { message: `must be random, not a repeated pattern: it has fewer than 8 different characters (${MAKE_SECRET})` })
     .optional(),
 );
 
@@ -229,6 +234,15 @@ export const envSchema = z.object({
   // Backoff between retries of a transient failure: full jitter up to base * 2^(attempt-1), capped.
   ORC_RETRY_BASE_MS: positiveInt(1_000, 60_000),
   ORC_RETRY_MAX_MS: positiveInt(5 * 60_000, 60 * 60_000),
+  // Bearer token for GET /metrics (Node only); unset: the route does not exist.
+  ORC_METRICS_TOKEN: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .min(16, { message: `must be at least 16 characters (${MAKE_SECRET})` })
+      .refine((v) => !/\s/.test(v), { message: `must not contain spaces, tabs or line breaks (${MAKE_SECRET})` })
+      .optional(),
+  ),
 });
 
 type Env = z.infer<typeof envSchema>;

@@ -1,13 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app';
 import { configEnv, parseConfig, secretValues, type Config } from './config';
 import { sqliteReadiness } from './db/readiness';
 import { openSqlite } from './db/sqlite';
+import { dueBacklog } from './engine/claim';
 import { createEngine } from './engine/engine';
 import { startNodeDriver } from './engine/node-driver';
 import { engineOptionsFrom, type Clock } from './engine/types';
 import { createLogger, createScrubber, type Logger } from './log';
+import { createPrometheusMetrics } from './metrics/prometheus';
 import { mountSandboxPages } from './sandbox/pages';
 import { simulatorTicketStore } from './sandbox/helpdesk/simulator-ticket-store';
 import { prepareSandbox } from './sandbox/prepare';
@@ -34,84 +38,161 @@ export interface RunningService {
  */
 export async function startService(requested: Config, options: { log?: Logger; clock?: Clock } = {}): Promise<RunningService> {
   const clock = options.clock ?? Date.now;
-  // Sandbox: the real clients, pointed at simulators served on loopback ports.
-  const sims = requested.sandbox ? await startSimulators({ clock, gitreloadBranches: { staging: requested.ORC_STAGING_GITRELOAD_BRANCH, production: requested.ORC_PRODUCTION_GITRELOAD_BRANCH } }) : undefined;
-  const config = sims ? parseConfig({ ...configEnv(requested), ...sims.env, ORC_SANDBOX: '1' }, nodeFiles) : requested;
-  // Sandbox without a configured secret: a fresh one per process (the local pages mint their tokens in-process).
-  const sharedSecret = config.ORC_APP_SHARED_SECRET ?? randomBytes(32).toString('hex');
-  const secrets = [...secretValues(config), sharedSecret];
-  const scrub = createScrubber(secrets);
-  const log = options.log ?? createLogger({ level: config.ORC_LOG_LEVEL, secrets });
-  const handle = openSqlite(config.ORC_DATABASE);
-  // A file database takes deliveries on a writer thread; an in-memory one has a single connection.
-  const threaded = config.ORC_DATABASE === ':memory:' ? undefined : createThreadedDeliveryRecorder(config.ORC_DATABASE);
-  const services = await createServices({ config, db: handle.db, clock, log, importPollMs: sims ? 100 : undefined });
-
-  let wake = () => {};
-  const engine = createEngine({
-    db: handle.db,
-    clock,
-    log,
-    scrub,
-    workflows: services.workflows,
-    hooks: services.hooks,
-    options: engineOptionsFrom(config, `node-${process.pid}-${randomUUID().slice(0, 8)}`),
-  });
-  const app = createApp({
-    db: handle.db,
-    clock,
-    log,
-    scrub,
-    engine,
-    workflows: services.workflows,
-    validateDraft: services.validateDraft,
-    checkCourse: services.checkCourse,
-    desk: services.desk,
-    sharedSecret,
-    agents: services.agents,
-    recorder: threaded ?? createDeliveryRecorder(handle.db),
-    webhookSecrets: webhookSecretSource(handle.db, clock, config.ORC_ZENDESK_WEBHOOK_SECRET),
-    ready: sqliteReadiness(handle.db),
-    wake: () => wake(),
-    timeZone: config.ORC_TIMEZONE,
-    extraRoutes: sims ? (app) => mountSandboxPages(app, { sharedSecret, tickets: simulatorTicketStore(sims.zendesk), clock, log }) : undefined,
-  });
-
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.ORC_HOST }, () => resolve(s));
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.PORT;
-  const url = `http://${config.ORC_HOST === '0.0.0.0' ? '127.0.0.1' : config.ORC_HOST}:${port}`;
-  if (sims) {
-    try {
-      await prepareSandbox(sims, config, handle.db, config.ORC_PUBLIC_URL ? config.publicUrl : url, clock, log);
-    } catch (err) {
-      // Leave nothing listening: a failed start must let the process exit.
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await sims.close();
-      await threaded?.close();
-      handle.close();
-      throw err;
-    }
-  }
-  const driver = startNodeDriver(engine, { concurrency: config.ORC_ENGINE_CONCURRENCY, clock, log });
-  wake = driver.wake;
-  services.bind({ engine, wake: driver.wake });
-
-  return {
-    url,
-    port,
-    config,
-    sandbox: sims,
-    async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await driver.stop();
-      await sims?.close();
-      await threaded?.close();
-      handle.close();
-    },
+  // What is open so far, closed in reverse by close() or by a start that fails part way (a
+  // failed start must leave nothing running, so the process can exit).
+  const opened: (() => Promise<void> | void)[] = [];
+  const closeAll = async () => {
+    for (const close of opened.splice(0).reverse()) await close();
   };
+  try {
+    // Sandbox: the real clients, pointed at simulators served on loopback ports.
+    const sims = requested.sandbox ? await startSimulators({ clock, gitreloadBranches: { staging: requested.ORC_STAGING_GITRELOAD_BRANCH, production: requested.ORC_PRODUCTION_GITRELOAD_BRANCH } }) : undefined;
+    if (sims) opened.push(() => sims.close());
+    const config = sims ? parseConfig({ ...configEnv(requested), ...sims.env, ORC_SANDBOX: '1' }, nodeFiles) : requested;
+    // Sandbox without a configured secret: a fresh one per process (the local pages mint their tokens in-process).
+    const sharedSecret = config.ORC_APP_SHARED_SECRET ?? randomBytes(32).toString('hex');
+    const secrets = [...secretValues(config), sharedSecret];
+    const scrub = createScrubber(secrets);
+    const log = options.log ?? createLogger({ level: config.ORC_LOG_LEVEL, secrets });
+    const handle = openDatabase(config.ORC_DATABASE);
+    opened.push(() => handle.close());
+    // A file database takes deliveries on a writer thread; an in-memory one has a single connection.
+    const threaded = config.ORC_DATABASE === ':memory:' ? undefined : createThreadedDeliveryRecorder(config.ORC_DATABASE);
+    if (threaded) opened.push(() => threaded.close());
+    const metrics = config.ORC_METRICS_TOKEN ? createPrometheusMetrics({ backlog: () => dueBacklog(handle.db, clock()), clock }) : undefined;
+    const services = await createServices({ config, db: handle.db, clock, log, importPollMs: sims ? 100 : undefined, calls: metrics?.calls });
+    const recorder = threaded ?? createDeliveryRecorder(handle.db);
+
+    let wake = () => {};
+    const engine = createEngine({
+      db: handle.db,
+      clock,
+      log,
+      scrub,
+      workflows: services.workflows,
+      hooks: services.hooks,
+      options: engineOptionsFrom(config, `node-${process.pid}-${randomUUID().slice(0, 8)}`),
+      observer: metrics?.engine,
+    });
+    const app = createApp({
+      db: handle.db,
+      clock,
+      log,
+      scrub,
+      engine,
+      workflows: services.workflows,
+      validateDraft: services.validateDraft,
+      checkCourse: services.checkCourse,
+      desk: services.desk,
+      sharedSecret,
+      agents: services.agents,
+      recorder: metrics
+        ? {
+            async record(delivery) {
+              const outcome = await recorder.record(delivery);
+              metrics.deliveryReceived(outcome);
+              return outcome;
+            },
+          }
+        : recorder,
+      webhookSecrets: webhookSecretSource(handle.db, clock, config.ORC_ZENDESK_WEBHOOK_SECRET),
+      ready: sqliteReadiness(handle.db),
+      wake: () => wake(),
+      timeZone: config.ORC_TIMEZONE,
+      extraRoutes: sims ? (app) => mountSandboxPages(app, { sharedSecret, tickets: simulatorTicketStore(sims.zendesk), clock, log }) : undefined,
+      metrics: metrics && config.ORC_METRICS_TOKEN ? { source: metrics, token: config.ORC_METRICS_TOKEN, requests: metrics.requests } : undefined,
+    });
+
+    const server = await listen(app.fetch, config);
+    opened.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.PORT;
+    const url = `http://${config.ORC_HOST === '0.0.0.0' ? '127.0.0.1' : config.ORC_HOST}:${port}`;
+    if (sims) await prepareSandbox(sims, config, handle.db, config.ORC_PUBLIC_URL ? config.publicUrl : url, clock, log);
+    const driver = startNodeDriver(engine, { concurrency: config.ORC_ENGINE_CONCURRENCY, clock, log });
+    // The driver stops right after the server, before the simulators and the database.
+    opened.splice(opened.length - 1, 0, () => driver.stop());
+    wake = driver.wake;
+    services.bind({ engine, wake: driver.wake });
+
+    return { url, port, config, sandbox: sims, close: closeAll };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+/** A start-up failure an operator fixes with a setting: its message is one line naming it. */
+export class StartupError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StartupError';
+  }
+}
+
+const writable = (dir: string) => {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const reasonOf = (err: unknown) => {
+  const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : undefined;
+  const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+  return code && !message.includes(code) ? `${code}: ${message}` : message;
+};
+
+function openDatabase(path: string) {
+  try {
+    return openSqlite(path);
+  } catch (err) {
+    throw new StartupError(`ORC_DATABASE: cannot open ${JSON.stringify(path)} (${whyUnopenable(path) ?? reasonOf(err)}); set it to a file path in a folder this process can write`, { cause: err });
+  }
+}
+
+/** The plain reason for the two path mistakes SQLite and mkdir report obscurely. */
+function whyUnopenable(path: string): string | undefined {
+  const stat = (p: string) => {
+    try {
+      return statSync(p, { throwIfNoEntry: false });
+    } catch {
+      return undefined; // ENOTDIR: a file above it, found further up
+    }
+  };
+  if (stat(path)?.isDirectory()) return 'it is a folder';
+  for (let dir = dirname(resolve(path)); ; dir = dirname(dir)) {
+    const found = stat(dir);
+    if (found && !found.isDirectory()) return `${dir} is a file, not a folder`;
+    if (found) return writable(dir) ? undefined : `this process may not write in ${dir}`;
+    if (dir === dirname(dir)) return undefined;
+  }
+}
+
+/** Listens on ORC_HOST:PORT, or fails with the setting to change (Node's raw EADDRINUSE is a stack trace). */
+function listen(fetch: (request: Request) => Response | Promise<Response>, config: Config): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port: config.PORT, hostname: config.ORC_HOST }, () => {
+      server.off('error', refuse);
+      resolve(server);
+    });
+    function refuse(err: NodeJS.ErrnoException) {
+      const where = `${config.ORC_HOST}:${config.PORT}`;
+      reject(
+        new StartupError(
+          err.code === 'EADDRINUSE'
+            ? `PORT: ${config.PORT} is already in use on ${config.ORC_HOST}; stop the other process or set PORT to a free port`
+            : err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND'
+              ? `ORC_HOST: cannot listen on ${where} (${err.code}); set ORC_HOST to an address of this machine, e.g. 127.0.0.1 or 0.0.0.0`
+              : `PORT: cannot listen on ${where} (${reasonOf(err)}); set PORT to a free port this process may open`,
+          { cause: err },
+        ),
+      );
+    }
+    server.on('error', refuse);
+  });
 }
 
 /** `orcoursetrion serve` / `npm start`. */

@@ -2,6 +2,7 @@ import type { Config } from './config';
 import type { Db } from './db/types';
 import type { Engine } from './engine/engine';
 import type { Clock, EngineHooks, WorkflowResolver } from './engine/types';
+import { observedFetch, type CallObserver } from './integrations/calls';
 import { createEdxClient } from './integrations/edx/client';
 import { createGithubClient, type GithubClientDeps } from './integrations/github/client';
 import { idOnlyAgentDirectory, zendeskAgentDirectory, type AgentCache, type AgentDirectory } from './auth/agent-directory';
@@ -48,15 +49,20 @@ export interface ServiceDeps {
   github?: Pick<GithubClientDeps, 'pacer' | 'timeScale'>;
   /** Agents already looked up; a Worker passes its isolate's, as it builds services per invocation. */
   agentCache?: AgentCache;
+  /** Told how each call to GitHub, Zendesk and edX ended (metrics). */
+  calls?: CallObserver;
 }
 
 /** The composition root: integrations, workflows, intake and the ticket story, from the config. */
 export async function createServices(deps: ServiceDeps): Promise<Services> {
   const { config, db, clock, log } = deps;
-  const github = lazyClient(() => createGithubClient({ config, log, fetch: deps.fetch, ...deps.github }));
-  const edx = lazyClient(() => createEdxClient({ config, log, fetch: deps.fetch }));
-  const desk = config.zendesk.configured ? lazyClient(() => zendeskDesk(createZendeskAdapter({ config, logger: log, fetch: deps.fetch }), db)) : undefined;
-  const users = config.zendesk.configured ? lazyClient(() => createUserOperations(createZendeskHttp({ config, logger: log, fetch: deps.fetch }))) : undefined;
+  const calls = deps.calls;
+  // GitHub and Zendesk always call through a fetch; edX may use axios' http adapter, so it observes its own calls.
+  const fetchFor = (system: 'github' | 'zendesk') => (calls ? observedFetch(system, deps.fetch ?? ((input, init) => globalThis.fetch(input, init)), calls) : deps.fetch);
+  const github = lazyClient(() => createGithubClient({ config, log, fetch: fetchFor('github'), ...deps.github }));
+  const edx = lazyClient(() => createEdxClient({ config, log, fetch: deps.fetch, calls }));
+  const desk = config.zendesk.configured ? lazyClient(() => zendeskDesk(createZendeskAdapter({ config, logger: log, fetch: fetchFor('zendesk') }), db)) : undefined;
+  const users = config.zendesk.configured ? lazyClient(() => createUserOperations(createZendeskHttp({ config, logger: log, fetch: fetchFor('zendesk') }))) : undefined;
   const flow: FlowDeps = { config, db, clock, github, edx, desk, sites: edxSites(config), importPollMs: deps.importPollMs };
   const workflows = createWorkflowResolver(flow);
   const checks = (fields: Parameters<typeof externalProblems>[1], plan: Parameters<typeof externalProblems>[2], requestId: number | undefined) =>

@@ -12,13 +12,11 @@
  * - The engine runs (startService starts it; each delivery wakes it) and re-reads tickets from
  *   a Zendesk served from THIS process (the simulator, set up by the real `zendesk setup`),
  *   never from the service's own process, whose CPU it would steal. Two real variants per round:
- *   - `real` (the goal's figure): Zendesk reads are held until the window ends, so the engine
- *     has claimed its 8 deliveries and waits on I/O, as it does in production where every
- *     delivery's work is Zendesk and GitHub round trips and a flood like this one never drains
- *     at arrival speed. This is intake (verify + record + enqueue) with the engine live.
- *   - `draining`: Zendesk answers in 100 ms, so the engine finishes ~80 deliveries/s during
- *     the flood; each claim and finish is a synchronous fsync'd SQLite commit on the same event
- *     loop. Reported next to the goal to show what a draining engine costs the intake.
+ *   - `draining` (the goal's figure, production-like): Zendesk answers each ticket read in
+ *     100 ms, so the engine drains the flood while it arrives; its claims and settles are
+ *     SQLite commits on the same event loop as the intake.
+ *   - `real` (second row): Zendesk reads are held until the window ends, so the engine has
+ *     claimed its deliveries and waits on I/O: intake (verify + record + enqueue) alone.
  * - bare: reads the body and answers 200 (the practical ceiling of Hono on Node here).
  * - Durability: after each real round the service is stopped and its database opened here;
  *   every invocation id that was answered 2xx must be a row of webhook_deliveries.
@@ -134,8 +132,8 @@ const ratioOf = (target: Target, metric: 'rps' | 'p50' | 'p99') =>
       return at(target) / at('bare');
     }),
   );
-const throughputRatio = ratioOf('real', 'rps');
-const p99Ratio = ratioOf('real', 'p99');
+const throughputRatio = ratioOf('draining', 'rps');
+const p99Ratio = ratioOf('draining', 'p99');
 const reals = results.filter((r) => r.durable);
 const acked = reals.reduce((s, r) => s + (r.durable?.acked ?? 0), 0);
 const missing = reals.reduce((s, r) => s + (r.durable?.missing ?? 0), 0);
@@ -154,10 +152,10 @@ const markdown = [
   '| | req/s | p50 ms | p99 ms |',
   '|---|---:|---:|---:|',
   `| bare Hono (read body, 200) | ${round(summary.bare.rps, 0)} | ${summary.bare.p50} | ${summary.bare.p99} |`,
-  `| service: verify + record + enqueue, engine waiting on Zendesk | ${round(summary.real.rps, 0)} | ${summary.real.p50} | ${summary.real.p99} |`,
-  `| **ratio service / bare** | **${round(throughputRatio)}x** | ${round(ratioOf('real', 'p50'))}x | **${round(p99Ratio)}x** |`,
-  `| service, engine draining (Zendesk at 100 ms) | ${round(summary.draining.rps, 0)} | ${summary.draining.p50} | ${summary.draining.p99} |`,
-  `| ratio draining / bare | ${round(ratioOf('draining', 'rps'))}x | ${round(ratioOf('draining', 'p50'))}x | ${round(ratioOf('draining', 'p99'))}x |`,
+  `| service, engine draining (Zendesk in another process at 100 ms, ticket reads real) | ${round(summary.draining.rps, 0)} | ${summary.draining.p50} | ${summary.draining.p99} |`,
+  `| **ratio draining / bare** | **${round(throughputRatio)}x** | ${round(ratioOf('draining', 'p50'))}x | **${round(p99Ratio)}x** |`,
+  `| service, engine held (Zendesk reads held: intake alone) | ${round(summary.real.rps, 0)} | ${summary.real.p50} | ${summary.real.p99} |`,
+  `| ratio held / bare | ${round(ratioOf('real', 'rps'))}x | ${round(ratioOf('real', 'p50'))}x | ${round(ratioOf('real', 'p99'))}x |`,
   '',
   ...table,
   '',
@@ -168,8 +166,8 @@ const report = {
   command: `npx tsx bench/webhook/index.ts --seconds ${seconds} --connections ${connections} --rounds ${rounds}`,
   markdown,
   goals: [
-    { goal: 'throughput >= 0.5x bare', met: throughputRatio >= 0.5, figure: `${round(throughputRatio)}x` },
-    { goal: 'p99 <= 2x bare', met: p99Ratio <= 2, figure: `${round(p99Ratio)}x` },
+    { goal: 'throughput >= 0.5x bare with the engine draining', met: throughputRatio >= 0.5, figure: `${round(throughputRatio)}x` },
+    { goal: 'p99 <= 2x bare with the engine draining', met: p99Ratio <= 2, figure: `${round(p99Ratio)}x` },
     { goal: 'every 2xx delivery durable', met: missing === 0 && acked > 0, figure: `${acked} acked, ${missing} missing` },
   ],
 };

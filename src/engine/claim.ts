@@ -26,29 +26,47 @@ const deliveryDue = (now: number) =>
  * step first (0.015 ms instead of 0.8 ms with 200 requests under way, 5 ms with 3,000).
  */
 function firstRunnable(db: Db, now: number, due: SQL | undefined) {
-  const prev = alias(steps, 'prev');
   return db
     .select({ id: steps.id })
     .from(steps)
-    .where(
-      and(
-        due,
-        exists(
-          db
-            .select({ one: sql`1` })
-            .from(requests)
-            .where(and(eq(requests.id, steps.requestId), inArray(requests.status, [...RUNNABLE_REQUEST_STATUSES]), or(isNull(requests.startAt), lte(requests.startAt, now)))),
-        ),
-        notExists(
-          db
-            .select({ one: sql`1` })
-            .from(prev)
-            .where(and(eq(prev.requestId, steps.requestId), lt(prev.position, steps.position), notInArray(prev.status, ['done', 'skipped']))),
-        ),
-      ),
-    )
+    .where(and(due, runnable(db, now)))
     .orderBy(steps.nextRunAt, steps.id)
     .limit(1);
+}
+
+/** A step may run: its request is running (its start time has come) and every earlier step is finished. */
+function runnable(db: Db, now: number) {
+  const prev = alias(steps, 'prev');
+  return and(
+    exists(
+      db
+        .select({ one: sql`1` })
+        .from(requests)
+        .where(and(eq(requests.id, steps.requestId), inArray(requests.status, [...RUNNABLE_REQUEST_STATUSES]), or(isNull(requests.startAt), lte(requests.startAt, now)))),
+    ),
+    notExists(
+      db
+        .select({ one: sql`1` })
+        .from(prev)
+        .where(and(eq(prev.requestId, steps.requestId), lt(prev.position, steps.position), notInArray(prev.status, ['done', 'skipped']))),
+    ),
+  );
+}
+
+export interface DueBacklog {
+  deliveries: number;
+  steps: number;
+  /** Since when the longest-waiting due item has been due (a pending one's next run, an abandoned one's lease end). */
+  oldestDueAt: number | undefined;
+}
+
+/** What a claimer would take now and has not yet: the work the engine is behind on (for metrics). */
+export async function dueBacklog(db: Db, now: number): Promise<DueBacklog> {
+  const dueSince = (t: typeof steps | typeof webhookDeliveries) => sql<number | null>`min(case when ${t.status} = 'pending' then ${t.nextRunAt} else ${t.leaseExpiresAt} end)`;
+  const [d] = await db.select({ n: sql<number>`count(*)`, since: dueSince(webhookDeliveries) }).from(webhookDeliveries).where(deliveryDue(now));
+  const [s] = await db.select({ n: sql<number>`count(*)`, since: dueSince(steps) }).from(steps).where(and(stepDue(now), runnable(db, now)));
+  const since = [d?.since, s?.since].filter((v): v is number => typeof v === 'number');
+  return { deliveries: d?.n ?? 0, steps: s?.n ?? 0, oldestDueAt: since.length > 0 ? Math.min(...since) : undefined };
 }
 
 /**

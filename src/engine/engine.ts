@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, max } from 'drizzle-orm';
 import { requests, steps, webhookDeliveries, type DeliveryRow, type RequestRow, type RequestStatus, type StepRow } from '../db/schema';
 import { byRequest } from '../db/by-request';
 import type { Db } from '../db/types';
@@ -6,7 +6,7 @@ import { isTransient, messageOf, PermanentError, retryAfterOf } from '../errors'
 import type { Logger } from '../log';
 import { backoffDelay } from './backoff';
 import { claimDelivery, claimStep, nextDueAt } from './claim';
-import type { Clock, EngineHooks, EngineOptions, StepContext, StepDefinition, WorkflowResolver } from './types';
+import type { Clock, EngineHooks, EngineObserver, EngineOptions, StepContext, StepDefinition, StepOutcome, WorkflowResolver } from './types';
 
 export interface EngineDeps {
   db: Db;
@@ -17,6 +17,8 @@ export interface EngineDeps {
   options: EngineOptions;
   /** Scrubs secrets from error text before it is stored or shown. */
   scrub?: (text: string) => string;
+  /** Told how each step and delivery run ended (metrics). */
+  observer?: EngineObserver;
 }
 
 /** A claimed item: this worker holds its lease until `run` settles it. */
@@ -156,12 +158,15 @@ export function createEngine(deps: EngineDeps): Engine {
     const def: StepDefinition | undefined = deps.workflows(request).find((d) => d.key === step.key);
     const heartbeat = startHeartbeat(step);
     const ctx: StepContext = { request, step, log, heartbeat: heartbeat.beat };
+    const began = clock();
+    const observe = (outcome: StepOutcome) => deps.observer?.stepSettled({ kind: step.kind, outcome, ms: clock() - began });
     try {
       if (!def) throw new PermanentError(`Step "${step.key}" is not part of the ${request.type} workflow any more`);
       if (def.kind === 'manual') {
         await deps.hooks.stepWaiting?.(ctx, def.instructions?.(request));
         if (await settle(step, { status: 'waiting', error: null, leaseOwner: null, leaseExpiresAt: null })) {
           log.info('step waiting for an agent');
+          observe('waiting');
         }
       } else {
         let result = step.result as Record<string, unknown> | null;
@@ -176,18 +181,20 @@ export function createEngine(deps: EngineDeps): Engine {
         if (!step.reported) await deps.hooks.stepDone?.(ctx, result);
         if (await settle(step, { status: 'done', reported: true, error: null, finishedAt: clock(), leaseOwner: null, leaseExpiresAt: null })) {
           log.info('step done');
+          observe('done');
         }
       }
     } catch (err) {
       const message = scrub(messageOf(err));
       if (isTransient(err) && step.attempts < options.maxAttempts) {
         const delay = backoffDelay(step.attempts, { baseMs, maxMs, retryAfterMs: retryAfterOf(err), random });
-        await settle(step, { status: 'pending', error: message, nextRunAt: clock() + delay, leaseOwner: null, leaseExpiresAt: null });
+        if (await settle(step, { status: 'pending', error: message, nextRunAt: clock() + delay, leaseOwner: null, leaseExpiresAt: null })) observe('retry');
         log.warn('step will retry', { error: message, inMs: delay });
       } else {
         const final = isTransient(err) ? `${message} (gave up after ${step.attempts} attempts)` : message;
         if (await settle(step, { status: 'failed', error: final, finishedAt: clock(), leaseOwner: null, leaseExpiresAt: null })) {
           log.error('step failed', { error: final });
+          observe('failed');
           await reportFailure(ctx, final, log);
         }
       }
@@ -206,19 +213,57 @@ export function createEngine(deps: EngineDeps): Engine {
         .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, 'running'), eq(webhookDeliveries.leaseOwner, options.workerId)));
     try {
       if (!deps.hooks.processDelivery) throw new PermanentError('No intake is configured');
+      // Intake re-reads the ticket, so that read also answers every later delivery for the ticket
+      // recorded before it began: a burst for one ticket is one read. Those recorded after it
+      // stay pending and get a read of their own.
+      const waitingUpTo = await lastWaitingFor(delivery);
       await deps.hooks.processDelivery(delivery, log);
       await fenced({ status: 'done', error: null, processedAt: clock(), leaseOwner: null, leaseExpiresAt: null });
+      deps.observer?.deliveryProcessed('done');
+      if (delivery.ticketId !== null && waitingUpTo !== undefined) await settleCovered(delivery.ticketId, delivery.id, waitingUpTo);
     } catch (err) {
       const message = scrub(messageOf(err));
       if (isTransient(err) && delivery.attempts < options.maxAttempts) {
         const delay = backoffDelay(delivery.attempts, { baseMs, maxMs, retryAfterMs: retryAfterOf(err), random });
         await fenced({ status: 'pending', error: message, nextRunAt: clock() + delay, leaseOwner: null, leaseExpiresAt: null });
         log.warn('delivery will retry', { error: message, inMs: delay });
+        deps.observer?.deliveryProcessed('retry');
       } else {
         await fenced({ status: 'failed', error: message, processedAt: clock(), leaseOwner: null, leaseExpiresAt: null });
         log.error('delivery failed', { error: message });
+        deps.observer?.deliveryProcessed('failed');
       }
     }
+  }
+
+  /** The newest delivery for this delivery's ticket waiting behind it, if any. */
+  async function lastWaitingFor(delivery: DeliveryRow): Promise<number | undefined> {
+    if (delivery.ticketId === null) return undefined;
+    const [row] = await db
+      .select({ last: max(webhookDeliveries.id) })
+      .from(webhookDeliveries)
+      .where(and(eq(webhookDeliveries.ticketId, delivery.ticketId), eq(webhookDeliveries.status, 'pending'), gt(webhookDeliveries.id, delivery.id)));
+    return row?.last ?? undefined;
+  }
+
+  /**
+   * Marks the deliveries the finished read answered as done. A crash before this leaves them
+   * pending: each is then processed with a read of its own (intake is idempotent).
+   */
+  async function settleCovered(ticketId: number, afterId: number, upTo: number): Promise<void> {
+    const covered = await db
+      .update(webhookDeliveries)
+      .set({ status: 'done', error: null, processedAt: clock() })
+      .where(
+        and(
+          eq(webhookDeliveries.ticketId, ticketId),
+          eq(webhookDeliveries.status, 'pending'),
+          gt(webhookDeliveries.id, afterId),
+          lte(webhookDeliveries.id, upTo),
+        ),
+      )
+      .returning({ id: webhookDeliveries.id });
+    for (let i = 0; i < covered.length; i++) deps.observer?.deliveryProcessed('coalesced');
   }
 
   async function claim(): Promise<ClaimedWork | undefined> {

@@ -60,6 +60,9 @@ export function startNodeDriver(engine: Engine, options: { concurrency: number; 
       } catch (err) {
         options.log.error('engine loop error', { error: messageOf(err) });
       }
+      // SQLite calls are synchronous: an item that needs no network would let the next claim
+      // run in the same turn, and a drain would hold the HTTP server off until it ended.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 

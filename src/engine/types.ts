@@ -54,6 +54,20 @@ export interface EngineHooks {
   processDelivery?(delivery: DeliveryRow, log: Logger): Promise<void>;
 }
 
+/** How a step or delivery run ended, for an observer. */
+export type StepOutcome = 'done' | 'waiting' | 'retry' | 'failed';
+/** coalesced: answered by the read of an earlier delivery for the same ticket. */
+export type DeliveryOutcome = 'done' | 'retry' | 'failed' | 'coalesced';
+
+/**
+ * What operators count (metrics): told after each run settles. Synchronous and cheap; the
+ * engine knows nothing of how it is recorded (prom-client on Node, nothing on Workers).
+ */
+export interface EngineObserver {
+  stepSettled(step: { kind: StepKind; outcome: StepOutcome; ms: number }): void;
+  deliveryProcessed(outcome: DeliveryOutcome): void;
+}
+
 export interface EngineOptions {
   /** Identifies this worker in leases. */
   workerId: string;

@@ -19,6 +19,24 @@ export const MAX_SKEW_MS = 5 * 60_000;
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: string };
 
+/**
+ * The form Zendesk sends: UTC to the second with a Z, e.g. 2021-03-25T05:09:27Z
+ * (developer.zendesk.com/documentation/webhooks/anatomy-of-a-webhook-request/). Fractional
+ * seconds are tolerated in case Zendesk ever adds them (docs/real-systems.md); offsets, local
+ * times, bare dates and epoch numbers are not, since a signature is over the header as sent.
+ */
+const ZENDESK_TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d{1,9})?Z$/;
+
+/** Epoch ms of a timestamp in Zendesk's form, or undefined (a form that is not, or a day that does not exist). */
+function zendeskTime(value: string): number | undefined {
+  const match = ZENDESK_TIMESTAMP.exec(value);
+  if (!match) return undefined;
+  const at = Date.parse(`${match[1]}Z`);
+  // Date.parse rolls 2021-02-30 over to March 2; a real time reads back the same.
+  if (Number.isNaN(at) || new Date(at).toISOString().slice(0, 19) !== match[1]) return undefined;
+  return at;
+}
+
 function decodeBase64(value: string): Buffer | undefined {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 !== 0) return undefined;
   return Buffer.from(value, 'base64');
@@ -43,8 +61,8 @@ export async function verifyZendeskSignature(input: {
   if (input.secrets.length === 0) return { ok: false, reason: 'no webhook secret is configured (run `orcoursetrion zendesk setup` or set ORC_ZENDESK_WEBHOOK_SECRET)' };
   if (!input.signature) return { ok: false, reason: `missing ${SIGNATURE_HEADER} header` };
   if (!input.timestamp) return { ok: false, reason: `missing ${TIMESTAMP_HEADER} header` };
-  const at = Date.parse(input.timestamp);
-  if (Number.isNaN(at)) return { ok: false, reason: `${TIMESTAMP_HEADER} is not an ISO-8601 time` };
+  const at = zendeskTime(input.timestamp);
+  if (at === undefined) return { ok: false, reason: `${TIMESTAMP_HEADER} must be a UTC time as Zendesk sends it, YYYY-MM-DDTHH:MM:SSZ (e.g. 2021-03-25T05:09:27Z)` };
   if (Math.abs(input.now - at) > MAX_SKEW_MS) return { ok: false, reason: `${TIMESTAMP_HEADER} is more than 5 minutes from the server's clock (stale or replayed)` };
   const signature = decodeBase64(input.signature.trim());
   if (!signature) return { ok: false, reason: `${SIGNATURE_HEADER} is not base64` };

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig, parseGithubConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
 
+// As `openssl rand -hex 32` makes one.
+const REAL_SECRET = '5f0c2a9e7b31d84c6a0e9f27b5d3c18e4a7f2b90c6d1e83f5a2b7c9d0e4f6a13';
+
 const problemsOf = (env: Record<string, string>) => {
   try {
     parseConfig(env);
@@ -56,12 +59,27 @@ describe('config', () => {
     for (const secret of ['ghp_supersecretvalue', 'zd-secret-token-value', 'short-secret-value']) expect(err.message).not.toContain(secret);
   });
 
+  it('requires a real ORC_APP_SHARED_SECRET: long, random, not padded, and says how to make one', () => {
+    const cases: [string, string][] = [
+      [' '.repeat(31) + 'x', 'must not contain spaces, tabs or line breaks (padding is not secret; make one with `openssl rand -hex 32`)'],
+      [`  ${REAL_SECRET}  `, 'must not contain spaces, tabs or line breaks'],
+      ['x'.repeat(32), 'must be random, not a repeated pattern: it has fewer than 8 different characters (make one with `openssl rand -hex 32`)'],
+      ['abcabcabcabcabcabcabcabcabcabcab', 'fewer than 8 different characters'],
+      ['short-secret-value', 'must be at least 32 characters'],
+    ];
+    for (const [value, message] of cases) {
+      const problems = problemsOf({ ORC_GH_OAUTH2_TOKEN: 't', ORC_APP_SHARED_SECRET: value }).problems;
+      expect(problems.filter((p) => p.startsWith('ORC_APP_SHARED_SECRET: ') && p.includes(message)), JSON.stringify(value)).toHaveLength(1);
+    }
+    expect(parseConfig({ ORC_GH_OAUTH2_TOKEN: 't', ORC_APP_SHARED_SECRET: REAL_SECRET }).ORC_APP_SHARED_SECRET).toBe(REAL_SECRET);
+  });
+
   it('leaves sandbox mode when GitHub credentials are given, and ORC_SANDBOX forces it', () => {
-    const real = parseConfig({ ORC_GH_OAUTH2_TOKEN: 't', ORC_APP_SHARED_SECRET: 'x'.repeat(32), ORC_EDX_API: 'all', ORC_EDX_CLIENT_ID: 'id', ORC_EDX_CLIENT_SECRET: 's', ORC_EDX_STUDIO_URL: 'https://studio.example.edu', ORC_EDX_STAGING_URL: 'https://staging.example.edu', ORC_STAGING_GITRELOAD: 'https://gr.example.edu/' });
+    const real = parseConfig({ ORC_GH_OAUTH2_TOKEN: 't', ORC_APP_SHARED_SECRET: REAL_SECRET, ORC_EDX_API: 'all', ORC_EDX_CLIENT_ID: 'id', ORC_EDX_CLIENT_SECRET: 's', ORC_EDX_STUDIO_URL: 'https://studio.example.edu', ORC_EDX_STAGING_URL: 'https://staging.example.edu', ORC_STAGING_GITRELOAD: 'https://gr.example.edu/' });
     expect(real.sandbox).toBe(false);
     expect(real.edx.api.has('rerun')).toBe(true);
     expect(parseConfig({ ORC_GH_OAUTH2_TOKEN: 't', ORC_SANDBOX: '1' }).sandbox).toBe(true);
-    const missing = problemsOf({ ORC_GH_OAUTH2_TOKEN: 't', ORC_APP_SHARED_SECRET: 'x'.repeat(32), ORC_EDX_API: 'course_runs' }).problems.join('\n');
+    const missing = problemsOf({ ORC_GH_OAUTH2_TOKEN: 't', ORC_APP_SHARED_SECRET: REAL_SECRET, ORC_EDX_API: 'course_runs' }).problems.join('\n');
     for (const key of ['ORC_EDX_CLIENT_ID', 'ORC_EDX_CLIENT_SECRET', 'ORC_EDX_STUDIO_URL', 'ORC_EDX_STAGING_URL']) expect(missing).toContain(key);
   });
 

@@ -1,6 +1,7 @@
-import axios, { type AxiosRequestConfig } from 'axios';
+import axios, { type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import type { Config } from '../../config';
 import type { Logger } from '../../log';
+import { rateLimitOf, type CallObserver } from '../calls';
 import { setAdvancedSettings, type SettingsChange } from './advanced-settings';
 import { importCourseTarball, type CourseArchive, type ImportOptions, type ImportResult } from './course-import';
 import {
@@ -32,6 +33,8 @@ export interface EdxClientDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Per request. A rerun runs inline in the request on edX, so this is generous. Default 5 min. */
   requestTimeoutMs?: number;
+  /** Told how each HTTP call ended (metrics), whichever adapter makes it. */
+  calls?: CallObserver;
 }
 
 /** The Open edX operations the workflows use; each is idempotent (create-or-adopt, add-only, re-import). */
@@ -60,6 +63,27 @@ export function createEdxClient(deps: EdxClientDeps): EdxClient {
     timeout: deps.requestTimeoutMs ?? 5 * 60_000,
     maxRedirects: 0,
   });
+  const calls = deps.calls;
+  if (calls) {
+    const seen = (response: AxiosResponse | undefined) => {
+      // axios keeps header names lower-case, whichever adapter answered.
+      const header = (name: string) => {
+        const value: unknown = response?.headers[name];
+        return typeof value === 'string' ? value : undefined;
+      };
+      calls.externalCall({ system: 'edx', status: response?.status ?? 'network_error', rateLimit: response ? rateLimitOf(response.status, header) : undefined });
+    };
+    http.interceptors.response.use(
+      (response) => {
+        seen(response);
+        return response;
+      },
+      (err: unknown) => {
+        seen(axios.isAxiosError(err) ? err.response : undefined);
+        throw err;
+      },
+    );
+  }
 
   // Built on first use, so a deployment that only uses git_import needs no Studio settings.
   let studio: StudioApi | undefined;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
+import { API_MAX_BODY_BYTES, boundedBody } from '../../routes/body-limit';
 import { hostShell, type PrerenderedFrame } from './host-shell';
 import { readStatic } from './static-files';
 import { fieldValuesSchema, newTicketSchema, type HelpdeskTicketStore } from './ticket-store';
@@ -70,6 +71,7 @@ export function helpdeskRoutes(basePath: string, deps: HelpdeskDeps): Hono {
   app.get('/app/*', serveFrom(join(dist, 'assets'), '/app/'));
   app.get('/host/*', serveFrom(join(dist, 'helpdesk'), '/host/'));
 
+  app.use('/api/*', boundedBody(API_MAX_BODY_BYTES, 'Request bodies are at most 64 KiB'));
   app.get('/api/ticket-fields', async (c) => c.json({ fields: await deps.tickets.ticketFields() }));
   app.get('/api/tickets', async (c) => c.json({ tickets: await deps.tickets.listTickets() }));
   app.get('/api/tickets/:id', async (c) => {

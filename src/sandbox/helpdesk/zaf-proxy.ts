@@ -72,7 +72,8 @@ export async function proxyZafRequest(raw: unknown, ctx: ProxyContext): Promise<
   const fill = (text: string, place: SettingScope) => substitute(text, ctx.settings, options.secure, place);
 
   const url = fill(options.url, 'url');
-  if (!URL.canParse(url) || !ctx.allowedOrigins.includes(new URL(url).origin)) return refusal(403, `${url} is not in the app's domainWhitelist`);
+  // The refusal names the URL as the page sent it: the filled one may carry a secure setting.
+  if (!URL.canParse(url) || !ctx.allowedOrigins.includes(new URL(url).origin)) return refusal(403, `${options.url} is not in the app's domainWhitelist`);
 
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(options.headers)) headers[k] = fill(v, 'header');
@@ -87,5 +88,14 @@ export async function proxyZafRequest(raw: unknown, ctx: ProxyContext): Promise<
   if (options.contentType) headers['content-type'] = options.contentType;
 
   const response = await (ctx.fetch ?? fetch)(url, { method: options.type, headers, body: options.type === 'GET' ? undefined : options.data === undefined ? undefined : fill(options.data, 'body') });
-  return { status: response.status, contentType: response.headers.get('content-type') ?? 'text/plain', body: await response.text() };
+  return { status: response.status, contentType: response.headers.get('content-type') ?? 'text/plain', body: redactSecure(await response.text(), ctx.settings) };
+}
+
+/** A service that echoes its URL or body (a 404 naming the path) must not hand a secure setting to the page. */
+function redactSecure(text: string, settings: Record<string, AppSetting>): string {
+  let out = text;
+  for (const [name, setting] of Object.entries(settings)) {
+    if (setting.secure && setting.value.length > 0) out = out.replaceAll(setting.value, `[setting.${name}]`);
+  }
+  return out;
 }

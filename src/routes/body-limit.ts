@@ -1,0 +1,26 @@
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { AppError } from '../errors';
+
+/** What the sidebar API and the help-desk page accept: their JSON bodies are a few hundred bytes. */
+export const API_MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Answers 413 for a body above `maxBytes` before the handler reads it. A declared length is
+ * checked from the header (Node's parser holds the body to it, so nothing is read): hono's
+ * bodyLimit reads c.req.raw.body, which makes @hono/node-server build a full Request with its
+ * stream and AbortController per request (measured in bench/webhook). A chunked body (or one
+ * without a length) goes through bodyLimit, which stops reading at the limit.
+ */
+export function boundedBody(maxBytes: number, message: string): MiddlewareHandler {
+  const tooLarge = (): never => {
+    throw new AppError(413, 'payload_too_large', message, { maxBytes });
+  };
+  const streamed = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
+  return (c, next) => {
+    const declared = c.req.header('content-length');
+    if (declared === undefined || c.req.header('transfer-encoding') !== undefined) return streamed(c, next);
+    if (!/^\d+$/.test(declared) || Number(declared) > maxBytes) return tooLarge();
+    return next();
+  };
+}
