@@ -10,6 +10,7 @@ import { lazyClient } from './lazy-client';
 import type { Logger } from './log';
 import { externalProblems } from './requests/checks';
 import { validateDraft, type Problem } from './requests/draft';
+import { resumeCancellations } from './requests/actions';
 import { processDelivery } from './requests/intake';
 import type { TicketDesk } from './story/desk';
 import { storyHooks } from './story/hooks';
@@ -66,6 +67,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     },
     hooks: {
       ...storyHooks(desk),
+      recover: () => resumeCancellations({ db, clock, workflows }),
       processDelivery: desk
         ? (delivery, deliveryLog) =>
             processDelivery(

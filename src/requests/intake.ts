@@ -1,12 +1,13 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, gt, inArray } from 'drizzle-orm';
 import type { Config } from '../config';
-import { requests, type DeliveryRow, type RequestRow } from '../db/schema';
+import { requests, steps, type DeliveryRow, type RequestRow } from '../db/schema';
 import type { Db } from '../db/types';
 import { commentMarker } from '../integrations/zendesk/marker';
 import type { Logger } from '../log';
 import type { TicketDesk, TicketSnapshot } from '../story/desk';
+import { FINISH_STEP } from '../workflows/ticket-steps';
 import { cannotApproveNote, planNote, problemsReply, rejectionNeedsReasonNote } from '../story/messages';
-import { approveRequest, rejectRequest, type RequestDeps } from './actions';
+import { approveRequest, cancelRequest, isFinished, rejectRequest, type RequestDeps } from './actions';
 import { assessDraft, insertRequest, requestValues, type AssessDeps, type Assessment } from './create';
 import type { Problem } from './draft';
 import { recordEvent, SYSTEM, type Actor } from './events';
@@ -40,6 +41,11 @@ export async function processDelivery(deps: IntakeDeps, delivery: DeliveryRow, l
     return;
   }
   const [existing] = await deps.db.select().from(requests).where(eq(requests.ticketId, ticketId));
+  if (existing && (ticket.status === 'solved' || ticket.status === 'closed') && !isFinished(existing.status) && !(await finishStarted(deps, existing.id))) {
+    await cancelRequest(deps, existing.id, `The ticket was ${ticket.status} in Zendesk before the request finished`, ZENDESK, 'zendesk ticket status');
+    log.info('ticket solved or closed: request cancelled', { requestId: existing.id, status: ticket.status });
+    return;
+  }
   if (existing && !['waiting_on_requester', 'pending_approval'].includes(existing.status)) {
     log.info('request already decided; ticket change ignored', { status: existing.status });
     return;
@@ -66,6 +72,18 @@ export async function processDelivery(deps: IntakeDeps, delivery: DeliveryRow, l
     await deps.desk.post(ticketId, { html: planNote(plan, deps.workflows(request), !automatic(deps, request)), public: false, marker: commentMarker(request.id, `plan.${await digest(plan)}`), status: 'open' });
   }
   await applyDecision(deps, ticket, request, problems);
+}
+
+/** An agent solving or closing the ticket in Zendesk itself. */
+const ZENDESK: Actor = { id: 'zendesk', name: 'Zendesk (ticket status)' };
+
+/** The request's last step has started: it solves the ticket itself, so a solved ticket is ours. */
+async function finishStarted(deps: IntakeDeps, requestId: number): Promise<boolean> {
+  const [row] = await deps.db
+    .select({ id: steps.id })
+    .from(steps)
+    .where(and(eq(steps.requestId, requestId), eq(steps.key, FINISH_STEP), gt(steps.attempts, 0)));
+  return row !== undefined;
 }
 
 /** Fully automatic mode, or a rerun when reruns need no approval. */

@@ -101,3 +101,18 @@ export function scheduledNote(startAt: number, timeZone: string): string {
 export function completedReply(intro: string, links: { label: string; url: string }[], next: string): string {
   return `<p>${escapeHtml(intro)}</p>${linkList(links)}<p>${escapeHtml(next)}</p>`;
 }
+
+export function cancellationReply(reason: string): string {
+  return `<p>Your course request was cancelled.</p><p><strong>Reason</strong>: ${escapeHtml(reason)}</p><p>Reply to this ticket if you have questions, or file a new request.</p>`;
+}
+
+/** What was done before the cancellation and how to undo each; instructions only, nothing is undone automatically. */
+export function cancellationNote(by: string, reason: string, taken: { title: string; undo: string; uncertain: boolean }[]): string {
+  const rows = taken.map((t) => `<li><strong>${escapeHtml(t.title)}</strong>${t.uncertain ? ' <em>(was running when cancelled: check whether it took effect)</em>' : ''}: ${escapeHtml(t.undo)}</li>`).join('');
+  return (
+    `<p><strong>Request cancelled</strong> by ${escapeHtml(by)}: ${escapeHtml(reason)}</p>` +
+    (taken.length > 0
+      ? `<p>Already done, and how to undo it (nothing is undone automatically):</p><ul>${rows}</ul>`
+      : '<p>No step had taken effect: there is nothing to undo.</p>')
+  );
+}
