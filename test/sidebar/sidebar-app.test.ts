@@ -253,4 +253,23 @@ describe('Zendesk app in headless Chromium, hosted by the local help-desk page',
     await sidebar().getByRole('tab', { name: /History/ }).click();
     await expect.poll(() => sidebar().locator('.history').textContent()).toMatch(/Rescheduled by Sandbox Agent[\s\S]*Started now by Sandbox Agent|Started now by Sandbox Agent[\s\S]*Rescheduled by Sandbox Agent/);
   });
+  it('cancels a request under way only with a reason, and offers no cancel once it is over', async () => {
+    const optics = (await seedRequest(service.handle, { ticketId: 107, courseNumber: '8.07', params: { courseTitle: 'Optics' } })).id;
+    service.tickets.add({ id: 107, subject: 'New course 8.07', description: '', status: 'open', requester: { email: 'instructor@example.edu' }, customFields: [] });
+    await page.goto(`${service.url}/helpdesk/tickets/107`);
+    await sidebar().getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => sidebar().locator('.summary__status').textContent()).not.toContain('Pending approval');
+    await sidebar().getByRole('button', { name: 'Cancel request…' }).click();
+    await sidebar().getByRole('button', { name: 'Cancel request', exact: true }).click();
+    await expect.poll(() => sidebar().locator('.field__problem').textContent()).toContain('reason is required');
+    expect((await requestRow(optics)).status).not.toBe('cancelled');
+    await sidebar().getByLabel('Reason for cancelling (sent to the requester)').fill('The department dropped 8.07 this year');
+    await sidebar().getByRole('button', { name: 'Cancel request', exact: true }).click();
+    await expect.poll(async () => (await requestRow(optics)).status).toBe('cancelled');
+    expect((await requestRow(optics)).reason).toBe('The department dropped 8.07 this year');
+    await expect.poll(() => sidebar().locator('.summary__status').textContent()).toContain('Cancelled');
+    await expect.poll(() => sidebar().getByRole('button', { name: 'Cancel request…' }).count()).toBe(0);
+    await expect.poll(async () => (await stepRow(optics, 'notify-cancellation')).status, { timeout: 10_000 }).toBe('done');
+    await shot('15-cancelled');
+  });
 });

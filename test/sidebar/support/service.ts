@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
-import { requests, steps } from '../../../src/db/schema';
+import { requests, steps, type RequestRow } from '../../../src/db/schema';
 import { openSqlite, type SqliteHandle } from '../../../src/db/sqlite';
 import { createEngine } from '../../../src/engine/engine';
 import { startNodeDriver } from '../../../src/engine/node-driver';
@@ -11,6 +11,7 @@ import { PermanentError } from '../../../src/errors';
 import { createLogger } from '../../../src/log';
 import { createMemoryTicketStore } from '../../../src/sandbox/helpdesk/memory-ticket-store';
 import { mountHelpdesk } from '../../../src/sandbox/helpdesk/routes';
+import { cancellationFlow } from '../../../src/workflows/cancellation';
 import { testApp } from '../../support/harness';
 
 export const SHARED_SECRET = 'sidebar-test-secret-0123456789abcdef0123456789abcdef';
@@ -65,7 +66,7 @@ export async function startSidebarService(): Promise<SidebarService> {
   const control = { hookFails: true };
   const flow = testFlow(control);
   const rejection: StepDefinition[] = [{ key: 'notify-rejection', title: 'Tell the requester', kind: 'auto', run: async () => ({}) }];
-  const workflows = (r: { status: string }) => (r.status === 'rejected' ? rejection : flow);
+  const workflows = (r: RequestRow) => (r.status === 'rejected' ? rejection : r.status === 'cancelled' ? cancellationFlow({ db: handle.db, clock }, r) : flow);
   const logs: string[] = [];
   const log = createLogger({ level: 'warn', write: (l) => logs.push(l), secrets: [SHARED_SECRET] });
   const clock = Date.now;

@@ -3,6 +3,7 @@ import type { Service } from '../service';
 import type { RequestDetail } from '../schemas';
 import { useAction } from '../use-action';
 import { usePolled } from '../use-polled';
+import { CancelForm } from './cancel-form';
 import { DecisionForm } from './decision-form';
 import { History } from './history';
 import { RequestSummary } from './request-summary';
@@ -13,6 +14,7 @@ import { Tabs } from './tabs';
 /** How often the sidebar asks for news; a steady 2.5 s keeps running steps live without load. */
 const POLL_MS = 2500;
 const DECIDABLE = new Set(['pending_approval', 'waiting_on_requester']);
+const FINISHED = new Set(['completed', 'rejected', 'cancelled']);
 
 /** `first`: the ticket's request, already asked for while the app started (see main.tsx). */
 export function TicketSidebar({ service, ticketId, first }: { service: Service; ticketId: number; first?: Promise<RequestDetail | undefined> | undefined }) {
@@ -44,6 +46,7 @@ export function TicketSidebar({ service, ticketId, first }: { service: Service; 
       )}
       {DECIDABLE.has(detail.request.status) && <DecisionForm detail={detail} service={service} action={action} onChange={onChange} />}
       {detail.request.status === 'scheduled' && <ScheduleForm detail={detail} service={service} action={action} onChange={onChange} />}
+      {!FINISHED.has(detail.request.status) && <CancelForm detail={detail} service={service} action={action} onChange={onChange} />}
       <Tabs
         tabs={[
           { id: 'steps', label: `Steps (${detail.steps.length})` },
