@@ -2,10 +2,12 @@ import { Argument, type Command } from 'commander';
 import { z } from 'zod';
 import { REQUEST_TYPES, type RequestType } from '../db/schema';
 import { stepsOf } from '../engine/engine';
+import { AppError } from '../errors';
 import { approveRequest } from '../requests/actions';
 import { createRequest } from '../requests/create';
 import { openStore } from '../rollover/runtime';
 import { cliActor, cliSettings, processIo, runCommand, type CliIo } from './context';
+import { cancelFromCli } from './request-cancel';
 import { planText, planView } from './plan-view';
 import { draftOf, problemLine, requestOptionsSchema, withRequestOptions } from './request-options';
 
@@ -22,12 +24,17 @@ export function registerRequestCommand(program: Command, io: CliIo = processIo()
   const cmd = withRequestOptions(
     program
       .command('request')
-      .description('create a course request from the command line (validated as a ticket is)')
-      .addArgument(new Argument('<type>', 'request type').choices(REQUEST_TYPES)),
-  ).option('--approve', 'approve it too (as cli:<your user>); the service starts it at its next wake-up');
-  cmd.action(async (type: RequestType) => {
-    const o = requestOptionsSchema.extend({ approve: z.boolean().optional() }).parse(cmd.opts());
+      .description('create a course request from the command line (validated as a ticket is), or cancel one: request cancel ID --reason TEXT')
+      .addArgument(new Argument('<type>', 'request type, or cancel').choices([...REQUEST_TYPES, 'cancel']))
+      .addArgument(new Argument('[id]', 'cancel: the request to cancel')),
+  )
+    .option('--approve', 'approve it too (as cli:<your user>); the service starts it at its next wake-up')
+    .option('--reason <text>', 'cancel: why (required; the requester reads it)');
+  cmd.action(async (type: RequestType | 'cancel', id: string | undefined) => {
+    const o = requestOptionsSchema.extend({ approve: z.boolean().optional(), reason: z.string().optional() }).parse(cmd.opts());
     await runCommand('request', io, o.verbose, async () => {
+      if (type === 'cancel') return cancelFromCli(io, id, o.reason, o);
+      if (id !== undefined || o.reason !== undefined) throw new AppError(400, 'invalid_arguments', 'an ID and --reason are for request cancel only', { field: id !== undefined ? 'id' : 'reason' });
       const settings = await cliSettings(io, { verbose: o.verbose, simulate: true });
       const store = await openStore({ config: settings.config, log: settings.log });
       try {
