@@ -95,22 +95,28 @@ export async function rejectRequest(deps: RequestDeps, id: number, reason: strin
   return updated;
 }
 
+/**
+ * Marks a step done: a manual step that waits (or is pending), or a failed automatic step the
+ * agent finished by hand (the note, saying what was done, is then required). The engine goes on.
+ */
 export async function completeStep(deps: RequestDeps, id: number, key: string, note: string | undefined, actor: Actor): Promise<StepRow> {
   const { db, clock } = deps;
   const request = await getRequest(db, id);
   const step = await getStep(db, id, key);
-  if (step.kind !== 'manual') throw conflict(`Step "${key}" is automatic; only manual steps are marked done by an agent (retry it if it failed)`);
-  if (!['waiting', 'pending'].includes(step.status)) throw conflict(`Step "${key}" is ${step.status}; only a waiting or pending manual step can be marked done`);
+  const byHand = step.kind === 'auto';
+  if (byHand && step.status !== 'failed') throw conflict(`Step "${key}" is automatic and ${step.status}; only a failed automatic step can be finished by hand (or retried)`);
+  if (!byHand && !['waiting', 'pending'].includes(step.status)) throw conflict(`Step "${key}" is ${step.status}; only a waiting or pending manual step can be marked done`);
+  if (byHand && !note?.trim()) throw noteRequired('mark a failed automatic step done by hand');
   const def = deps.workflows(request).find((d) => d.key === key);
   if (def?.instructions?.(request).destructive && !note?.trim()) throw noteRequired('confirm this destructive step');
   const now = clock();
   const [updated] = await db
     .update(steps)
-    .set({ status: 'done', completedBy: actor.name ?? actor.id, note: note?.trim() || null, finishedAt: now, updatedAt: now, reported: true })
-    .where(and(eq(steps.id, step.id), inArray(steps.status, ['waiting', 'pending'])))
+    .set({ status: 'done', completedBy: actor.name ?? actor.id, note: note?.trim() || null, finishedAt: now, updatedAt: now, reported: true, leaseOwner: null, leaseExpiresAt: null })
+    .where(and(eq(steps.id, step.id), eq(steps.status, step.status)))
     .returning();
   if (!updated) throw conflict(`Step "${key}" changed while you acted; reload and try again`);
-  await recordEvent(db, now, { requestId: id, ticketId: request.ticketId, actor, action: 'step_completed', detail: { step: key, note: note?.trim() || undefined } });
+  await recordEvent(db, now, { requestId: id, ticketId: request.ticketId, actor, action: byHand ? 'step_finished_by_hand' : 'step_completed', detail: { step: key, note: note?.trim() || undefined, previousError: byHand ? step.error : undefined } });
   await deps.engine.refreshRequestStatus(id);
   deps.wake();
   return updated;

@@ -52,7 +52,7 @@ export function stepFailedNote(title: string, error: string): string {
   return (
     `<p><strong>Failed: ${escapeHtml(title)}</strong></p>` +
     `<p>${escapeHtml(error)}</p>` +
-    '<p>Fix the cause, then press <strong>Retry</strong> on this step in the Orcoursetrion sidebar, or <strong>Skip</strong> it with a note if it was done another way.</p>'
+    '<p>Fix the cause, then press <strong>Retry</strong> on this step in the Orcoursetrion sidebar; if you did the work another way, <strong>Mark done by hand</strong> with a note saying what was done (or <strong>Skip</strong> it with a note if it is not needed).</p>'
   );
 }
 

@@ -272,4 +272,22 @@ describe('Zendesk app in headless Chromium, hosted by the local help-desk page',
     await expect.poll(async () => (await stepRow(optics, 'notify-cancellation')).status, { timeout: 10_000 }).toBe('done');
     await shot('15-cancelled');
   });
+  it('finishes a failed automatic step by hand only with a note saying what was done, and the request goes on', async () => {
+    service.control.hookFails = true;
+    const waves = (await seedRequest(service.handle, { ticketId: 108, courseNumber: '8.03', params: { courseTitle: 'Waves' } })).id;
+    service.tickets.add({ id: 108, subject: 'New course 8.03', description: '', status: 'open', requester: { email: 'instructor@example.edu' }, customFields: [] });
+    await page.goto(`${service.url}/helpdesk/tickets/108`);
+    await sidebar().getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => step('add-staging-hook').getAttribute('data-status'), { timeout: 10_000 }).toBe('failed');
+    await step('add-staging-hook').getByRole('button', { name: 'Mark done by hand' }).click();
+    await expect.poll(() => step('add-staging-hook').locator('.field__problem').textContent()).toContain('say what was done by hand');
+    expect((await stepRow(waves, 'add-staging-hook')).status).toBe('failed');
+    await step('add-staging-hook').getByLabel('What was done by hand (required)').fill('Replaced the old hook in GitHub settings by hand');
+    await step('add-staging-hook').getByRole('button', { name: 'Mark done by hand' }).click();
+    await expect.poll(async () => (await stepRow(waves, 'add-staging-hook')).status).toBe('done');
+    expect(await stepRow(waves, 'add-staging-hook')).toMatchObject({ completedBy: 'Sandbox Agent', note: 'Replaced the old hook in GitHub settings by hand' });
+    await expect.poll(() => step('import-staging').getAttribute('data-status'), { timeout: 10_000 }).toBe('waiting');
+    await shot('16-finished-by-hand');
+    service.control.hookFails = false;
+  });
 });
