@@ -3,8 +3,10 @@ import type { Config } from '../config';
 import { requests, steps, type DeliveryRow, type RequestRow } from '../db/schema';
 import type { Db } from '../db/types';
 import { commentMarker } from '../integrations/zendesk/marker';
+import type { TicketStatus } from '../integrations/zendesk/schemas';
 import type { Logger } from '../log';
 import type { TicketDesk, TicketSnapshot } from '../story/desk';
+import { planOf } from '../workflows/plan';
 import { FINISH_STEP } from '../workflows/ticket-steps';
 import { cannotApproveNote, planNote, problemsReply, rejectionNeedsReasonNote } from '../story/messages';
 import { approveRequest, cancelRequest, isFinished, rejectRequest, type RequestDeps } from './actions';
@@ -48,6 +50,7 @@ export async function processDelivery(deps: IntakeDeps, delivery: DeliveryRow, l
   }
   if (existing && !['waiting_on_requester', 'pending_approval'].includes(existing.status)) {
     log.info('request already decided; ticket change ignored', { status: existing.status });
+    await postLatePlanNote(deps, delivery, existing);
     return;
   }
 
@@ -56,6 +59,9 @@ export async function processDelivery(deps: IntakeDeps, delivery: DeliveryRow, l
   // (the approve macro, most often) goes straight to the decision: the checks and the plan
   // note are already on the ticket, and the approved work starts sooner.
   if (existing?.status === 'pending_approval' && JSON.stringify(existing.params) === JSON.stringify(draft)) {
+    // Unless the attempt that recorded the request could not post the note (a retry of it reads
+    // the agent's decision too): the marker makes this a no-op when the note is there.
+    await postPlanNote(deps, existing, !automatic(deps, existing));
     await applyDecision(deps, ticket, existing, existing.problems);
     return;
   }
@@ -64,14 +70,38 @@ export async function processDelivery(deps: IntakeDeps, delivery: DeliveryRow, l
   const { plan, problems } = assessment;
 
   const request = await upsertRequest(deps, existing, ticketId, assessment, ticket.requester);
-  if (!['waiting_on_requester', 'pending_approval'].includes(request.status)) return;
+  if (!['waiting_on_requester', 'pending_approval'].includes(request.status)) {
+    await postLatePlanNote(deps, delivery, request);
+    return;
+  }
 
   if (problems.length > 0) {
     await deps.desk.post(ticketId, { html: problemsReply(problems), public: true, marker: commentMarker(request.id, `intake.${await digest(problems)}`), status: 'pending' });
   } else if (plan) {
-    await deps.desk.post(ticketId, { html: planNote(plan, deps.workflows(request), !automatic(deps, request)), public: false, marker: commentMarker(request.id, `plan.${await digest(plan)}`), status: 'open' });
+    await postPlanNote(deps, request, !automatic(deps, request), 'open');
   }
   await applyDecision(deps, ticket, request, problems);
+}
+
+/** Names the plan note by the plan as stored, so a late post of the same plan finds the first. */
+const planMarker = async (request: RequestRow) => commentMarker(request.id, `plan.${await digest(request.plan)}`);
+
+/**
+ * The plan note of a request that was decided before this delivery could post it: an earlier
+ * attempt of this very delivery recorded the request, then failed to post (Zendesk answering
+ * 409s, a crash) while an agent approved. Only a retried delivery can owe it, so a first attempt
+ * costs nothing; the marker makes a note already posted a no-op. It leaves the ticket's status
+ * alone: the flow may have solved the ticket since.
+ */
+async function postLatePlanNote(deps: IntakeDeps, delivery: DeliveryRow, request: RequestRow): Promise<void> {
+  if (delivery.attempts > 1 && !['rejected', 'cancelled'].includes(request.status)) await postPlanNote(deps, request, false);
+}
+
+/** The plan note of a valid request (marker-guarded); `status` sets the ticket's status with it. */
+async function postPlanNote(deps: IntakeDeps, request: RequestRow, awaitingApproval: boolean, status?: TicketStatus): Promise<void> {
+  const plan = planOf(request);
+  if (request.ticketId === null || !plan || request.problems.length > 0) return;
+  await deps.desk.post(request.ticketId, { html: planNote(plan, deps.workflows(request), awaitingApproval), public: false, marker: await planMarker(request), status });
 }
 
 /** An agent solving or closing the ticket in Zendesk itself. */
