@@ -138,6 +138,9 @@ describe('Zendesk app in headless Chromium, hosted by the local help-desk page',
     const text = await sidebar().locator('.history').textContent();
     expect(text).toContain('Approved by Sandbox Agent');
     expect(text).toContain('Step skipped by Sandbox Agent');
+    // Steps by title, never by raw key.
+    expect(text).toContain('Delete the old run from staging');
+    expect(text).not.toContain('delete-old-run');
     await shot('06-history');
   });
 

@@ -55,7 +55,7 @@ export function TicketSidebar({ service, ticketId, first }: { service: Service; 
         selected={tab}
         onSelect={setTab}
       >
-        {tab === 'steps' ? <StepList detail={detail} service={service} action={action} onChange={onChange} /> : <History events={detail.events} />}
+        {tab === 'steps' ? <StepList detail={detail} service={service} action={action} onChange={onChange} /> : <History events={detail.events} steps={detail.steps} />}
       </Tabs>
     </div>
   );
