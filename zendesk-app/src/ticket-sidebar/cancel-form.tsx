@@ -1,8 +1,8 @@
-import { useRef, useState } from 'preact/hooks';
-import { NoteField } from '../note-field';
+import { useState } from 'preact/hooks';
 import type { RequestDetail } from '../schemas';
 import type { Service } from '../service';
 import type { ActionState } from '../use-action';
+import { ReasonForm } from './reason-form';
 
 /**
  * Cancel a request that has not finished, with a reason (the requester reads it). The service
@@ -11,67 +11,27 @@ import type { ActionState } from '../use-action';
 export function CancelForm(props: { detail: RequestDetail; service: Service; action: ActionState; onChange(detail: RequestDetail): void }) {
   const { detail, service, action, onChange } = props;
   const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState('');
-  const [problem, setProblem] = useState<string | undefined>(undefined);
-  const reasonRef = useRef<HTMLTextAreaElement>(null);
-
-  const cancel = async () => {
-    if (!reason.trim()) {
-      setProblem('A reason is required: the requester will read it.');
-      reasonRef.current?.focus();
-      return;
-    }
-    await action.run('cancel', async () => onChange(await service.cancel(detail.request.id, reason.trim())));
-  };
-
-  if (!open) {
-    return (
-      <section class="decision" aria-label="Cancel">
+  return (
+    <section class="decision" aria-label="Cancel">
+      {open ? (
+        <ReasonForm
+          id="cancel-reason"
+          label="Reason for cancelling (sent to the requester)"
+          confirm="Cancel request"
+          busyLabel="Cancelling…"
+          back="Keep request"
+          action={action}
+          actionName="cancel"
+          onConfirm={async (reason) => onChange(await service.cancel(detail.request.id, reason))}
+          onBack={() => setOpen(false)}
+        />
+      ) : (
         <div class="buttons">
-          <button
-            type="button"
-            class="button"
-            disabled={!!action.busy}
-            onClick={() => {
-              setOpen(true);
-              queueMicrotask(() => reasonRef.current?.focus());
-            }}
-          >
+          <button type="button" class="button" disabled={!!action.busy} onClick={() => setOpen(true)}>
             Cancel request…
           </button>
         </div>
-      </section>
-    );
-  }
-  return (
-    <section class="decision" aria-label="Cancel">
-      <NoteField
-        id="cancel-reason"
-        label="Reason for cancelling (sent to the requester)"
-        value={reason}
-        problem={problem}
-        inputRef={reasonRef}
-        onInput={(v) => {
-          setReason(v);
-          if (problem && v.trim()) setProblem(undefined);
-        }}
-      />
-      <div class="buttons">
-        <button type="button" class="button button--danger" disabled={!!action.busy} onClick={() => void cancel()}>
-          {action.busy === 'cancel' ? 'Cancelling…' : 'Cancel request'}
-        </button>
-        <button
-          type="button"
-          class="button"
-          disabled={!!action.busy}
-          onClick={() => {
-            setOpen(false);
-            setProblem(undefined);
-          }}
-        >
-          Keep request
-        </button>
-      </div>
+      )}
     </section>
   );
 }

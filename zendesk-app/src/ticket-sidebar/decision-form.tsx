@@ -1,60 +1,30 @@
-import { useRef, useState } from 'preact/hooks';
-import { NoteField } from '../note-field';
+import { useState } from 'preact/hooks';
 import type { RequestDetail } from '../schemas';
 import type { Service } from '../service';
 import type { ActionState } from '../use-action';
+import { ReasonForm } from './reason-form';
 
 /** Approve, or Reject with a reason (the requester reads it, so it is required). */
 export function DecisionForm(props: { detail: RequestDetail; service: Service; action: ActionState; onChange(detail: RequestDetail): void }) {
   const { detail, service, action, onChange } = props;
   const [rejecting, setRejecting] = useState(false);
-  const [reason, setReason] = useState('');
-  const [problem, setProblem] = useState<string | undefined>(undefined);
-  const reasonRef = useRef<HTMLTextAreaElement>(null);
   const id = detail.request.id;
   const canApprove = detail.request.status === 'pending_approval';
-
-  const reject = async () => {
-    if (!reason.trim()) {
-      setProblem('A reason is required: the requester will read it.');
-      reasonRef.current?.focus();
-      return;
-    }
-    await action.run('reject', async () => onChange(await service.reject(id, reason.trim())));
-  };
 
   return (
     <section class="decision" aria-label="Decision">
       {rejecting ? (
-        <div>
-          <NoteField
-            id="reject-reason"
-            label="Reason for rejecting (sent to the requester)"
-            value={reason}
-            problem={problem}
-            inputRef={reasonRef}
-            onInput={(v) => {
-              setReason(v);
-              if (problem && v.trim()) setProblem(undefined);
-            }}
-          />
-          <div class="buttons">
-            <button type="button" class="button button--danger" disabled={!!action.busy} onClick={() => void reject()}>
-              {action.busy === 'reject' ? 'Rejecting…' : 'Reject request'}
-            </button>
-            <button
-              type="button"
-              class="button"
-              disabled={!!action.busy}
-              onClick={() => {
-                setRejecting(false);
-                setProblem(undefined);
-              }}
-            >
-              Cancel
-            </button>
-          </div>
-        </div>
+        <ReasonForm
+          id="reject-reason"
+          label="Reason for rejecting (sent to the requester)"
+          confirm="Reject request"
+          busyLabel="Rejecting…"
+          back="Cancel"
+          action={action}
+          actionName="reject"
+          onConfirm={async (reason) => onChange(await service.reject(id, reason))}
+          onBack={() => setRejecting(false)}
+        />
       ) : (
         <div class="buttons">
           {canApprove && (
@@ -62,16 +32,7 @@ export function DecisionForm(props: { detail: RequestDetail; service: Service; a
               {action.busy === 'approve' ? 'Approving…' : 'Approve'}
             </button>
           )}
-          <button
-            type="button"
-            class="button"
-            disabled={!!action.busy}
-            onClick={() => {
-              setRejecting(true);
-              // Focus moves to the reason once it is rendered.
-              queueMicrotask(() => reasonRef.current?.focus());
-            }}
-          >
+          <button type="button" class="button" disabled={!!action.busy} onClick={() => setRejecting(true)}>
             Reject…
           </button>
         </div>
