@@ -14,6 +14,7 @@ import { lazyClient } from './lazy-client';
 import type { Logger } from './log';
 import { externalProblems } from './requests/checks';
 import { validateDraft, type Problem } from './requests/draft';
+import { resumeCancellations } from './requests/actions';
 import { processDelivery } from './requests/intake';
 import { checkRequestCourse, type CourseCheck } from './requests/quality-check';
 import type { RequestRow } from './db/schema';
@@ -84,6 +85,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     },
     hooks: {
       ...storyHooks(desk),
+      recover: () => resumeCancellations({ db, clock, workflows }),
       processDelivery: desk
         ? (delivery, deliveryLog) =>
             processDelivery(

@@ -45,4 +45,19 @@ export function registerRequestActions(request: Command, io: CliIo = processIo()
       });
     });
   }
+
+  const cancel = request
+    .command('cancel')
+    .description("cancel a request, as the sidebar's Cancel: the requester is told the reason, the agents what to undo")
+    .argument('[id]', 'the request to cancel')
+    .option('--reason <text>', 'why (required; the requester reads it)')
+    .option('--json', 'print { ok, id, status, reason } as JSON')
+    .option('--verbose', 'print warnings and stack traces');
+  cancel.action(async (id: string | undefined) => {
+    const o = cancel.optsWithGlobals<{ reason?: string; json?: boolean; verbose?: boolean }>();
+    await runCommand('request', io, o.verbose, async () => {
+      const { cancelFromCli } = await import('./request-cancel');
+      return cancelFromCli(io, id, o.reason, o);
+    });
+  });
 }

@@ -2,6 +2,7 @@ import { Argument, type Command } from 'commander';
 import { z } from 'zod';
 import { REQUEST_TYPES, type RequestType } from '../db/schema';
 import { stepsOf } from '../engine/engine';
+import { AppError } from '../errors';
 import { approveRequest } from '../requests/actions';
 import { approvalRulesOf, approvingRule, ruleActor } from '../requests/approval';
 import { createRequest } from '../requests/create';

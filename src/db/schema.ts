@@ -21,13 +21,14 @@ export const REQUEST_STATUSES = [
   'completed',
   'failed',
   'rejected',
+  'cancelled',
 ] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 export const STEP_KINDS = ['auto', 'manual'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
-export const STEP_STATUSES = ['pending', 'running', 'waiting', 'done', 'skipped', 'failed'] as const;
+export const STEP_STATUSES = ['pending', 'running', 'waiting', 'done', 'skipped', 'failed', 'cancelled'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
 export const DELIVERY_STATUSES = ['pending', 'running', 'done', 'failed'] as const;

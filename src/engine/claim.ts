@@ -3,8 +3,11 @@ import { alias } from 'drizzle-orm/sqlite-core';
 import { requests, steps, webhookDeliveries, type DeliveryRow, type StepRow } from '../db/schema';
 import type { Db } from '../db/types';
 
-/** Requests whose steps may run (given their start time has come); a rejection runs its notification steps. */
-export const RUNNABLE_REQUEST_STATUSES = ['scheduled', 'in_progress', 'waiting_on_agent', 'failed', 'rejected'] as const;
+/**
+ * Requests whose steps may run (given their start time has come); a rejection and a
+ * cancellation run their notification steps (the engine cancels a cancelled request's others).
+ */
+export const RUNNABLE_REQUEST_STATUSES = ['scheduled', 'in_progress', 'waiting_on_agent', 'failed', 'rejected', 'cancelled'] as const;
 
 const stepDue = (now: number) =>
   or(
@@ -142,7 +145,7 @@ export async function nextDueAt(db: Db): Promise<number | undefined> {
     SELECT min(at) AS at FROM (
       SELECT min(max(s.next_run_at, coalesce(r.start_at, 0))) AS at
         FROM steps s JOIN requests r ON r.id = s.request_id
-        WHERE s.status = 'pending' AND r.status IN ('scheduled','in_progress','waiting_on_agent','failed','rejected')
+        WHERE s.status = 'pending' AND r.status IN ('scheduled','in_progress','waiting_on_agent','failed','rejected','cancelled')
           AND NOT EXISTS (SELECT 1 FROM steps p WHERE p.request_id = s.request_id
                           AND p.position < s.position AND p.status NOT IN ('done','skipped'))
       UNION ALL SELECT min(lease_expires_at) FROM steps WHERE status = 'running'

@@ -42,6 +42,7 @@ export interface Engine {
    * how many were fixed. A step is settled and its request's status derived in two writes (no
    * transactions on D1), so a crash between them leaves, say, a waiting step under an
    * "in progress" request; drivers call this when they start (and the Worker's cron each tick).
+   * It also runs the hooks' own recovery (a cancellation a crash left half written).
    */
   recoverStatuses(): Promise<number>;
 }
@@ -85,6 +86,11 @@ export function createEngine(deps: EngineDeps): Engine {
   }
 
   async function recoverStatuses(): Promise<number> {
+    const resumed = (await deps.hooks.recover?.()) ?? 0;
+    return resumed + (await recoverDerivedStatuses());
+  }
+
+  async function recoverDerivedStatuses(): Promise<number> {
     // Two reads for all requests under way, then a refresh (which re-reads) only where they disagree.
     const active = await db.select().from(requests).where(inArray(requests.status, DERIVED_STATUSES));
     if (active.length === 0) return 0;
@@ -156,6 +162,11 @@ export function createEngine(deps: EngineDeps): Engine {
       return;
     }
     const def: StepDefinition | undefined = deps.workflows(request).find((d) => d.key === step.key);
+    if (!def && request.status === 'cancelled') {
+      // Claimed before the cancellation reached it (or a crash came between the two writes): it never runs.
+      if (await settle(step, { status: 'cancelled', finishedAt: clock(), leaseOwner: null, leaseExpiresAt: null })) log.info('step cancelled with its request');
+      return;
+    }
     const heartbeat = startHeartbeat(step);
     const ctx: StepContext = { request, step, log, heartbeat: heartbeat.beat };
     const began = clock();

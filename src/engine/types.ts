@@ -50,6 +50,12 @@ export interface EngineHooks {
   stepWaiting?(ctx: StepContext, instructions: Instructions | undefined): Promise<void>;
   /** A step failed for good (after retries, or a permanent error). Best effort. */
   stepFailed?(ctx: StepContext, error: string): Promise<void>;
+  /**
+   * Finishes what a crash left half written outside the step rows (a cancelled request whose
+   * notification step was not recorded yet); returns how many requests it fixed. Run with
+   * the engine's status recovery, when a driver starts and on the Worker's cron.
+   */
+  recover?(): Promise<number>;
   /** A webhook delivery to process (ticket intake). */
   processDelivery?(delivery: DeliveryRow, log: Logger): Promise<void>;
 }

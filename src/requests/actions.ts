@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, lt, notExists, notInArray, sql } from 'drizzle-orm';
 import { requests, steps, type RequestRow, type RequestStatus, type StepRow } from '../db/schema';
 import type { Db } from '../db/types';
 import type { Engine } from '../engine/engine';
@@ -8,7 +8,8 @@ import { commentMarker } from '../integrations/zendesk/marker';
 import type { TicketDesk } from '../story/desk';
 import { scheduledNote } from '../story/messages';
 import { recordEvent, type Actor } from './events';
-import { dropUnstartedSteps, materialisePlan } from './plan';
+import { cancelOpenSteps } from '../workflows/cancellation';
+import { dropUnstartedSteps, materialiseAhead, materialisePlan } from './plan';
 
 /**
  * What agents (sidebar, macros), the CLI and automatic mode do to a request. Every transition
@@ -94,22 +95,28 @@ export async function rejectRequest(deps: RequestDeps, id: number, reason: strin
   return updated;
 }
 
+/**
+ * Marks a step done: a manual step that waits (or is pending), or a failed automatic step the
+ * agent finished by hand (the note, saying what was done, is then required). The engine goes on.
+ */
 export async function completeStep(deps: RequestDeps, id: number, key: string, note: string | undefined, actor: Actor): Promise<StepRow> {
   const { db, clock } = deps;
   const request = await getRequest(db, id);
   const step = await getStep(db, id, key);
-  if (step.kind !== 'manual') throw conflict(`Step "${key}" is automatic; only manual steps are marked done by an agent (retry it if it failed)`);
-  if (!['waiting', 'pending'].includes(step.status)) throw conflict(`Step "${key}" is ${step.status}; only a waiting or pending manual step can be marked done`);
+  const byHand = step.kind === 'auto';
+  if (byHand && step.status !== 'failed') throw conflict(`Step "${key}" is automatic and ${step.status}; only a failed automatic step can be finished by hand (or retried)`);
+  if (!byHand && !['waiting', 'pending'].includes(step.status)) throw conflict(`Step "${key}" is ${step.status}; only a waiting or pending manual step can be marked done`);
+  if (byHand && !note?.trim()) throw noteRequired('mark a failed automatic step done by hand');
   const def = deps.workflows(request).find((d) => d.key === key);
   if (def?.instructions?.(request).destructive && !note?.trim()) throw noteRequired('confirm this destructive step');
   const now = clock();
   const [updated] = await db
     .update(steps)
-    .set({ status: 'done', completedBy: actor.name ?? actor.id, note: note?.trim() || null, finishedAt: now, updatedAt: now, reported: true })
-    .where(and(eq(steps.id, step.id), inArray(steps.status, ['waiting', 'pending'])))
+    .set({ status: 'done', completedBy: actor.name ?? actor.id, note: note?.trim() || null, finishedAt: now, updatedAt: now, reported: true, leaseOwner: null, leaseExpiresAt: null })
+    .where(and(eq(steps.id, step.id), eq(steps.status, step.status)))
     .returning();
   if (!updated) throw conflict(`Step "${key}" changed while you acted; reload and try again`);
-  await recordEvent(db, now, { requestId: id, ticketId: request.ticketId, actor, action: 'step_completed', detail: { step: key, note: note?.trim() || undefined } });
+  await recordEvent(db, now, { requestId: id, ticketId: request.ticketId, actor, action: byHand ? 'step_finished_by_hand' : 'step_completed', detail: { step: key, note: note?.trim() || undefined, previousError: byHand ? step.error : undefined } });
   await deps.engine.refreshRequestStatus(id);
   deps.wake();
   return updated;
@@ -186,4 +193,57 @@ export async function rescheduleRequest(deps: RequestDeps, id: number, startAt: 
   await recordEvent(db, now, { requestId: id, ticketId: request.ticketId, actor, action: future ? 'rescheduled' : 'started_now', detail: { startAt: future ? new Date(startAt).toISOString() : null } });
   deps.wake();
   return updated;
+}
+
+/** Statuses a request is never cancelled from: its story is over. */
+const FINISHED_STATUSES: RequestStatus[] = ['completed', 'rejected', 'cancelled'];
+export const isFinished = (status: RequestStatus) => FINISHED_STATUSES.includes(status);
+
+/**
+ * Cancels a request that has not finished, at any stage. The request's status is written first
+ * (one conditional UPDATE decides a race with an approval or the last step), so the engine
+ * stops deriving it and no step of it is claimed to run; then its open steps are cancelled and
+ * the notice is written ahead of them (the ticket is told, with what to undo; nothing is undone
+ * automatically). A crash in between is finished by `resumeCancellations`.
+ */
+export async function cancelRequest(deps: RequestDeps, id: number, reason: string | undefined, actor: Actor, via: string): Promise<RequestRow> {
+  const { db, clock } = deps;
+  const trimmed = reason?.trim();
+  if (!trimmed) throw new AppError(400, 'reason_required', 'A reason is required to cancel a request: the requester will read it', { field: 'reason' });
+  const request = await getRequest(db, id);
+  if (isFinished(request.status)) {
+    throw conflict(`Request ${id} is ${request.status.replace(/_/g, ' ')}; only a request that has not finished can be cancelled`);
+  }
+  const now = clock();
+  const [updated] = await db
+    .update(requests)
+    // No start time: the notice runs now, whenever the work was to start.
+    .set({ status: 'cancelled', reason: trimmed, startAt: null, updatedAt: now, completedAt: null })
+    .where(and(eq(requests.id, id), notInArray(requests.status, FINISHED_STATUSES)))
+    .returning();
+  if (!updated) throw conflict(`Request ${id} finished while you acted; reload to see how`);
+  await recordEvent(db, now, { requestId: id, ticketId: request.ticketId, actor, action: 'cancelled', detail: { via, reason: trimmed, was: request.status, startAt: request.startAt } });
+  await cancelOpenSteps(db, id, actor.name ?? actor.id, now);
+  await materialiseAhead(db, deps.workflows, updated, now);
+  deps.wake();
+  return updated;
+}
+
+/**
+ * Writes the notice of every cancelled request that has none (a crash after its status was
+ * written); the notice cancels what is still open. Returns how many it resumed.
+ */
+export async function resumeCancellations(deps: Pick<RequestDeps, 'db' | 'clock' | 'workflows'>): Promise<number> {
+  const { db } = deps;
+  const halfDone = await db
+    .select()
+    .from(requests)
+    .where(
+      and(
+        eq(requests.status, 'cancelled'),
+        notExists(db.select({ one: sql`1` }).from(steps).where(and(eq(steps.requestId, requests.id), lt(steps.position, 0)))),
+      ),
+    );
+  for (const request of halfDone) await materialiseAhead(db, deps.workflows, request, deps.clock());
+  return halfDone.length;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError, messageOf } from '../errors';
 import type { Logger } from '../log';
-import { approveRequest, rejectRequest, rescheduleRequest, retryRequest, type RequestDeps } from './actions';
+import { approveRequest, cancelRequest, rejectRequest, rescheduleRequest, retryRequest, type RequestDeps } from './actions';
 import type { Actor } from './events';
 
 /**
@@ -18,6 +18,7 @@ const ACTIONS = {
   reject: (deps, id, actor, reason) => rejectRequest(deps, id, reason, actor, 'bulk'),
   retry: (deps, id, actor) => retryRequest(deps, id, actor),
   'run-now': (deps, id, actor) => rescheduleRequest(deps, id, null, actor),
+  cancel: (deps, id, actor, reason) => cancelRequest(deps, id, reason, actor, 'bulk'),
 } satisfies Record<string, BulkAction>;
 
 export type BulkActionName = keyof typeof ACTIONS;
@@ -37,7 +38,7 @@ export const bulkBodySchema = z
     reason: z.string().max(5000, { message: 'must be at most 5000 characters' }).optional(),
   })
   .strict()
-  .refine((b) => b.action !== 'reject' || Boolean(b.reason?.trim()), { path: ['reason'], message: 'is required to reject: the requesters will read it' });
+  .refine((b) => !['reject', 'cancel'].includes(b.action) || Boolean(b.reason?.trim()), { path: ['reason'], message: 'is required to reject or cancel: the requesters will read it' });
 export type BulkBody = z.infer<typeof bulkBodySchema>;
 
 export type BulkResult = { id: number; ok: true } | { id: number; ok: false; code: string; error: string };

@@ -38,7 +38,7 @@ export async function externalProblems(deps: CheckDeps, fields: CourseRequestFie
           .where(
             and(
               sql`lower(${requests.courseKey}) = ${key}`,
-              notInArray(requests.status, ['rejected', 'waiting_on_requester']),
+              notInArray(requests.status, ['rejected', 'cancelled', 'waiting_on_requester']),
               requestId === undefined ? undefined : ne(requests.id, requestId),
               fields.type === 'new' ? eq(requests.type, 'new') : undefined,
             ),

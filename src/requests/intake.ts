@@ -1,13 +1,16 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, gt, inArray } from 'drizzle-orm';
 import type { Config } from '../config';
-import { requests, type DeliveryRow, type RequestRow } from '../db/schema';
+import { requests, steps, type DeliveryRow, type RequestRow } from '../db/schema';
 import type { Db } from '../db/types';
 import { commentMarker } from '../integrations/zendesk/marker';
+import type { TicketStatus } from '../integrations/zendesk/schemas';
 import { isTransient, messageOf } from '../errors';
 import type { Logger } from '../log';
 import type { TicketDesk, TicketSnapshot } from '../story/desk';
-import { cannotApproveNote, planNote, problemsReply, rejectionNeedsReasonNote, ruleApprovedNote, warningsNote } from '../story/messages';
-import { approveRequest, rejectRequest, type RequestDeps } from './actions';
+import { planOf } from '../workflows/plan';
+import { FINISH_STEP } from '../workflows/ticket-steps';
+import { cannotApproveNote, planNote, problemsReply, rejectionNeedsReasonNote, ruleApprovedNote, warningsNote, type PlanApproval } from '../story/messages';
+import { approveRequest, cancelRequest, isFinished, rejectRequest, type RequestDeps } from './actions';
 import type { ApprovalRule } from './approval-rules';
 import { approvalRulesOf, approvingRule, ruleActor } from './approval';
 import { assessDraft, insertRequest, requestValues, type AssessDeps, type Assessment } from './create';
@@ -43,8 +46,14 @@ export async function processDelivery(deps: IntakeDeps, delivery: DeliveryRow, l
     return;
   }
   const [existing] = await deps.db.select().from(requests).where(eq(requests.ticketId, ticketId));
+  if (existing && (ticket.status === 'solved' || ticket.status === 'closed') && !isFinished(existing.status) && !(await finishStarted(deps, existing.id))) {
+    await cancelRequest(deps, existing.id, `The ticket was ${ticket.status} in Zendesk before the request finished`, ZENDESK, 'zendesk ticket status');
+    log.info('ticket solved or closed: request cancelled', { requestId: existing.id, status: ticket.status });
+    return;
+  }
   if (existing && !['waiting_on_requester', 'pending_approval'].includes(existing.status)) {
     log.info('request already decided; ticket change ignored', { status: existing.status });
+    await postLatePlanNote(deps, delivery, existing);
     return;
   }
 
@@ -53,7 +62,11 @@ export async function processDelivery(deps: IntakeDeps, delivery: DeliveryRow, l
   // (the approve macro, most often) goes straight to the decision: the checks and the plan
   // note are already on the ticket, and the approved work starts sooner.
   if (existing?.status === 'pending_approval' && JSON.stringify(existing.params) === JSON.stringify(draft)) {
-    await applyDecision(deps, ticket, existing, existing.problems, await ruleFor(deps, ticket, existing, log));
+    // Unless the attempt that recorded the request could not post the note (a retry of it reads
+    // the agent's decision too): the marker makes this a no-op when the note is there.
+    const rule = await ruleFor(deps, ticket, existing, log);
+    await postPlanNote(deps, existing, approvalBy(rule));
+    await applyDecision(deps, ticket, existing, existing.problems, rule);
     return;
   }
 
@@ -61,19 +74,22 @@ export async function processDelivery(deps: IntakeDeps, delivery: DeliveryRow, l
   const { plan, problems, warnings } = assessment;
 
   const request = await upsertRequest(deps, existing, ticketId, assessment, ticket.requester);
-  if (!['waiting_on_requester', 'pending_approval'].includes(request.status)) return;
+  if (!['waiting_on_requester', 'pending_approval'].includes(request.status)) {
+    await postLatePlanNote(deps, delivery, request);
+    return;
+  }
 
   const rule = await ruleFor(deps, ticket, request, log);
   if (problems.length > 0) {
     await deps.desk.post(ticketId, { html: problemsReply(problems), public: true, marker: commentMarker(request.id, `intake.${await digest(problems)}`), status: 'pending' });
     if (warnings.length > 0) await deps.desk.post(ticketId, { html: warningsNote(warnings), public: false, marker: commentMarker(request.id, `warnings.${await digest(warnings)}`) });
   } else if (plan) {
-    // The warnings are part of what the note says, so a change to them is a new note.
-    const html = planNote(plan, deps.workflows(request), rule?.name, warnings);
-    await deps.desk.post(ticketId, { html, public: false, marker: commentMarker(request.id, `plan.${await digest(warnings.length > 0 ? [plan, warnings] : plan)}`), status: 'open' });
+    await postPlanNote(deps, request, approvalBy(rule), warnings, 'open');
   }
   await applyDecision(deps, ticket, request, problems, rule);
 }
+
+const approvalBy = (rule: ApprovalRule | undefined): PlanApproval => (rule ? { by: 'rule', rule: rule.name } : { by: 'agent' });
 
 /** The approval rule that approves a valid request pending approval, if one does. */
 async function ruleFor(deps: IntakeDeps, ticket: TicketSnapshot, request: RequestRow, log: Logger): Promise<ApprovalRule | undefined> {
@@ -93,6 +109,42 @@ async function ruleFor(deps: IntakeDeps, ticket: TicketSnapshot, request: Reques
     requesterEmail: ticket.requester ?? request.requester ?? undefined,
     memberships: requesterId === undefined ? undefined : () => memberships(requesterId),
   });
+}
+
+/**
+ * Names the plan note by the plan as stored, so a late post of the same plan finds the first. The
+ * course check's warnings ride in the note but not in its name: a late post does not know them.
+ */
+const planMarker = async (request: RequestRow) => commentMarker(request.id, `plan.${await digest(request.plan)}`);
+
+/**
+ * The plan note of a request that was decided before this delivery could post it: an earlier
+ * attempt of this very delivery recorded the request, then failed to post (Zendesk answering
+ * 409s, a crash) while an agent approved. Only a retried delivery can owe it, so a first attempt
+ * costs nothing; the marker makes a note already posted a no-op. It leaves the ticket's status
+ * alone: the flow may have solved the ticket since.
+ */
+async function postLatePlanNote(deps: IntakeDeps, delivery: DeliveryRow, request: RequestRow): Promise<void> {
+  if (delivery.attempts > 1 && !['rejected', 'cancelled'].includes(request.status)) await postPlanNote(deps, request, { by: 'decided' });
+}
+
+/** The plan note of a valid request (marker-guarded); `status` sets the ticket's status with it. */
+async function postPlanNote(deps: IntakeDeps, request: RequestRow, approval: PlanApproval, warnings: Problem[] = [], status?: TicketStatus): Promise<void> {
+  const plan = planOf(request);
+  if (request.ticketId === null || !plan || request.problems.length > 0) return;
+  await deps.desk.post(request.ticketId, { html: planNote(plan, deps.workflows(request), approval, warnings), public: false, marker: await planMarker(request), status });
+}
+
+/** An agent solving or closing the ticket in Zendesk itself. */
+const ZENDESK: Actor = { id: 'zendesk', name: 'Zendesk (ticket status)' };
+
+/** The request's last step has started: it solves the ticket itself, so a solved ticket is ours. */
+async function finishStarted(deps: IntakeDeps, requestId: number): Promise<boolean> {
+  const [row] = await deps.db
+    .select({ id: steps.id })
+    .from(steps)
+    .where(and(eq(steps.requestId, requestId), eq(steps.key, FINISH_STEP), gt(steps.attempts, 0)));
+  return row !== undefined;
 }
 
 /** Approval by a rule, or the decision an agent set on the ticket (the Approve/Reject macros). */

@@ -11,9 +11,22 @@ const STEPS_PER_INSERT = Math.floor(100 / Object.keys(getTableColumns(steps)).le
  * a repeated approval (or one resumed after a crash part way through) never resets a step.
  */
 export async function materialisePlan(db: Db, workflows: WorkflowResolver, request: RequestRow, now: number): Promise<void> {
+  await insertPlan(db, request, workflows(request), 0, now);
+}
+
+/**
+ * Writes a request's plan ahead of the rows it has (negative positions), so its steps run first
+ * whatever state the earlier plan's rows are in: a cancelled request's notice. Idempotent.
+ */
+export async function materialiseAhead(db: Db, workflows: WorkflowResolver, request: RequestRow, now: number): Promise<void> {
   const defs = workflows(request);
+  await insertPlan(db, request, defs, -defs.length, now);
+}
+
+/** `defs` as rows from position `first` on, in inserts D1 accepts. */
+async function insertPlan(db: Db, request: RequestRow, defs: StepDefinition[], first: number, now: number): Promise<void> {
   for (let start = 0; start < defs.length; start += STEPS_PER_INSERT) {
-    await insertSteps(db, request, defs.slice(start, start + STEPS_PER_INSERT), start, now);
+    await insertSteps(db, request, defs.slice(start, start + STEPS_PER_INSERT), first + start, now);
   }
 }
 

@@ -8,7 +8,7 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 
 /** Past its desired completion day (a day in `timeZone`, ORC_TIMEZONE) and not finished. */
 export function isOverdue(request: Pick<RequestRow, 'desiredCompletion' | 'status'>, now: number, timeZone: string): boolean {
-  if (!request.desiredCompletion || ['completed', 'rejected'].includes(request.status)) return false;
+  if (!request.desiredCompletion || ['completed', 'rejected', 'cancelled'].includes(request.status)) return false;
   const due = endOfDay(request.desiredCompletion, timeZone);
   return due !== null && due < now;
 }

@@ -119,7 +119,7 @@ export async function batchProgress(db: Db, ids: number[]): Promise<RequestProgr
 }
 
 /** Statuses nothing moves on from: their progress is read once. */
-const FINAL = new Set(['completed', 'rejected']);
+const FINAL = new Set(['completed', 'rejected', 'cancelled']);
 
 /** Polls the batch until no request has running work; reports each poll. */
 export async function waitForBatch(db: Db, ids: number[], options: { pollMs: number; onProgress?: (progress: RequestProgress[]) => void }): Promise<RequestProgress[]> {

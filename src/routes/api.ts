@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { REQUEST_STATUSES, requests, type RequestRow } from '../db/schema';
 import { stepsOf } from '../engine/engine';
 import { AppError, notFound } from '../errors';
-import { approveRequest, completeStep, getRequest, rejectRequest, rescheduleRequest, retryStep, skipStep, type RequestDeps } from '../requests/actions';
+import { approveRequest, cancelRequest, completeStep, getRequest, rejectRequest, rescheduleRequest, retryStep, skipStep, type RequestDeps } from '../requests/actions';
 import { bulkBodySchema, runBulk } from '../requests/bulk';
 import type { Logger } from '../log';
 import { startOfDay } from '../requests/dates';
@@ -95,6 +95,13 @@ export function apiRoutes(deps: ApiDeps) {
     const id = parseId(c.req.param('id'), 'id');
     const { reason } = await parseJsonBody(c, reasonBody);
     await rejectRequest(deps, id, reason, c.get('actor'), 'sidebar');
+    return c.json(await detailOf(id));
+  });
+
+  app.post('/requests/:id/cancel', async (c) => {
+    const id = parseId(c.req.param('id'), 'id');
+    const { reason } = await parseJsonBody(c, reasonBody);
+    await cancelRequest(deps, id, reason, c.get('actor'), 'sidebar');
     return c.json(await detailOf(id));
   });
 

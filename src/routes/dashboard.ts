@@ -68,7 +68,7 @@ export function dashboardRoutes(deps: DashboardDeps) {
         .where(eq(steps.status, 'failed'))
         .orderBy(asc(steps.updatedAt))
         .limit(100),
-      deps.db.select().from(requests).where(notInArray(requests.status, ['completed', 'rejected'])).orderBy(asc(requests.requestedAt)).limit(200),
+      deps.db.select().from(requests).where(notInArray(requests.status, ['completed', 'rejected', 'cancelled'])).orderBy(asc(requests.requestedAt)).limit(200),
       deps.db
         .select({ requestedAt: requests.requestedAt, completedAt: requests.completedAt })
         .from(requests)

@@ -52,7 +52,7 @@ export function stepFailedNote(title: string, error: string): string {
   return (
     `<p><strong>Failed: ${escapeHtml(title)}</strong></p>` +
     `<p>${escapeHtml(error)}</p>` +
-    '<p>Fix the cause, then press <strong>Retry</strong> on this step in the Orcoursetrion sidebar, or <strong>Skip</strong> it with a note if it was done another way.</p>'
+    '<p>Fix the cause, then press <strong>Retry</strong> on this step in the Orcoursetrion sidebar; if you did the work another way, <strong>Mark done by hand</strong> with a note saying what was done (or <strong>Skip</strong> it with a note if it is not needed).</p>'
   );
 }
 
@@ -96,8 +96,13 @@ export function warningsNote(warnings: Problem[]): string {
   return `<p><strong>Course check: ${warnings.length} warning${warnings.length === 1 ? '' : 's'}</strong> (not blocking; worth telling the course team):</p>${findingsList(warnings)}`;
 }
 
-/** `rule`: the approval rule that approves the request without an agent; undefined: an agent decides. */
-export function planNote(plan: Plan, steps: StepDefinition[], rule: string | undefined, warnings: Problem[] = []): string {
+/**
+ * Who approves the request the note plans: an agent, an approval rule, or nobody any more (a note
+ * posted late, after the request was decided: it says what runs, nothing about approving).
+ */
+export type PlanApproval = { by: 'agent' } | { by: 'rule'; rule: string } | { by: 'decided' };
+
+export function planNote(plan: Plan, steps: StepDefinition[], approval: PlanApproval, warnings: Problem[] = []): string {
   const rows = steps
     .map((s) => `<li>${escapeHtml(s.title)} <em>(${s.skipReason ? `skipped: ${escapeHtml(s.skipReason)}` : s.kind === 'auto' ? 'automatic' : 'manual: instructions will follow'})</em></li>`)
     .join('');
@@ -105,9 +110,11 @@ export function planNote(plan: Plan, steps: StepDefinition[], rule: string | und
   return (
     `<p><strong>Course request is valid.</strong> Repository <code>${escapeHtml(`${plan.org}/${plan.repo}`)}</code>, course key <code>${escapeHtml(plan.courseKey)}</code>.</p>` +
     `<p>Plan (${steps.length} steps, ${manual} manual):</p><ol>${rows}</ol>` +
-    (rule === undefined
+    (approval.by === 'agent'
       ? '<p>Approve it with the <strong>Approve course request</strong> macro or in the Orcoursetrion sidebar, or reject it with a reason.</p>'
-      : `<p>The approval rule <strong>${escapeHtml(rule)}</strong> approves it: the work starts without an agent's approval. Destructive steps still wait for an agent.</p>`) +
+      : approval.by === 'rule'
+        ? `<p>The approval rule <strong>${escapeHtml(approval.rule)}</strong> approves it: the work starts without an agent's approval. Destructive steps still wait for an agent.</p>`
+        : '') +
     (warnings.length > 0 ? warningsNote(warnings) : '')
   );
 }
@@ -134,4 +141,19 @@ export function scheduledNote(startAt: number, timeZone: string): string {
 
 export function completedReply(intro: string, links: { label: string; url: string }[], next: string): string {
   return `<p>${escapeHtml(intro)}</p>${linkList(links)}<p>${escapeHtml(next)}</p>`;
+}
+
+export function cancellationReply(reason: string): string {
+  return `<p>Your course request was cancelled.</p><p><strong>Reason</strong>: ${escapeHtml(reason)}</p><p>Reply to this ticket if you have questions, or file a new request.</p>`;
+}
+
+/** What was done before the cancellation and how to undo each; instructions only, nothing is undone automatically. */
+export function cancellationNote(by: string, reason: string, taken: { title: string; undo: string; uncertain: boolean }[]): string {
+  const rows = taken.map((t) => `<li><strong>${escapeHtml(t.title)}</strong>${t.uncertain ? ' <em>(was running when cancelled: check whether it took effect)</em>' : ''}: ${escapeHtml(t.undo)}</li>`).join('');
+  return (
+    `<p><strong>Request cancelled</strong> by ${escapeHtml(by)}: ${escapeHtml(reason)}</p>` +
+    (taken.length > 0
+      ? `<p>Already done, and how to undo it (nothing is undone automatically):</p><ul>${rows}</ul>`
+      : '<p>No step had taken effect: there is nothing to undo.</p>')
+  );
 }

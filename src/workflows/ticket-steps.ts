@@ -6,6 +6,9 @@ import { TERM_PATTERN } from '../requests/draft';
 import { completedReply } from '../story/messages';
 import { fullRepo, type FlowDeps, type FlowInput } from './context';
 
+/** The key of every flow's last step, which solves the ticket. */
+export const FINISH_STEP = 'update-ticket';
+
 /**
  * The last step of every flow: write the course, term and run into our records (the design's
  * ERD, used for duplicate checks and the dashboard), then tell the requester on the ticket,
@@ -13,7 +16,7 @@ import { fullRepo, type FlowDeps, type FlowInput } from './context';
  */
 export function finishStep(d: FlowDeps, input: FlowInput, message: { title: string; intro: string; next: string; links: { label: string; url: string }[] }): StepDefinition {
   return {
-    key: 'update-ticket',
+    key: FINISH_STEP,
     title: message.title,
     kind: 'auto',
     async run() {

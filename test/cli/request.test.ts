@@ -75,6 +75,39 @@ describe('orcoursetrion request', () => {
   });
 });
 
+describe('orcoursetrion request cancel', () => {
+  it('cancels a request with a required reason, as cli:<user>; a second cancel, a bad ID and an unknown one exit 1', async () => {
+    const made = cli();
+    expect(await made.run(['request', 'new', '--course', '18.02', '--term', '2027_Spring', '--title', 'Calculus', '--member', 'ada', '--approve', '--json'])).toBe(0);
+    const id = String(JSON.parse(made.io.out).request.id);
+
+    const noReason = cli();
+    expect(await noReason.run(['request', 'cancel', id])).toBe(1);
+    expect(noReason.io.err).toBe('orcoursetrion request: A reason is required to cancel a request: the requester will read it\n');
+
+    const ok = cli();
+    expect(await ok.run(['request', 'cancel', id, '--reason', 'Calculus moves to the fall'])).toBe(0);
+    expect(ok.io.out).toBe(`Cancelled request ${id}: Calculus moves to the fall. The service tells the ticket, with what to undo, at its next wake-up.\n`);
+    const handle = openSqlite(env.ORC_DATABASE!);
+    expect(await getRequest(handle.db, Number(id))).toMatchObject({ status: 'cancelled', reason: 'Calculus moves to the fall' });
+    expect((await eventsOf(handle.db, Number(id))).at(-1)).toMatchObject({ actor: 'cli:tester', action: 'cancelled' });
+    handle.close();
+
+    const again = cli();
+    expect(await again.run(['request', 'cancel', id, '--reason', 'twice'])).toBe(1);
+    expect(again.io.err).toContain(`Request ${id} is cancelled`);
+    const bad = cli();
+    expect(await bad.run(['request', 'cancel', 'abc', '--reason', 'x'])).toBe(1);
+    expect(bad.io.err).toContain("ID must be the request's number");
+    const unknown = cli();
+    expect(await unknown.run(['request', 'cancel', '99999', '--reason', 'x'])).toBe(1);
+    expect(unknown.io.err).toContain('99999');
+    const misplaced = cli();
+    expect(await misplaced.run(['request', 'new', '--reason', 'x'])).toBe(2);
+    expect(misplaced.io.err).toContain("unknown option '--reason'");
+  });
+});
+
 describe('orcoursetrion request, with Zendesk configured', () => {
   it('opens a course-request ticket for the request, so intake and the ticket story see it', async () => {
     const withDesk = { ...sims.env, ORC_SANDBOX: '0', ORC_APP_SHARED_SECRET: SECRET, ORC_DATABASE: join(mkdtempSync(join(tmpdir(), 'orc-request-zd-')), 'orc.db') };

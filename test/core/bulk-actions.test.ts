@@ -107,7 +107,7 @@ describe('POST /api/requests/bulk', () => {
   });
 
   it.each([
-    [{ action: 'archive', ids: [1] }, 'action: must be one of approve, reject, retry, run-now'],
+    [{ action: 'archive', ids: [1] }, 'action: must be one of approve, reject, retry, run-now, cancel'],
     [{ action: 'approve', ids: [] }, 'ids: must list at least one request id'],
     [{ action: 'approve', ids: Array.from({ length: 201 }, (_, i) => i + 1) }, 'ids: must list at most 200 request ids'],
     [{ action: 'approve', ids: [3, 3] }, 'ids: must not repeat an id'],

@@ -1,9 +1,12 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webhookDeliveries } from '../../src/db/schema';
+import { openSqlite } from '../../src/db/sqlite';
 import type { RunningService } from '../../src/server';
 import { createFaultInjector, type FaultInjector, type FaultKind } from '../support/fault-injection';
 import type { SimulatorName } from '../support/simulator-servers';
 import { expectNewXmlCourseOnce, expectNoDuplicateComments, serviceComments } from './support/invariants';
-import { api, createWorld, driveTicket, sleep, startInProcess, type World } from './support/world';
+import { api, createWorld, driveTicket, sleep, startInProcess, ticketView, type World } from './support/world';
 
 /**
  * GitHub, Zendesk and edX each fail 20 % of their requests (at seeded places): 5xx (before or after doing the
@@ -92,6 +95,43 @@ describe(`faults: every simulator fails ${RATE * 100} % of requests (seed ${SEED
     // No request failed for good: transient errors were retried, not reported as failures.
     expect(logs.filter((l) => l.includes('"step failed"'))).toEqual([]);
   }, 90_000 + REQUESTS * 10_000);
+
+  it('the plan note reaches the ticket when Zendesk refuses every update (409) until an agent has approved in the sidebar', async () => {
+    // Only the conflicts here: the random faults would make the window this test opens on purpose a matter of luck.
+    for (const injector of injectors.values()) injector.enabled = false;
+    try {
+      world.sims.zendesk.faults.conflictOnTicketUpdate(1_000_000);
+      const course = { courseNumber: '7.60n', term: '2027_Spring', members: ['ada', 'grace'] };
+      const ticketId = world.sims.zendesk.createTicketAsRequester({
+        email: 'prof@mit.test',
+        fields: { request_type: 'new', course_kind: 'xml', course_number: course.courseNumber, course_title: 'Planned', term: course.term, team_members: course.members.join(', '), instructor: 'ada' },
+      });
+      // Wait until intake recorded the request and then gave up an attempt at posting the note (the delivery will retry).
+      const db = openSqlite(world.dbPath);
+      const deliveries = () => db.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.ticketId, ticketId));
+      const failedOnce = async () => (await deliveries())[0]?.attempts ?? 0;
+      let view = await ticketView(world, ticketId);
+      for (let i = 0; i < 1500 && (view?.request.status !== 'pending_approval' || (await failedOnce()) < 2); i++) {
+        await sleep(20);
+        view = await ticketView(world, ticketId);
+      }
+      expect(view?.request.status).toBe('pending_approval');
+      // Recorded, its plan note refused: the agent approves in the sidebar before intake could post it.
+      expect(serviceComments(world.sims, ticketId).some((c) => c.html_body.includes('Course request is valid'))).toBe(false);
+      expect((await api(world, `/requests/${view!.request.id}/approve`, { method: 'POST' })).status).toBe(200);
+      world.sims.zendesk.faults.clear();
+      const done = await driveTicket(world, ticketId, { timeoutMs: 60_000 });
+      // The work may finish before the refused delivery's next attempt (its backoff): the note comes with that attempt.
+      for (let i = 0; i < 1500 && (await deliveries()).some((d) => d.status !== 'done'); i++) await sleep(20);
+      const statuses = (await deliveries()).map((d) => d.status);
+      db.close();
+      expect(statuses).not.toContain('failed');
+      expectNewXmlCourseOnce(world.sims, done, ticketId, course);
+    } finally {
+      world.sims.zendesk.faults.clear();
+      for (const injector of injectors.values()) injector.enabled = true;
+    }
+  }, 90_000);
 
   it('a permanent error fails the step at once, visibly (step error, internal note), and Retry completes it once the cause is fixed', async () => {
     const course = { courseNumber: '7.50p', term: '2027_Spring', members: ['ada'] };

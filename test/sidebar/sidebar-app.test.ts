@@ -150,6 +150,9 @@ describe('Zendesk app in headless Chromium, hosted by the local help-desk page',
     const text = await sidebar().locator('.history').textContent();
     expect(text).toContain('Approved by Sandbox Agent');
     expect(text).toContain('Step skipped by Sandbox Agent');
+    // Steps by title, never by raw key.
+    expect(text).toContain('Delete the old run from staging');
+    expect(text).not.toContain('delete-old-run');
     await shot('06-history');
   });
 
@@ -289,5 +292,43 @@ describe('Zendesk app in headless Chromium, hosted by the local help-desk page',
     await sidebar().getByRole('button', { name: 'Check the course' }).click();
     await expect.poll(() => status.textContent()).toBe(`mitx/${repo}@main: 0 blocking problems, 0 warnings`);
     expect(await sidebar().locator('.course-check__problems').count()).toBe(0);
+  });
+
+  it('cancels a request under way only with a reason, and offers no cancel once it is over', async () => {
+    const optics = (await seedRequest(service.handle, { ticketId: 107, courseNumber: '8.07', params: { courseTitle: 'Optics' } })).id;
+    service.tickets.add({ id: 107, subject: 'New course 8.07', description: '', status: 'open', requester: { email: 'instructor@example.edu' }, customFields: [] });
+    await page.goto(`${service.url}/helpdesk/tickets/107`);
+    await sidebar().getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => sidebar().locator('.summary__status').textContent()).not.toContain('Pending approval');
+    await sidebar().getByRole('button', { name: 'Cancel request…' }).click();
+    await sidebar().getByRole('button', { name: 'Cancel request', exact: true }).click();
+    await expect.poll(() => sidebar().locator('.field__problem').textContent()).toContain('reason is required');
+    expect((await requestRow(optics)).status).not.toBe('cancelled');
+    await sidebar().getByLabel('Reason for cancelling (sent to the requester)').fill('The department dropped 8.07 this year');
+    await sidebar().getByRole('button', { name: 'Cancel request', exact: true }).click();
+    await expect.poll(async () => (await requestRow(optics)).status).toBe('cancelled');
+    expect((await requestRow(optics)).reason).toBe('The department dropped 8.07 this year');
+    await expect.poll(() => sidebar().locator('.summary__status').textContent()).toContain('Cancelled');
+    await expect.poll(() => sidebar().getByRole('button', { name: 'Cancel request…' }).count()).toBe(0);
+    await expect.poll(async () => (await stepRow(optics, 'notify-cancellation')).status, { timeout: 10_000 }).toBe('done');
+    await shot('15-cancelled');
+  });
+  it('finishes a failed automatic step by hand only with a note saying what was done, and the request goes on', async () => {
+    service.control.hookFails = true;
+    const waves = (await seedRequest(service.handle, { ticketId: 108, courseNumber: '8.03', params: { courseTitle: 'Waves' } })).id;
+    service.tickets.add({ id: 108, subject: 'New course 8.03', description: '', status: 'open', requester: { email: 'instructor@example.edu' }, customFields: [] });
+    await page.goto(`${service.url}/helpdesk/tickets/108`);
+    await sidebar().getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => step('add-staging-hook').getAttribute('data-status'), { timeout: 10_000 }).toBe('failed');
+    await step('add-staging-hook').getByRole('button', { name: 'Mark done by hand' }).click();
+    await expect.poll(() => step('add-staging-hook').locator('.field__problem').textContent()).toContain('say what was done by hand');
+    expect((await stepRow(waves, 'add-staging-hook')).status).toBe('failed');
+    await step('add-staging-hook').getByLabel('What was done by hand (required)').fill('Replaced the old hook in GitHub settings by hand');
+    await step('add-staging-hook').getByRole('button', { name: 'Mark done by hand' }).click();
+    await expect.poll(async () => (await stepRow(waves, 'add-staging-hook')).status).toBe('done');
+    expect(await stepRow(waves, 'add-staging-hook')).toMatchObject({ completedBy: 'Sandbox Agent', note: 'Replaced the old hook in GitHub settings by hand' });
+    await expect.poll(() => step('import-staging').getAttribute('data-status'), { timeout: 10_000 }).toBe('waiting');
+    await shot('16-finished-by-hand');
+    service.control.hookFails = false;
   });
 });

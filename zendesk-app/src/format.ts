@@ -11,6 +11,7 @@ export const REQUEST_STATUS_LABELS: Record<CourseRequest['status'], string> = {
   completed: 'Completed',
   failed: 'Failed',
   rejected: 'Rejected',
+  cancelled: 'Cancelled',
 };
 
 export const STEP_STATUS_LABELS: Record<Step['status'], string> = {
@@ -20,6 +21,7 @@ export const STEP_STATUS_LABELS: Record<Step['status'], string> = {
   done: 'Done',
   skipped: 'Skipped',
   failed: 'Failed',
+  cancelled: 'Cancelled',
 };
 
 /** Tone of a status badge; the text always says the status too (never colour alone). */

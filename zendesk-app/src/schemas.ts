@@ -7,8 +7,8 @@ import * as z from 'zod/mini';
 
 const nullableString = z.nullable(z.string());
 
-export const REQUEST_STATUSES = ['waiting_on_requester', 'pending_approval', 'scheduled', 'in_progress', 'waiting_on_agent', 'completed', 'failed', 'rejected'] as const;
-export const STEP_STATUSES = ['pending', 'running', 'waiting', 'done', 'skipped', 'failed'] as const;
+export const REQUEST_STATUSES = ['waiting_on_requester', 'pending_approval', 'scheduled', 'in_progress', 'waiting_on_agent', 'completed', 'failed', 'rejected', 'cancelled'] as const;
+export const STEP_STATUSES = ['pending', 'running', 'waiting', 'done', 'skipped', 'failed', 'cancelled'] as const;
 export const REQUEST_TYPES = ['new', 'publish', 'rerun'] as const;
 
 export const problemSchema = z.object({ field: z.string(), message: z.string() });
@@ -121,7 +121,7 @@ export const dashboardSchema = z.object({
 });
 export type Dashboard = z.infer<typeof dashboardSchema>;
 
-export const BULK_ACTIONS = ['approve', 'reject', 'retry', 'run-now'] as const;
+export const BULK_ACTIONS = ['approve', 'reject', 'retry', 'run-now', 'cancel'] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];
 export const bulkResultsSchema = z.object({
   results: z.array(z.object({ id: z.number(), ok: z.boolean(), code: z.optional(z.string()), error: z.optional(z.string()) })),

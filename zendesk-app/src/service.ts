@@ -94,6 +94,7 @@ export function createService(client: ZafClient, serviceUrl: string, user: Zende
     },
     approve: (id: number) => call('POST', `${requestPath(id)}/approve`, detailSchema, {}),
     reject: (id: number, reason: string) => call('POST', `${requestPath(id)}/reject`, detailSchema, { reason }),
+    cancel: (id: number, reason: string) => call('POST', `${requestPath(id)}/cancel`, detailSchema, { reason }),
     runNow: (id: number) => call('POST', `${requestPath(id)}/run-now`, detailSchema, {}),
     reschedule: (id: number, startAt: string) => call('POST', `${requestPath(id)}/reschedule`, detailSchema, { startAt }),
     complete: (id: number, key: string, note: string) => call('POST', `${stepPath(id, key)}/complete`, detailSchema, note ? { note } : {}),

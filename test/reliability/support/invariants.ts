@@ -19,6 +19,13 @@ export function expectNoDuplicateComments(sims: SimulatorServers, ticketId: numb
   expect(bodies.filter((b, i) => bodies.indexOf(b) !== i), `duplicate comment bodies on ticket ${ticketId}`).toEqual([]);
 }
 
+/** The plan note (issue 13): on the ticket once, whatever agents, conflicts and crashes did meanwhile. */
+export function expectPlanNote(sims: SimulatorServers, ticketId: number): void {
+  const plans = serviceComments(sims, ticketId).filter((c) => !c.public && c.html_body.includes('Course request is valid'));
+  const seen = sims.zendesk.comments(ticketId).map((c) => `${c.author_id}${c.public ? ' public' : ''}: ${c.plain_body.slice(0, 60)}`);
+  expect(plans, `the plan note on ticket ${ticketId}; its comments:\n${seen.join('\n')}`).toHaveLength(1);
+}
+
 export interface XmlCourse {
   courseNumber: string;
   term: string;
@@ -46,6 +53,7 @@ export function expectNewXmlCourseOnce(sims: SimulatorServers, view: TicketView,
   expect(repo.hooks.map((h) => h.url)).toEqual([sims.env.ORC_STAGING_GITRELOAD]);
   expect(Object.keys(repo.files)).toEqual(expect.arrayContaining(['course.xml', `course/${course.term}.xml`, `policies/${course.term}/policy.json`]));
   expectNoDuplicateComments(sims, ticketId);
+  expectPlanNote(sims, ticketId);
   const ticket = sims.zendesk.ticket(ticketId);
   expect(ticket.status).toBe('solved');
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
-import { requests, steps } from '../../../src/db/schema';
+import { requests, steps, type RequestRow } from '../../../src/db/schema';
 import { openSqlite, type SqliteHandle } from '../../../src/db/sqlite';
 import { createEngine } from '../../../src/engine/engine';
 import { startNodeDriver } from '../../../src/engine/node-driver';
@@ -17,6 +17,7 @@ import { createGithubClient } from '../../../src/integrations/github/client';
 import { createGithubSimulator, type GithubSimulator } from '../../../src/simulators/github/simulator';
 import { checkRequestCourse } from '../../../src/requests/quality-check';
 import { testAgents, testApp } from '../../support/harness';
+import { cancellationFlow } from '../../../src/workflows/cancellation';
 
 export const SHARED_SECRET = 'sidebar-test-secret-0123456789abcdef0123456789abcdef';
 
@@ -74,7 +75,7 @@ export async function startSidebarService(): Promise<SidebarService> {
   const control = { hookFails: true };
   const flow = testFlow(control);
   const rejection: StepDefinition[] = [{ key: 'notify-rejection', title: 'Tell the requester', kind: 'auto', run: async () => ({}) }];
-  const workflows = (r: { status: string }) => (r.status === 'rejected' ? rejection : flow);
+  const workflows = (r: RequestRow) => (r.status === 'rejected' ? rejection : r.status === 'cancelled' ? cancellationFlow({ db: handle.db, clock }, r) : flow);
   const logs: string[] = [];
   const log = createLogger({ level: 'warn', write: (l) => logs.push(l), secrets: [SHARED_SECRET] });
   const clock = Date.now;

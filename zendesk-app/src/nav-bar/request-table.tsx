@@ -15,7 +15,12 @@ const ACTION_LABELS: Record<BulkAction, { button: string; busy: string; done: st
   retry: { button: 'Retry failed steps', busy: 'Retrying…', done: 'retried' },
   'run-now': { button: 'Run now', busy: 'Starting…', done: 'started' },
   reject: { button: 'Reject', busy: 'Rejecting…', done: 'rejected' },
+  cancel: { button: 'Cancel', busy: 'Cancelling…', done: 'cancelled' },
 };
+
+/** The actions every requester is told the reason for: one reason, asked before acting. */
+type ReasonedAction = Extract<BulkAction, 'reject' | 'cancel'>;
+const REASON_LABELS: Record<ReasonedAction, string> = { reject: 'rejecting', cancel: 'cancelling' };
 
 interface Filters {
   status: string;
@@ -52,7 +57,7 @@ function Outcome({ action, results, label }: { action: BulkAction; results: Bulk
 export function RequestTable({ open, client, service, onChanged, now }: { open: OpenRequest[]; client: ZafClient; service: Service; onChanged(): Promise<void>; now: number }) {
   const [filters, setFilters] = useState<Filters>({ status: '', type: '', term: '', overdueOnly: false });
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
-  const [rejecting, setRejecting] = useState(false);
+  const [asking, setAsking] = useState<ReasonedAction | undefined>(undefined);
   const reason = useNote();
   const [outcome, setOutcome] = useState<{ action: BulkAction; results: BulkResults['results'] } | undefined>(undefined);
   const action = useAction();
@@ -76,14 +81,15 @@ export function RequestTable({ open, client, service, onChanged, now }: { open: 
   const allChosen = visible.length > 0 && chosen.length === visible.length;
 
   const act = async (name: BulkAction) => {
-    if (name === 'reject' && !reason.demand('A reason is required: every requester will read it.')) return;
+    const reasoned = name === asking;
+    if (reasoned && !reason.demand('A reason is required: every requester will read it.')) return;
     const ids = chosen;
     await action.run(name, async () => {
-      const { results } = await service.bulk(name, ids, name === 'reject' ? reason.text : undefined);
+      const { results } = await service.bulk(name, ids, reasoned ? reason.text : undefined);
       setOutcome({ action: name, results });
       setSelected(new Set(results.filter((r) => !r.ok).map((r) => r.id)));
-      if (name === 'reject') {
-        setRejecting(false);
+      if (reasoned) {
+        setAsking(undefined);
         reason.reset();
       }
       await onChanged();
@@ -122,22 +128,24 @@ export function RequestTable({ open, client, service, onChanged, now }: { open: 
             {action.busy === name ? ACTION_LABELS[name].busy : `${ACTION_LABELS[name].button} (${chosen.length})`}
           </button>
         ))}
-        <button type="button" class="button" disabled={!!action.busy || chosen.length === 0} onClick={() => {
-            setRejecting(true);
-            reason.focusSoon();
-          }}>
-          {`Reject… (${chosen.length})`}
-        </button>
+        {(['reject', 'cancel'] as const).map((name) => (
+          <button key={name} type="button" class="button" disabled={!!action.busy || chosen.length === 0} onClick={() => {
+              setAsking(name);
+              reason.focusSoon();
+            }}>
+            {`${ACTION_LABELS[name].button}… (${chosen.length})`}
+          </button>
+        ))}
       </div>
-      {rejecting && (
+      {asking && (
         <div>
-          <NoteField id="bulk-reject-reason" label={`Reason for rejecting ${plural(chosen.length, 'request')} (sent to each requester)`} {...reason.props} />
+          <NoteField id={`bulk-${asking}-reason`} label={`Reason for ${REASON_LABELS[asking]} ${plural(chosen.length, 'request')} (sent to each requester)`} {...reason.props} />
           <div class="buttons">
-            <button type="button" class="button button--danger" disabled={!!action.busy || chosen.length === 0} onClick={() => void act('reject')}>
-              {action.busy === 'reject' ? ACTION_LABELS.reject.busy : `Reject ${plural(chosen.length, 'request')}`}
+            <button type="button" class="button button--danger" disabled={!!action.busy || chosen.length === 0} onClick={() => void act(asking)}>
+              {action.busy === asking ? ACTION_LABELS[asking].busy : `${ACTION_LABELS[asking].button} ${plural(chosen.length, 'request')}`}
             </button>
-            <button type="button" class="button" disabled={!!action.busy} onClick={() => setRejecting(false)}>
-              Cancel
+            <button type="button" class="button" disabled={!!action.busy} onClick={() => setAsking(undefined)}>
+              Back
             </button>
           </div>
         </div>

@@ -1,13 +1,17 @@
 import { actionLabel, formatTime } from '../format';
 import type { AuditEvent } from '../schemas';
 
-/** What the detail adds to the action's name: the step, the note or reason. */
-function detailText(event: AuditEvent): string {
+/** What the detail adds to the action's name: the step (by its title), the note or reason. */
+function detailText(event: AuditEvent, titles: Map<string, string>): string {
   const d = event.detail ?? {};
-  return ['step', 'reason', 'note'].flatMap((k) => (typeof d[k] === 'string' && d[k] ? [String(d[k])] : [])).join(' · ');
+  return ['step', 'reason', 'note']
+    .flatMap((k) => (typeof d[k] === 'string' && d[k] ? [k === 'step' ? (titles.get(String(d[k])) ?? String(d[k])) : String(d[k])] : []))
+    .join(' · ');
 }
 
-export function History({ events }: { events: AuditEvent[] }) {
+/** `steps`: the request's steps, so an event names its step by title, not by key. */
+export function History({ events, steps = [] }: { events: AuditEvent[]; steps?: { key: string; title: string }[] }) {
+  const titles = new Map(steps.map((s) => [s.key, s.title]));
   if (events.length === 0) return <p class="muted">Nothing has happened yet.</p>;
   return (
     <ol class="history">
@@ -16,7 +20,7 @@ export function History({ events }: { events: AuditEvent[] }) {
           <p>
             <strong>{actionLabel(e.action)}</strong> by {e.actorName ?? e.actor}
           </p>
-          {detailText(e) && <p class="history__detail">{detailText(e)}</p>}
+          {detailText(e, titles) && <p class="history__detail">{detailText(e, titles)}</p>}
           <time dateTime={e.at}>{formatTime(e.at)}</time>
         </li>
       ))}

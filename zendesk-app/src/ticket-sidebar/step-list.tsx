@@ -39,20 +39,21 @@ function StepItem({ step, planned, props }: { step: Step; planned: boolean; prop
             <InstructionsView instructions={step.instructions} />
           </details>
         ))}
-      {waiting && (
-        <ManualStepForm
-          step={step}
-          action={action}
-          onComplete={async (note) => onChange(await service.complete(id, step.key, note))}
-          onSkip={async (note) => onChange(await service.skip(id, step.key, note))}
-        />
-      )}
       {!planned && step.status === 'failed' && (
         <div class="buttons">
           <button type="button" class="button button--primary" disabled={!!action.busy} onClick={() => void action.run(`retry:${step.key}`, async () => onChange(await service.retry(id, step.key)))}>
             {action.busy === `retry:${step.key}` ? 'Retrying…' : 'Retry step'}
           </button>
         </div>
+      )}
+      {(waiting || (!planned && step.status === 'failed')) && (
+        <ManualStepForm
+          step={step}
+          action={action}
+          byHand={step.status === 'failed' && step.kind === 'auto'}
+          onComplete={async (note) => onChange(await service.complete(id, step.key, note))}
+          onSkip={async (note) => onChange(await service.skip(id, step.key, note))}
+        />
       )}
     </li>
   );

@@ -4,6 +4,7 @@ import type { RequestDetail } from '../schemas';
 import { useAction } from '../use-action';
 import { usePolled } from '../use-polled';
 import { CourseCheck } from './course-check';
+import { CancelForm } from './cancel-form';
 import { DecisionForm } from './decision-form';
 import { History } from './history';
 import { RequestSummary } from './request-summary';
@@ -14,6 +15,7 @@ import { Tabs } from './tabs';
 /** How often the sidebar asks for news; a steady 2.5 s keeps running steps live without load. */
 const POLL_MS = 2500;
 const DECIDABLE = new Set(['pending_approval', 'waiting_on_requester']);
+const FINISHED = new Set(['completed', 'rejected', 'cancelled']);
 
 /** `first`: the ticket's request, already asked for while the app started (see main.tsx). */
 export function TicketSidebar({ service, ticketId, first }: { service: Service; ticketId: number; first?: Promise<RequestDetail | undefined> | undefined }) {
@@ -46,6 +48,7 @@ export function TicketSidebar({ service, ticketId, first }: { service: Service; 
       {detail.request.type === 'publish' && detail.request.repo && <CourseCheck request={detail.request} service={service} action={action} />}
       {DECIDABLE.has(detail.request.status) && <DecisionForm detail={detail} service={service} action={action} onChange={onChange} />}
       {detail.request.status === 'scheduled' && <ScheduleForm detail={detail} service={service} action={action} onChange={onChange} />}
+      {!FINISHED.has(detail.request.status) && <CancelForm detail={detail} service={service} action={action} onChange={onChange} />}
       <Tabs
         tabs={[
           { id: 'steps', label: `Steps (${detail.steps.length})` },
@@ -54,7 +57,7 @@ export function TicketSidebar({ service, ticketId, first }: { service: Service; 
         selected={tab}
         onSelect={setTab}
       >
-        {tab === 'steps' ? <StepList detail={detail} service={service} action={action} onChange={onChange} /> : <History events={detail.events} />}
+        {tab === 'steps' ? <StepList detail={detail} service={service} action={action} onChange={onChange} /> : <History events={detail.events} steps={detail.steps} />}
       </Tabs>
     </div>
   );
