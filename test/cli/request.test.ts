@@ -104,7 +104,6 @@ describe('orcoursetrion request cancel', () => {
     expect(unknown.io.err).toContain('99999');
     const misplaced = cli();
     expect(await misplaced.run(['request', 'new', '--reason', 'x'])).toBe(2);
-    expect(misplaced.io.err).toContain("unknown option '--reason'");
   });
 });
 

@@ -21,7 +21,7 @@ const RULES = {
 /** A course repo that passes the publish quality check. */
 const courseRepoFiles = (course: string, run: string) => ({
   'course.xml': `<course url_name="${run}" org="MITx" course="${course}"/>\n`,
-  [`course/${run}.xml`]: `<course display_name="Physics"><chapter url_name="week1"/></course>\n`,
+  [`course/${run}.xml`]: `<course display_name="Physics"><chapter display_name="Week 1"><sequential display_name="Intro"><vertical display_name="Welcome"><html display_name="Hello">Hello</html></vertical></sequential></chapter></course>\n`,
   'about/overview.html': '<section class="about"><p>Physics</p></section>\n',
   'static/images_course_image.jpg': 'JPEG',
 });

@@ -44,7 +44,7 @@ describe('cancel a request through the API (sandbox)', () => {
 
     const done = await cancelled(ticketId);
     expect(done.steps.map((s: { key: string; status: string }) => `${s.key}:${s.status}`)).toEqual(['notify-cancellation:done']);
-    expect(done.events.at(-1)).toMatchObject({ action: 'cancelled', actorName: 'Ada Agent' });
+    expect(done.events.at(-1)).toMatchObject({ action: 'cancelled', actorName: 'Sandbox Agent' });
     const reply = comments(ticketId).filter((c) => c.public).at(-1)!;
     expect(reply.html_body).toContain('was cancelled');
     expect(reply.html_body).toContain('The department moved the course to spring 2028');

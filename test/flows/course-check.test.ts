@@ -55,7 +55,7 @@ describe('the course check at publish intake, through the HTTP boundary', () => 
 
     sb.sims.zendesk.applyMacroAsAgent(ticketId, managedTitle('Approve course request'));
     expect(await sb.followInstructions(ticketId)).toBe(1);
-    expect(sb.sims.edx.state.gitImports.map((g) => `${g.repoName}@${g.branch}`)).toEqual([`${REPO}@live`]);
+    expect(sb.sims.productionEdx.state.gitImports.map((g) => `${g.repoName}@${g.branch}`)).toEqual([`${REPO}@live`]);
   });
 
   it('the on-demand check of a request without a repository yet is a clear 409', async () => {
