@@ -12,6 +12,7 @@ import { mountSandboxPages } from './sandbox/pages';
 import { simulatorTicketStore } from './sandbox/helpdesk/simulator-ticket-store';
 import { prepareSandbox } from './sandbox/prepare';
 import { startSimulators, type SandboxSimulators } from './sandbox/simulators';
+import { createWorldStore, savingTicketStore } from './sandbox/world-store';
 import { createServices } from './services';
 import { createDeliveryRecorder } from './webhooks/delivery-recorder';
 import { createThreadedDeliveryRecorder } from './webhooks/sqlite-delivery-recorder';
@@ -44,6 +45,7 @@ export async function startService(requested: Config, options: { log?: Logger; c
   const handle = openSqlite(config.ORC_DATABASE);
   // A file database takes deliveries on a writer thread; an in-memory one has a single connection.
   const threaded = config.ORC_DATABASE === ':memory:' ? undefined : createThreadedDeliveryRecorder(config.ORC_DATABASE);
+  const world = sims && createWorldStore(handle.db, sims, clock);
   const services = await createServices({ config, db: handle.db, clock, log, importPollMs: sims ? 100 : undefined });
 
   let wake = () => {};
@@ -71,7 +73,7 @@ export async function startService(requested: Config, options: { log?: Logger; c
     ready: sqliteReadiness(handle.db),
     wake: () => wake(),
     timeZone: config.ORC_TIMEZONE,
-    extraRoutes: sims ? (app) => mountSandboxPages(app, { sharedSecret, tickets: simulatorTicketStore(sims.zendesk), clock, log }) : undefined,
+    extraRoutes: sims && world ? (app) => mountSandboxPages(app, { sharedSecret, tickets: savingTicketStore(simulatorTicketStore(sims.zendesk), world), clock, log }) : undefined,
   });
 
   const server: ServerType = await new Promise((resolve) => {
@@ -80,9 +82,9 @@ export async function startService(requested: Config, options: { log?: Logger; c
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.ORC_HOST === '0.0.0.0' ? '127.0.0.1' : config.ORC_HOST}:${port}`;
-  if (sims) {
+  if (sims && world) {
     try {
-      await prepareSandbox(sims, config, handle.db, config.ORC_PUBLIC_URL ? config.publicUrl : url, clock, log);
+      await prepareSandbox(sims, config, handle.db, config.ORC_PUBLIC_URL ? config.publicUrl : url, clock, log, world);
     } catch (err) {
       // Leave nothing listening: a failed start must let the process exit.
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -105,6 +107,7 @@ export async function startService(requested: Config, options: { log?: Logger; c
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await driver.stop();
       await sims?.close();
+      await world?.save();
       await threaded?.close();
       handle.close();
     },

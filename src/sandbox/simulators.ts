@@ -23,12 +23,21 @@ export interface SandboxSimulators {
   edx: EdxSimulator;
   /** Environment overrides pointing the service's real clients at the simulators. */
   env: Record<string, string>;
+  /** Called after every request that may change a simulator, before it is answered (the sandbox saves its world there). */
+  afterChange(listener: () => Promise<void>): void;
   close(): Promise<void>;
 }
 
-async function listen(app: Pick<Hono, 'fetch'>): Promise<{ server: ServerType; url: string }> {
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+async function listen(app: Pick<Hono, 'fetch'>, changed: () => Promise<void>): Promise<{ server: ServerType; url: string }> {
+  const fetch = async (request: Request) => {
+    const response = await app.fetch(request);
+    if (!READS.has(request.method)) await changed();
+    return response;
+  };
   return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ server, url: `http://127.0.0.1:${info.port}` }));
+    const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ server, url: `http://127.0.0.1:${info.port}` }));
   });
 }
 
@@ -47,12 +56,17 @@ export async function startSimulators(options: { clock?: () => number; latencyMs
     gitreload: { onImport: (record) => importFromGithub(github, edx, record) },
   });
 
-  const [gh, zd, studio, lms] = await Promise.all([listen(github), listen(zendesk), listen(edx.studio), listen(edx.lms)]);
-  const production = await listen(edx.lms);
+  let listener = async () => {};
+  const changed = () => listener();
+  const [gh, zd, studio, lms] = await Promise.all([listen(github, changed), listen(zendesk, changed), listen(edx.studio, changed), listen(edx.lms, changed)]);
+  const production = await listen(edx.lms, changed);
   return {
     github,
     zendesk,
     edx,
+    afterChange(next) {
+      listener = next;
+    },
     env: {
       ORC_GH_API_URL: `${gh.url}/api/v3/`,
       ORC_GH_OAUTH2_TOKEN: SANDBOX_CREDENTIALS.githubToken,

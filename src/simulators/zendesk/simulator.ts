@@ -151,6 +151,35 @@ const ticketInput = z.object({
   updated_stamp: z.string().optional(),
 });
 
+/** The account as stored between sandbox runs (see `persist` below); read back through these schemas. */
+const userData = z.object({ id: z.number(), name: z.string(), email: z.string(), role: z.enum(['end-user', 'agent', 'admin']) });
+const commentData = z.object({ id: z.number(), author_id: z.number(), body: z.string(), html_body: z.string(), plain_body: z.string(), public: z.boolean(), created_at: z.string() });
+const ticketData = z.object({
+  id: z.number(),
+  subject: z.string(),
+  external_id: z.string().nullable(),
+  status: z.enum(TICKET_STATUSES),
+  ticket_form_id: z.number().nullable(),
+  requester_id: z.number(),
+  submitter_id: z.number(),
+  tags: z.array(z.string()),
+  custom_fields: z.array(z.tuple([z.number(), fieldValueSchema])),
+  created_at: z.string(),
+  updated_at: z.string(),
+  comments: z.array(commentData),
+});
+const accountData = z.object({
+  nextId: z.number().int(),
+  lastStamp: z.number(),
+  users: z.array(userData),
+  tickets: z.array(ticketData),
+  fields: z.array(ticketFieldInput.extend({ id: z.number(), custom_field_options: z.array(z.object({ id: z.number(), name: z.string(), value: z.string() })).optional() })),
+  forms: z.array(ticketFormInput.extend({ id: z.number() })),
+  macros: z.array(macroInputSchema.and(z.object({ id: z.number() }))),
+  triggers: z.array(triggerInputSchema.and(z.object({ id: z.number() }))),
+  webhooks: z.array(z.object({ id: z.string(), name: z.string(), status: z.string(), endpoint: z.string(), http_method: z.string(), request_format: z.string(), subscriptions: z.array(z.string()), secret: z.string() })),
+});
+
 const textOf = (html: string) => html.replace(/<[^>]*>/g, '').trim();
 
 const ULID_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -597,7 +626,43 @@ export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
     return Promise.resolve(app.fetch(new Request(url, request)));
   };
 
-  return { app, fetch, requests, faults: faultSwitches, ...helpers, admin, ...deliveries, apiUserId: apiUser.id };
+  /** The account as JSON data and back (the sandbox keeps it in its database across restarts); deliveries in flight are not kept. */
+  const persist = {
+    dump: (): z.input<typeof accountData> => ({
+      nextId,
+      lastStamp,
+      users: [...users.values()],
+      tickets: [...tickets.values()].map((t) => ({ ...t, custom_fields: [...t.custom_fields] })),
+      fields: [...fields.values()],
+      forms: [...forms.values()],
+      macros: [...macros.values()],
+      triggers: [...triggers.values()],
+      webhooks: [...webhooks.values()],
+    }),
+    /** Replaces the account with `raw` (validated first: nothing changes when it is not an account). */
+    load(raw: unknown): void {
+      const data = accountData.parse(raw);
+      nextId = data.nextId;
+      lastStamp = data.lastStamp;
+      const refill = <K, V>(map: Map<K, V>, entries: Array<[K, V]>) => {
+        map.clear();
+        for (const [k, v] of entries) map.set(k, v);
+      };
+      refill(users, data.users.map((u) => [u.id, u]));
+      refill(tickets, data.tickets.map((t) => [t.id, { ...t, custom_fields: new Map(t.custom_fields) }]));
+      refill(fields, data.fields.map((f) => [f.id, f]));
+      refill(forms, data.forms.map((f) => [f.id, f]));
+      refill(macros, data.macros.map((m) => [m.id, m]));
+      refill(triggers, data.triggers.map((t) => [t.id, t]));
+      refill(webhooks, data.webhooks.map((w) => [w.id, w]));
+    },
+    /** Ids (ticket numbers among them) continue above `id`: a new ticket never takes a number already recorded elsewhere. */
+    reserveIdsThrough(id: number): void {
+      nextId = Math.max(nextId, id + 1);
+    },
+  };
+
+  return { app, fetch, requests, faults: faultSwitches, ...helpers, admin, ...deliveries, apiUserId: apiUser.id, persist };
 }
 
 export type ZendeskSimulator = ReturnType<typeof createZendeskSimulator>;
