@@ -12,6 +12,7 @@ import { mountSandboxPages } from './sandbox/pages';
 import { simulatorTicketStore } from './sandbox/helpdesk/simulator-ticket-store';
 import { prepareSandbox } from './sandbox/prepare';
 import { startSimulators, type SandboxSimulators } from './sandbox/simulators';
+import { announceSandbox, withdrawSandbox } from './sandbox/running';
 import { createWorldStore, savingTicketStore } from './sandbox/world-store';
 import { createServices } from './services';
 import { createDeliveryRecorder } from './webhooks/delivery-recorder';
@@ -85,6 +86,7 @@ export async function startService(requested: Config, options: { log?: Logger; c
   if (sims && world) {
     try {
       await prepareSandbox(sims, config, handle.db, config.ORC_PUBLIC_URL ? config.publicUrl : url, clock, log, world);
+      await announceSandbox(handle.db, { service: url, env: sims.env }, clock());
     } catch (err) {
       // Leave nothing listening: a failed start must let the process exit.
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -108,6 +110,7 @@ export async function startService(requested: Config, options: { log?: Logger; c
       await driver.stop();
       await sims?.close();
       await world?.save();
+      if (sims) await withdrawSandbox(handle.db);
       await threaded?.close();
       handle.close();
     },

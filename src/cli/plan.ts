@@ -36,7 +36,7 @@ export function registerPlanCommand(program: Command, io: CliIo = processIo()): 
       return;
     }
     await runCommand('plan', io, o.verbose, async () => {
-      const settings = await cliSettings(io, { verbose: o.verbose, simulate: false });
+      const settings = await cliSettings(io, { verbose: o.verbose, useSandbox: false });
       const store = await openStore({ config: settings.config, log: settings.log, database: id === undefined ? ':memory:' : undefined });
       try {
         let view;
@@ -57,7 +57,6 @@ export function registerPlanCommand(program: Command, io: CliIo = processIo()): 
         return 0;
       } finally {
         await store.close();
-        await settings.close();
       }
     });
   });

@@ -22,7 +22,7 @@ export async function prepareSandbox(sims: SandboxSimulators, config: Config, db
 }
 
 /** Runs the real `zendesk setup` against the simulated Zendesk account `config` points at. */
-export async function setUpSimulatedZendesk(config: Config, db: Db, publicUrl: string, clock: Clock, log: Logger): Promise<void> {
+async function setUpSimulatedZendesk(config: Config, db: Db, publicUrl: string, clock: Clock, log: Logger): Promise<void> {
   const zendesk = createZendeskAdapter({ config, logger: log });
   await applySetup({ admin: zendesk.admin, db, publicUrl, now: clock });
 }
