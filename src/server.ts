@@ -11,7 +11,7 @@ import { createLogger, createScrubber, type Logger } from './log';
 import { mountSandboxPages } from './sandbox/pages';
 import { simulatorTicketStore } from './sandbox/helpdesk/simulator-ticket-store';
 import { prepareSandbox } from './sandbox/prepare';
-import { startSimulators, type SandboxSimulators } from './sandbox/simulators';
+import { SANDBOX_CREDENTIALS, startSimulators, type SandboxSimulators } from './sandbox/simulators';
 import { announceSandbox, withdrawSandbox } from './sandbox/running';
 import { createWorldStore, savingTicketStore } from './sandbox/world-store';
 import { createServices } from './services';
@@ -74,7 +74,7 @@ export async function startService(requested: Config, options: { log?: Logger; c
     ready: sqliteReadiness(handle.db),
     wake: () => wake(),
     timeZone: config.ORC_TIMEZONE,
-    extraRoutes: sims && world ? (app) => mountSandboxPages(app, { sharedSecret, tickets: savingTicketStore(simulatorTicketStore(sims.zendesk), world), clock, log }) : undefined,
+    extraRoutes: sims && world ? (app) => mountSandboxPages(app, { sharedSecret, tickets: savingTicketStore(simulatorTicketStore(sims.zendesk), world), clock, log, courseStaff: { github: { apiUrl: config.ORC_GH_API_URL, token: SANDBOX_CREDENTIALS.githubToken }, orgs: [config.ORC_XML_ORG, config.ORC_STUDIO_ORG] } }) : undefined,
   });
 
   const server: ServerType = await new Promise((resolve) => {
@@ -124,6 +124,7 @@ export async function runServer(env: Record<string, string | undefined>): Promis
   process.stdout.write(
     `Orcoursetrion is running at ${service.url}${config.sandbox ? ' (sandbox mode: GitHub, Zendesk and edX are simulated)' : ''}\n` +
       (config.sandbox ? `  help desk: ${service.url}/helpdesk  (file a course request, approve it, follow the steps)\n` : '') +
+      (config.sandbox ? `  course staff: ${service.url}/helpdesk/course-staff  (push a course image or about page, then request Publish)\n` : '') +
       `  database:  ${config.ORC_DATABASE}\n  health:    ${service.url}/healthz\n`,
   );
   const stop = async () => {

@@ -69,17 +69,40 @@ describe('the sandbox with the command line beside it, in headless Chromium', ()
     sb = await startSandbox({ ORC_DATABASE: database });
     await page.goto(`${sb.service.url}/helpdesk/tickets/${ticketId}`);
     for (;;) {
-      const markDone = sidebar().getByRole('button', { name: 'Mark done' }).first();
-      await expect.poll(async () => (await requestOf(ticketId)).status, { timeout: 15_000 }).toMatch(/waiting_on_agent|completed/);
-      if ((await requestOf(ticketId)).status === 'completed') break;
-      await markDone.click();
-      await sb.until('the step to be taken', async () => {
+      const view = await sb.until('an agent step or the end', async () => {
         const r = await sb!.api(`/tickets/${ticketId}`);
-        return r.body.request.status !== 'waiting_on_agent' || !r.body.steps.some((s: { status: string }) => s.status === 'waiting') ? true : undefined;
+        return ['waiting_on_agent', 'completed'].includes(r.body.request.status) ? r.body : undefined;
+      });
+      if (view.request.status === 'completed') break;
+      const waiting: string = view.steps.find((s: { status: string }) => s.status === 'waiting').key;
+      await sidebar().locator(`[data-step="${waiting}"]`).getByRole('button', { name: 'Mark done' }).click();
+      await sb.until(`${waiting} to be done`, async () => {
+        const r = await sb!.api(`/tickets/${ticketId}`);
+        return r.body.steps.find((s: { key: string }) => s.key === waiting).status === 'done' ? true : undefined;
       });
     }
     expect(sb.sims.zendesk.ticket(ticketId).status).toBe('solved');
   }, 120_000);
+
+  it('publish: the quality check misses the course image until the course-staff panel pushes it', async () => {
+    const publish = { request_type: 'publish', course_number: '8.01r', course_title: 'Physics I', course_kind: 'xml', term: '2027_Spring', team_members: 'ada grace' };
+    const { ticketId, view } = await sb!.file(publish, 'waiting_on_requester');
+    expect(view.request.problems.map((p: { message: string }) => p.message).join(' ')).toContain('static/images_course_image.jpg is missing');
+
+    await page.goto(`${sb!.service.url}/helpdesk/course-staff?repo=mitx/content-mit-801r-2027_Spring`);
+    const form = page.getByRole('form', { name: 'Add the course image' });
+    await form.getByLabel('Image').setInputFiles({ name: 'card.jpg', mimeType: 'image/jpeg', buffer: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46, 0, 0xff, 0xd9]) });
+    await form.getByRole('button', { name: 'Push' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Pushed static\/images_course_image\.jpg to mitx\/content-mit-801r-2027_Spring \(branch main, commit [0-9a-f]{7}\)\.$/);
+    const repo = sb!.sims.github.read.repo('mitx', 'content-mit-801r-2027_Spring')!;
+    expect(repo.files).toHaveProperty('static/images_course_image.jpg');
+    expect(repo.files['about/overview.html']).toBeDefined();
+
+    // The requester says it is done on the ticket: intake checks again, and the request waits for approval.
+    sb!.sims.zendesk.editAsRequester(ticketId, { comment: 'The course image is in the repository now.' });
+    await sb!.until('the publish request to pass its check', async () => ((await requestOf(ticketId)).status === 'pending_approval' ? true : undefined));
+    expect((await requestOf(ticketId)).problems).toEqual([]);
+  }, 60_000);
 
   it('runs the 2015 actions and a rollover on the running sandbox, finding the course made in the help desk', async () => {
     const action = cli((c) => registerGithubActions(c.program, { env: c.cli.env, stdout: c.cli.stdout, stderr: c.cli.stderr }));
