@@ -104,6 +104,17 @@ describe('the sandbox with the command line beside it, in headless Chromium', ()
     expect((await requestOf(ticketId)).problems).toEqual([]);
   }, 60_000);
 
+  it('/helpdesk/ (with the slash) opens the help desk, whose tab has an icon', async () => {
+    await page.goto(`${sb!.service.url}/helpdesk/`);
+    expect(new URL(page.url()).pathname).toBe('/helpdesk');
+    await expect.poll(() => page.locator('h1').first().textContent()).toBe('Tickets');
+    const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+    const res = await fetch(new URL(icon!, page.url()));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await res.text()).toContain('<svg');
+  });
+
   it('runs the 2015 actions and a rollover on the running sandbox, finding the course made in the help desk', async () => {
     const action = cli((c) => registerGithubActions(c.program, { env: c.cli.env, stdout: c.cli.stdout, stderr: c.cli.stderr }));
     expect(await action.run(['create_xml_repo', '-c', '6.0001', '-t', '2027_Spring', '-m', 'ada'])).toBe(0);

@@ -37,6 +37,7 @@ const page = (body: unknown) => html`<!doctype html>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>Course staff (sandbox)</title>
+    <link rel="icon" type="image/svg+xml" href="/helpdesk/favicon.svg" />
     <link rel="stylesheet" href="/helpdesk/host/host.css" />
   </head>
   <body>
