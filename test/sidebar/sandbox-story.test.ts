@@ -113,6 +113,13 @@ describe('the sandbox with the command line beside it, in headless Chromium', ()
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/svg+xml');
     expect(await res.text()).toContain('<svg');
+
+    // A ticket filed with a blank description shows no empty reply card.
+    const blank = sb!.sims.zendesk.createTicketAsRequester({ email: 'prof@mit.test', subject: 'No description', description: '', fields: {} });
+    await sb!.until('the intake reply', () => (sb!.sims.zendesk.comments(blank).length > 1 ? true : undefined));
+    await page.goto(`${sb!.service.url}/helpdesk/tickets/${blank}`);
+    await expect.poll(() => page.locator('.conversation .comment').count()).toBeGreaterThan(0);
+    expect(await page.locator('.conversation .comment-body').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()))).not.toContain('');
   });
 
   it('runs the 2015 actions and a rollover on the running sandbox, finding the course made in the help desk', async () => {
