@@ -15,8 +15,10 @@ import { createPrometheusMetrics } from './metrics/prometheus';
 import { mountSandboxPages } from './sandbox/pages';
 import { simulatorTicketStore } from './sandbox/helpdesk/simulator-ticket-store';
 import { prepareSandbox } from './sandbox/prepare';
-import { startSimulators, type SandboxSimulators } from './sandbox/simulators';
+import { SANDBOX_CREDENTIALS, startSimulators, type SandboxSimulators } from './sandbox/simulators';
 import { nodeFiles } from './node-files';
+import { announceSandbox, withdrawSandbox } from './sandbox/running';
+import { createWorldStore, savingTicketStore } from './sandbox/world-store';
 import { createServices } from './services';
 import { createDeliveryRecorder } from './webhooks/delivery-recorder';
 import { createThreadedDeliveryRecorder } from './webhooks/sqlite-delivery-recorder';
@@ -59,6 +61,14 @@ export async function startService(requested: Config, options: { log?: Logger; c
     // A file database takes deliveries on a writer thread; an in-memory one has a single connection.
     const threaded = config.ORC_DATABASE === ':memory:' ? undefined : createThreadedDeliveryRecorder(config.ORC_DATABASE);
     if (threaded) opened.push(() => threaded.close());
+    // The sandbox's world is saved with the database (a restart continues the story).
+    const world = sims && createWorldStore(handle.db, sims, clock);
+    if (world) {
+      opened.push(async () => {
+        await world.save();
+        await withdrawSandbox(handle.db);
+      });
+    }
     const metrics = config.ORC_METRICS_TOKEN ? createPrometheusMetrics({ backlog: () => dueBacklog(handle.db, clock()), clock }) : undefined;
     const services = await createServices({ config, db: handle.db, clock, log, importPollMs: sims ? 100 : undefined, calls: metrics?.calls });
     const recorder = threaded ?? createDeliveryRecorder(handle.db);
@@ -99,7 +109,17 @@ export async function startService(requested: Config, options: { log?: Logger; c
       ready: sqliteReadiness(handle.db),
       wake: () => wake(),
       timeZone: config.ORC_TIMEZONE,
-      extraRoutes: sims ? (app) => mountSandboxPages(app, { sharedSecret, tickets: simulatorTicketStore(sims.zendesk), clock, log }) : undefined,
+      extraRoutes:
+        sims && world
+          ? (app) =>
+              mountSandboxPages(app, {
+                sharedSecret,
+                tickets: savingTicketStore(simulatorTicketStore(sims.zendesk), world),
+                clock,
+                log,
+                courseStaff: { github: { apiUrl: config.ORC_GH_API_URL, token: SANDBOX_CREDENTIALS.githubToken }, orgs: [config.ORC_XML_ORG, config.ORC_STUDIO_ORG] },
+              })
+          : undefined,
       metrics: metrics && config.ORC_METRICS_TOKEN ? { source: metrics, token: config.ORC_METRICS_TOKEN, requests: metrics.requests } : undefined,
     });
 
@@ -108,7 +128,10 @@ export async function startService(requested: Config, options: { log?: Logger; c
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     const url = `http://${config.ORC_HOST === '0.0.0.0' ? '127.0.0.1' : config.ORC_HOST}:${port}`;
-    if (sims) await prepareSandbox(sims, config, handle.db, config.ORC_PUBLIC_URL ? config.publicUrl : url, clock, log);
+    if (sims && world) {
+      await prepareSandbox(sims, config, handle.db, config.ORC_PUBLIC_URL ? config.publicUrl : url, clock, log, world);
+      await announceSandbox(handle.db, { service: url, env: sims.env }, clock());
+    }
     const driver = startNodeDriver(engine, { concurrency: config.ORC_ENGINE_CONCURRENCY, clock, log });
     // The driver stops right after the server, before the simulators and the database.
     opened.splice(opened.length - 1, 0, () => driver.stop());
@@ -202,6 +225,7 @@ export async function runServer(env: Record<string, string | undefined>): Promis
   process.stdout.write(
     `Orcoursetrion is running at ${service.url}${config.sandbox ? ' (sandbox mode: GitHub, Zendesk and edX are simulated)' : ''}\n` +
       (config.sandbox ? `  help desk: ${service.url}/helpdesk  (file a course request, approve it, follow the steps)\n` : '') +
+      (config.sandbox ? `  course staff: ${service.url}/helpdesk/course-staff  (push a course image or about page, then request Publish)\n` : '') +
       `  database:  ${config.ORC_DATABASE}\n  health:    ${service.url}/healthz\n`,
   );
   const stop = async () => {

@@ -1,10 +1,12 @@
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { ConfigError, configEnv, parseConfig, secretValues, SECRET_SETTINGS, type Config } from '../config';
-import { messageOf } from '../errors';
+import { openSqlite } from '../db/sqlite';
+import { messageOf, PermanentError } from '../errors';
 import { nodeFiles } from '../node-files';
 import { createLogger, createScrubber, type Logger } from '../log';
 import type { Actor } from '../requests/events';
-import { seedGithub, startSimulators } from '../sandbox/simulators';
+import { runningSandbox, type SandboxEndpoints } from '../sandbox/running';
 
 /**
  * What the service's own commands (request, plan, rollover, demo) share: where they print, the
@@ -43,28 +45,46 @@ export interface CliSettings {
   config: Config;
   log: Logger;
   scrub(text: string): string;
-  /** Stops what the settings started (the sandbox's simulators). */
-  close(): Promise<void>;
+  /** Where an agent opens a ticket: the running sandbox's help desk, or Zendesk's agent workspace. */
+  ticketUrl(ticketId: number): string | undefined;
+}
+
+/** The sandbox recorded in `database` and answering, if any (a database not made yet has none, and is not made here). */
+export async function sandboxBeside(database: string): Promise<SandboxEndpoints | undefined> {
+  if (database === ':memory:' || !existsSync(database)) return undefined;
+  const handle = openSqlite(database);
+  try {
+    return await runningSandbox(handle.db);
+  } finally {
+    handle.close();
+  }
 }
 
 /**
- * Parses the settings. With no credentials (sandbox mode) the simulators are started in this
- * process, seeded as the sandbox seeds them, so a command validates and runs against them
- * instead of failing on a GitHub it cannot reach; stderr says so.
+ * Parses the settings. With no credentials (sandbox mode) and `useSandbox`, the command works on
+ * the simulators of the sandbox (`npm start`) running on the same database, so its requests,
+ * tickets and repositories are the ones the help desk shows; with none running it stops and
+ * says how to start one (a throwaway copy would record requests whose tickets exist nowhere).
  */
-export async function cliSettings(io: CliIo, options: { verbose?: boolean; simulate: boolean }): Promise<CliSettings> {
+export async function cliSettings(io: CliIo, options: { verbose?: boolean; useSandbox: boolean }): Promise<CliSettings> {
   let config = parseConfig(io.env, nodeFiles);
-  let close = async () => {};
-  if (config.sandbox && options.simulate) {
-    const sims = await startSimulators({ gitreloadBranches: { staging: config.ORC_STAGING_GITRELOAD_BRANCH, production: config.ORC_PRODUCTION_GITRELOAD_BRANCH } });
-    config = parseConfig({ ...configEnv(config), ...sims.env, ORC_SANDBOX: '1' }, nodeFiles);
-    seedGithub(sims.github, config);
-    close = () => sims.close();
-    io.stderr('sandbox mode: no credentials are set, so GitHub, Zendesk and edX are simulated in this process; nothing real is changed\n');
+  let helpdesk: string | undefined;
+  if (config.sandbox && options.useSandbox) {
+    const running = await sandboxBeside(config.ORC_DATABASE);
+    if (!running) {
+      throw new PermanentError(
+        `sandbox mode (no credentials are set) needs the sandbox running on this database (${config.ORC_DATABASE}): start it with \`npm start\` in another terminal, with the same ORC_DATABASE, then run this command again`,
+      );
+    }
+    config = parseConfig({ ...configEnv(config), ...running.env, ORC_SANDBOX: '1' }, nodeFiles);
+    helpdesk = `${running.service}/helpdesk`;
+    io.stderr(`sandbox mode: working on the sandbox running at ${running.service} (its simulated GitHub, Zendesk and edX); nothing real is changed\n`);
   }
   const secrets = [...secretValues(config), config.ORC_STAGING_GITRELOAD, config.ORC_PRODUCTION_GITRELOAD].filter((v): v is string => Boolean(v));
   const log = createLogger({ level: options.verbose ? 'warn' : 'error', secrets, write: (line) => io.stderr(line + '\n') });
-  return { config, log, scrub: createScrubber(secrets), close };
+  const zendesk = config.ORC_ZENDESK_URL ? new URL(config.ORC_ZENDESK_URL).origin : undefined;
+  const ticketUrl = (id: number) => (helpdesk ? `${helpdesk}/tickets/${id}` : zendesk && `${zendesk}/agent/tickets/${id}`);
+  return { config, log, scrub: createScrubber(secrets), ticketUrl };
 }
 
 /** One line, whatever the error: a configuration error lists its problems separated by `;`. */

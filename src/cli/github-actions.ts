@@ -1,12 +1,14 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { z } from 'zod';
-import { ConfigError, parseGithubConfig, type GithubConfig } from '../config';
+import { ConfigError, parseConfig, parseGithubConfig, type GithubConfig } from '../config';
 import { COURSE_KEY_PART } from '../courses/naming';
 import { isTransient } from '../errors';
 import { createLogger, createScrubber } from '../log';
 import { createGithubClient, type GithubClient } from '../integrations/github/client';
 import * as actions from '../integrations/github/course-actions';
 import type { ActionResult, PlannedCall } from '../integrations/github/course-actions';
+import { sandboxBeside } from './context';
+import { nodeFiles } from '../node-files';
 
 /**
  * The 2015 tool's seven actions: same names, flags, environment variables and first output
@@ -129,6 +131,29 @@ const ACTIONS = [
 export const githubSecrets = (env: Partial<Record<'ORC_GH_OAUTH2_TOKEN' | 'ORC_GH_APP_PRIVATE_KEY' | 'ORC_STAGING_GITRELOAD' | 'ORC_PRODUCTION_GITRELOAD' | 'ORC_GITRELOAD_SECRET', string | undefined>>) =>
   [env.ORC_GH_OAUTH2_TOKEN, env.ORC_GH_APP_PRIVATE_KEY, env.ORC_STAGING_GITRELOAD, env.ORC_PRODUCTION_GITRELOAD, env.ORC_GITRELOAD_SECRET].filter((v): v is string => Boolean(v));
 
+
+/** The settings that point a GitHub client at the sandbox's simulated GitHub. */
+const SANDBOX_GITHUB = ['ORC_GH_API_URL', 'ORC_GH_OAUTH2_TOKEN', 'ORC_STAGING_GITRELOAD', 'ORC_PRODUCTION_GITRELOAD', 'ORC_GITRELOAD_SECRET'];
+
+/**
+ * With no GitHub credentials (sandbox mode), the actions work on the GitHub of the sandbox
+ * running on the configured database (`npm start`), as the service's own commands do; with none
+ * running, the settings are left as they are (and the missing token is reported).
+ */
+async function githubEnv(env: Record<string, string | undefined>, say: (text: string) => void): Promise<Record<string, string | undefined>> {
+  if (env.ORC_GH_OAUTH2_TOKEN || env.ORC_GH_APP_ID) return env;
+  let database: string;
+  try {
+    database = parseConfig(env, nodeFiles).ORC_DATABASE;
+  } catch {
+    return env;
+  }
+  const running = await sandboxBeside(database);
+  if (!running) return env;
+  say(`sandbox mode: working on the GitHub of the sandbox running at ${running.service}; nothing real is changed\n`);
+  return { ...env, ...Object.fromEntries(SANDBOX_GITHUB.map((k) => [k, running.env[k]])) };
+}
+
 export function oneLine(err: unknown): string {
   if (err instanceof ConfigError) return `configuration: ${err.problems.join('; ')}`;
   return (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ');
@@ -148,7 +173,7 @@ function register<S extends typeof common>(program: Command, def: ActionDefiniti
     const scrub = createScrubber(githubSecrets(env));
     const print = (text: string) => out(scrub(text) + '\n');
     try {
-      const settings = parseGithubConfig(env);
+      const settings = parseGithubConfig(await githubEnv(env, err));
       if (args.dryRun) {
         const plan = def.plan(settings, args);
         if (args.json) print(JSON.stringify({ action: def.name, ok: true, dryRun: true, plan }));

@@ -37,7 +37,7 @@ export function registerPlanCommand(program: Command, io: CliIo = processIo()): 
       return;
     }
     await runCommand('plan', io, o.verbose, async () => {
-      const settings = await cliSettings(io, { verbose: o.verbose, simulate: false });
+      const settings = await cliSettings(io, { verbose: o.verbose, useSandbox: false });
       const store = await openStore({ config: settings.config, log: settings.log, database: id === undefined ? ':memory:' : undefined });
       // Zendesk organisations and groups are not read here: a rule that needs them is checked at intake.
       const ruleName = async (request: RequestRow) =>
@@ -62,7 +62,6 @@ export function registerPlanCommand(program: Command, io: CliIo = processIo()): 
         return 0;
       } finally {
         await store.close();
-        await settings.close();
       }
     });
   });

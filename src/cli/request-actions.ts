@@ -31,7 +31,7 @@ export function registerRequestActions(request: Command, io: CliIo = processIo()
         // Loaded here: the database, engine and integrations are only needed once the command runs.
         const [{ openStore }, { bulkBodySchema, runBulk }] = await Promise.all([import('../rollover/runtime'), import('../requests/bulk')]);
         const body = bulkBodySchema.parse({ action, ids });
-        const settings = await cliSettings(io, { verbose: o.verbose, simulate: false });
+        const settings = await cliSettings(io, { verbose: o.verbose, useSandbox: true });
         const store = await openStore({ config: settings.config, log: settings.log });
         try {
           const results = await runBulk({ ...store.requestDeps, log: settings.log }, body, cliActor(io.env));
@@ -40,7 +40,6 @@ export function registerRequestActions(request: Command, io: CliIo = processIo()
           return results.every((r) => r.ok) ? 0 : 1;
         } finally {
           await store.close();
-          await settings.close();
         }
       });
     });

@@ -10,7 +10,7 @@ import { cliActor, cliSettings, type CliIo } from './context';
  */
 export async function cancelFromCli(io: CliIo, id: string | undefined, reason: string | undefined, o: { json?: boolean; verbose?: boolean }): Promise<number> {
   if (!id || !/^\d{1,15}$/.test(id)) throw new AppError(400, 'invalid_id', `ID must be the request's number, e.g. orcoursetrion request cancel 42 --reason "..." (got "${(id ?? '').slice(0, 40)}")`, { field: 'id' });
-  const settings = await cliSettings(io, { verbose: o.verbose, simulate: true });
+  const settings = await cliSettings(io, { verbose: o.verbose, useSandbox: true });
   const store = await openStore({ config: settings.config, log: settings.log });
   try {
     const request = await cancelRequest(store.requestDeps, Number(id), reason, cliActor(io.env), 'cli');
@@ -24,6 +24,5 @@ export async function cancelFromCli(io: CliIo, id: string | undefined, reason: s
     return 0;
   } finally {
     await store.close();
-    await settings.close();
   }
 }

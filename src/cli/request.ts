@@ -18,8 +18,8 @@ import { registerRequestActions } from './request-actions';
  * problems is not stored: there is no ticket on which to fix it, so every problem is printed and
  * the exit code is 1. `--approve` approves it as `cli:<user>`; the service's engine then runs it.
  *
- * Requests made here have no Zendesk ticket, even when Zendesk is configured: a ticket made on
- * the course-request form would fire the intake trigger and be taken in as a second request.
+ * When Zendesk is configured (the running sandbox's included), the request gets its course-request
+ * ticket (see createRequest), whose number and agent link are printed.
  */
 export function registerRequestCommand(program: Command, io: CliIo = processIo()): void {
   const cmd = withRequestOptions(
@@ -32,7 +32,7 @@ export function registerRequestCommand(program: Command, io: CliIo = processIo()
   cmd.action(async (type: RequestType) => {
     const o = requestOptionsSchema.extend({ approve: z.boolean().optional() }).parse(cmd.opts());
     await runCommand('request', io, o.verbose, async () => {
-      const settings = await cliSettings(io, { verbose: o.verbose, simulate: true });
+      const settings = await cliSettings(io, { verbose: o.verbose, useSandbox: true });
       const store = await openStore({ config: settings.config, log: settings.log });
       try {
         const actor = cliActor(io.env);
@@ -49,11 +49,12 @@ export function registerRequestCommand(program: Command, io: CliIo = processIo()
         const request = approver ? await approveRequest(store.requestDeps, outcome.request.id, approver, rule ? 'approval rule' : 'cli') : outcome.request;
         const view = planView(request, store.services.workflows(request), await stepsOf(store.handle.db, request.id), store.services.flow.sites);
         const decided = o.approve ? ', approved' : rule ? `, approved by the approval rule "${rule.name}"` : ' (approve it in the sidebar, or run again with --approve)';
-        io.stdout(settings.scrub(o.json ? JSON.stringify({ ok: true, ...view }) + '\n' : `Created request ${request.id}${decided}.\n${planText(view)}`));
+        const ticket = request.ticketId === null ? undefined : { id: request.ticketId, url: settings.ticketUrl(request.ticketId) };
+        const ticketLine = ticket ? `Ticket #${ticket.id}${ticket.url ? `: ${ticket.url}` : ''}\n` : '';
+        io.stdout(settings.scrub(o.json ? JSON.stringify({ ok: true, ...view, ticket }) + '\n' : `Created request ${request.id}${decided}.\n${ticketLine}${planText(view)}`));
         return 0;
       } finally {
         await store.close();
-        await settings.close();
       }
     });
   });

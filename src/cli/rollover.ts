@@ -109,7 +109,7 @@ export function registerRolloverCommand(program: Command, io: CliIo = processIo(
 
 async function rollover(io: CliIo, o: RolloverOptions, tuning: RolloverTuning): Promise<number> {
   const started = Date.now();
-  const settings = await cliSettings(io, { verbose: o.verbose, simulate: true });
+  const settings = await cliSettings(io, { verbose: o.verbose, useSandbox: true });
   const pacer = tuning.pacer ?? createPacer({ timeScale: tuning.timeScale });
   const store = await startBatchRuntime({ config: settings.config, log: settings.log, pacer, timeScale: tuning.timeScale, concurrency: o.concurrency });
   const say = (text: string) => io.stderr(settings.scrub(text));
@@ -138,6 +138,5 @@ async function rollover(io: CliIo, o: RolloverOptions, tuning: RolloverTuning): 
     return ok ? 0 : 1;
   } finally {
     await store.close();
-    await settings.close();
   }
 }

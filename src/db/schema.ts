@@ -233,3 +233,11 @@ export type StepRow = typeof steps.$inferSelect;
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
 export type ZendeskObjectRow = typeof zendeskObjects.$inferSelect;
+
+/** Sandbox mode only: the simulated systems' state as JSON, so a restarted sandbox continues where it was. */
+export const sandboxState = sqliteTable('sandbox_state', {
+  /** "github", "zendesk", "edx", or "endpoints" (where the running sandbox's simulators listen). */
+  key: text('key').primaryKey(),
+  data: text('data').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});

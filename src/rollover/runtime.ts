@@ -10,7 +10,6 @@ import type { RequestDeps } from '../requests/actions';
 import { externalProblems } from '../requests/checks';
 import type { CreateDeps } from '../requests/create';
 import { readStoredObjects } from '../db/zendesk-objects';
-import { setUpSimulatedZendesk } from '../sandbox/prepare';
 import { createServices, type Services } from '../services';
 
 /**
@@ -53,13 +52,6 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const path = options.database ?? config.ORC_DATABASE;
   const handle = openSqlite(path);
   const db = handle.db;
-  // A sandbox command on a database `npm start` never prepared: its simulated Zendesk gets set
-  // up as the sandbox service's is (`zendesk setup` needs a real account, so it is no way out).
-  // A prepared database is left alone: its ids belong to the sandbox service that made them.
-  // A throwaway one (a plan preview) makes no ticket.
-  if (config.sandbox && config.zendesk.configured && path !== ':memory:' && (await readStoredObjects(db)).length === 0) {
-    await setUpSimulatedZendesk(config, db, config.publicUrl, clock, log);
-  }
   const services = await createServices({ config, db, clock, log, fetch: options.fetch, importPollMs: options.importPollMs, github: { pacer: options.pacer, timeScale: options.timeScale } });
   const engine = createEngine({
     db,

@@ -29,12 +29,21 @@ export interface SandboxSimulators {
   productionEdx: EdxSimulator;
   /** Environment overrides pointing the service's real clients at the simulators. */
   env: Record<string, string>;
+  /** Called after every request that may change a simulator, before it is answered (the sandbox saves its world there). */
+  afterChange(listener: () => Promise<void>): void;
   close(): Promise<void>;
 }
 
-async function listen(app: Pick<Hono, 'fetch'>): Promise<{ server: ServerType; url: string }> {
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+async function listen(app: Pick<Hono, 'fetch'>, changed: () => Promise<void>): Promise<{ server: ServerType; url: string }> {
+  const fetch = async (request: Request) => {
+    const response = await app.fetch(request);
+    if (!READS.has(request.method)) await changed();
+    return response;
+  };
   return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ server, url: `http://127.0.0.1:${info.port}` }));
+    const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ server, url: `http://127.0.0.1:${info.port}` }));
   });
 }
 
@@ -61,12 +70,23 @@ export async function startSimulators(
   // The production LMS is another installation: its own SYSADMIN_DEFAULT_BRANCH and its own courses.
   const productionEdx: EdxSimulator = createEdxSimulator({ ...edxOptions, gitreload: lmsHook(branches.production, () => productionEdx) });
 
-  const [gh, zd, studio, lms, production] = await Promise.all([listen(github), listen(zendesk), listen(edx.studio), listen(edx.lms), listen(productionEdx.lms)]);
+  let listener = async () => {};
+  const changed = () => listener();
+  const [gh, zd, studio, lms, production] = await Promise.all([
+    listen(github, changed),
+    listen(zendesk, changed),
+    listen(edx.studio, changed),
+    listen(edx.lms, changed),
+    listen(productionEdx.lms, changed),
+  ]);
   return {
     github,
     zendesk,
     edx,
     productionEdx,
+    afterChange(next) {
+      listener = next;
+    },
     env: {
       ORC_GH_API_URL: `${gh.url}/api/v3/`,
       ORC_GH_OAUTH2_TOKEN: SANDBOX_CREDENTIALS.githubToken,

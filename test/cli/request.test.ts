@@ -161,18 +161,3 @@ describe('orcoursetrion request, with Zendesk configured', () => {
     handle.close();
   });
 });
-
-describe('orcoursetrion request, in sandbox mode', () => {
-  it('sets up its simulated Zendesk on a database `npm start` never prepared, so the request gets its ticket', async () => {
-    const sandbox = { ORC_DATABASE: join(mkdtempSync(join(tmpdir(), 'orc-request-sandbox-')), 'orc.db') };
-    const c = captured(sandbox);
-    registerRequestCommand(c.program, c.cli);
-    expect(await c.run(['request', 'new', '--course', '8.03', '--term', '2027_Spring', '--title', 'Waves', '--member', 'ada', '--json'])).toBe(0);
-    expect(c.io.err).toContain('sandbox mode');
-    const handle = openSqlite(sandbox.ORC_DATABASE);
-    const row = await getRequest(handle.db, JSON.parse(c.io.out).request.id);
-    expect(row.ticketId).toEqual(expect.any(Number));
-    expect((await loadZendeskIds(handle.db)).formId).toBeGreaterThan(0);
-    handle.close();
-  });
-});

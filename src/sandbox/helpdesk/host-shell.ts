@@ -40,6 +40,7 @@ export function hostShell(config: HostPageConfig, built: boolean, frame?: Preren
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>Orcoursetrion help desk (sandbox)</title>
+    <link rel="icon" type="image/svg+xml" href="${config.basePath}/favicon.svg" />
     ${frame && built ? html`<script>${raw(EARLY_MESSAGES)}</script>` : ''}
     <link rel="stylesheet" href="${config.basePath}/host/host.css" />
   </head>

@@ -30,6 +30,10 @@ const DEFAULT_DIST = fileURLToPath(new URL('../../../zendesk-app/dist', import.m
 
 const idParam = z.coerce.number().int().positive();
 
+/** The help desk's tab icon: a course card with a check mark, in the page's blue. */
+const FAVICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect x="2" y="5" width="28" height="22" rx="4" fill="#1f73b7"/><path d="M9 16l5 5 9-10" fill="none" stroke="#fff" stroke-width="3.5" stroke-linecap="round" stroke-linejoin="round"/></svg>';
+
 /**
  * The local help-desk page: a minimal agent workspace (ticket list, ticket view with the
  * sidebar app, a course-request form with the new-ticket sidebar, the nav-bar dashboard) that
@@ -52,6 +56,7 @@ export function helpdeskRoutes(basePath: string, deps: HelpdeskDeps): Hono {
       ),
     );
   for (const page of ['/', '/new', '/dashboard']) app.get(page, (c) => shell(c));
+  app.get('/favicon.svg', (c) => c.body(FAVICON, 200, { 'content-type': 'image/svg+xml', 'cache-control': 'max-age=86400' }));
   // A ticket page carries the sidebar's iframe in its HTML: the app loads while the page's script does.
   app.get('/tickets/:id', (c) => {
     if (!idParam.safeParse(c.req.param('id')).success) return shell(c);
@@ -113,5 +118,7 @@ export function mountHelpdesk(app: Hono, deps: HelpdeskDeps, basePath = '/helpde
   // The service is this very app (no serviceUrl given): the proxy hands it the request in
   // process, the same Request with the same token, without a second HTTP round trip.
   const inProcess: typeof fetch = async (input, init) => app.fetch(new Request(input, init));
+  // `/helpdesk/` is the same page as `/helpdesk` (a typed or pasted URL often ends with a slash).
+  app.get(`${basePath}/`, (c) => c.redirect(basePath));
   app.route(basePath, helpdeskRoutes(basePath, { fetch: inProcess, ...deps }));
 }

@@ -8,6 +8,7 @@ import {
   commitFiles, copyTreeObjects, createWorld, filesOf, getObject, historyLength, isAncestor, key, nextId, putBlob, putCommit, putTree,
   resolveCommit, resolveTree, slugOf, type Mode, type Org, type Permission, type Repo, type Team, type World,
 } from './simulator-state';
+import { loadWorld, worldToData } from './simulator-persist';
 
 /**
  * A stateful GitHub (REST v3) for tests, the bench and the sandbox: a Hono app answering the
@@ -770,6 +771,11 @@ export function createGithubSimulator(options: SimulatorOptions = {}) {
     },
     addToken(token: string, login: string) {
       tokens.set(token, { kind: 'user', login });
+    },
+    /** The world as JSON data and back (the sandbox keeps it in its database across restarts). */
+    persist: {
+      dump: () => worldToData(world),
+      load: (data: unknown) => loadWorld(world, data),
     },
   };
 }

@@ -112,21 +112,21 @@ interface TicketChange {
 /** https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_fields/ : the custom field types (the ticket events reference lists the same families). */
 const CUSTOM_FIELD_TYPES = ['text', 'textarea', 'checkbox', 'date', 'integer', 'decimal', 'regexp', 'partialcreditcard', 'multiselect', 'tagger', 'lookup'] as const;
 
-const ticketFieldInput = z
-  .object({
-    type: z.enum(CUSTOM_FIELD_TYPES, { message: `is not a ticket field type (${CUSTOM_FIELD_TYPES.join(', ')})` }),
-    title: z.string().min(1),
-    title_in_portal: z.string().optional(),
-    description: z.string().optional(),
-    active: z.boolean().default(true),
-    visible_in_portal: z.boolean().default(false),
-    editable_in_portal: z.boolean().default(false),
-    custom_field_options: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
-  })
+const ticketFieldShape = z.object({
+  type: z.enum(CUSTOM_FIELD_TYPES, { message: `is not a ticket field type (${CUSTOM_FIELD_TYPES.join(', ')})` }),
+  title: z.string().min(1),
+  title_in_portal: z.string().optional(),
+  description: z.string().optional(),
+  active: z.boolean().default(true),
+  visible_in_portal: z.boolean().default(false),
+  editable_in_portal: z.boolean().default(false),
+  custom_field_options: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
+});
+const ticketFieldInput = ticketFieldShape
   // https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_fields/ : drop-down (tagger) and multiselect fields need their options
   .refine((f) => !['tagger', 'multiselect'].includes(f.type) || (f.custom_field_options?.length ?? 0) > 0, { message: 'needs custom_field_options', path: ['custom_field_options'] });
 /** System fields (subject, description, status) are listed with their own types; custom ones are created through the API. */
-type TicketField = Omit<z.infer<typeof ticketFieldInput>, 'type'> & { type: string; id: number; custom_field_options?: Array<{ id: number; name: string; value: string }> };
+type TicketField = Omit<z.infer<typeof ticketFieldShape>, 'type'> & { type: string; id: number; custom_field_options?: Array<{ id: number; name: string; value: string }> };
 
 const ticketFormInput = z.object({
   name: z.string().min(1),
@@ -159,6 +159,36 @@ const ticketInput = z.object({
   comment: commentInput.optional(),
   safe_update: z.boolean().optional(),
   updated_stamp: z.string().optional(),
+});
+
+/** The account as stored between sandbox runs (see `persist` below); read back through these schemas. */
+const userData = z.object({ id: z.number(), name: z.string(), email: z.string(), role: z.enum(['end-user', 'agent', 'admin']) });
+const commentData = z.object({ id: z.number(), author_id: z.number(), body: z.string(), html_body: z.string(), plain_body: z.string(), public: z.boolean(), created_at: z.string() });
+const ticketData = z.object({
+  id: z.number(),
+  subject: z.string(),
+  external_id: z.string().nullable(),
+  status: z.enum(TICKET_STATUSES),
+  ticket_form_id: z.number().nullable(),
+  requester_id: z.number(),
+  submitter_id: z.number(),
+  tags: z.array(z.string()),
+  custom_fields: z.array(z.tuple([z.number(), fieldValueSchema])),
+  created_at: z.string(),
+  updated_at: z.string(),
+  comments: z.array(commentData),
+});
+const accountData = z.object({
+  nextId: z.number().int(),
+  lastStamp: z.number(),
+  users: z.array(userData),
+  tickets: z.array(ticketData),
+  // System fields have their own types (subject, description, status): kept as they were listed.
+  fields: z.array(ticketFieldShape.extend({ type: z.string(), id: z.number(), custom_field_options: z.array(z.object({ id: z.number(), name: z.string(), value: z.string() })).optional() })),
+  forms: z.array(ticketFormInput.extend({ id: z.number() })),
+  macros: z.array(macroInputSchema.and(z.object({ id: z.number() }))),
+  triggers: z.array(triggerInputSchema.and(z.object({ id: z.number() }))),
+  webhooks: z.array(z.object({ id: z.string(), name: z.string(), status: z.string(), endpoint: z.string(), http_method: z.string(), request_format: z.string(), subscriptions: z.array(z.string()), secret: z.string() })),
 });
 
 const textOf = (html: string) => html.replace(/<[^>]*>/g, '').trim();
@@ -646,7 +676,43 @@ export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
     return Promise.resolve(app.fetch(new Request(url, request)));
   };
 
-  return { app, fetch, requests, faults: faultSwitches, ...helpers, admin, ...deliveries, apiUserId: apiUser.id };
+  /** The account as JSON data and back (the sandbox keeps it in its database across restarts); deliveries in flight are not kept. */
+  const persist = {
+    dump: (): z.input<typeof accountData> => ({
+      nextId,
+      lastStamp,
+      users: [...users.values()],
+      tickets: [...tickets.values()].map((t) => ({ ...t, custom_fields: [...t.custom_fields] })),
+      fields: [...fields.values()],
+      forms: [...forms.values()],
+      macros: [...macros.values()],
+      triggers: [...triggers.values()],
+      webhooks: [...webhooks.values()],
+    }),
+    /** Replaces the account with `raw` (validated first: nothing changes when it is not an account). */
+    load(raw: unknown): void {
+      const data = accountData.parse(raw);
+      nextId = data.nextId;
+      lastStamp = data.lastStamp;
+      const refill = <K, V>(map: Map<K, V>, entries: Array<[K, V]>) => {
+        map.clear();
+        for (const [k, v] of entries) map.set(k, v);
+      };
+      refill(users, data.users.map((u) => [u.id, u]));
+      refill(tickets, data.tickets.map((t) => [t.id, { ...t, custom_fields: new Map(t.custom_fields) }]));
+      refill(fields, data.fields.map((f) => [f.id, f]));
+      refill(forms, data.forms.map((f) => [f.id, f]));
+      refill(macros, data.macros.map((m) => [m.id, m]));
+      refill(triggers, data.triggers.map((t) => [t.id, t]));
+      refill(webhooks, data.webhooks.map((w) => [w.id, w]));
+    },
+    /** Ids (ticket numbers among them) continue above `id`: a new ticket never takes a number already recorded elsewhere. */
+    reserveIdsThrough(id: number): void {
+      nextId = Math.max(nextId, id + 1);
+    },
+  };
+
+  return { app, fetch, requests, faults: faultSwitches, ...helpers, admin, ...deliveries, apiUserId: apiUser.id, persist };
 }
 
 export type ZendeskSimulator = ReturnType<typeof createZendeskSimulator>;

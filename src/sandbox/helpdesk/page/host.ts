@@ -21,7 +21,7 @@ async function main(root: HTMLElement): Promise<void> {
       { class: 'topbar' },
       el('strong', {}, 'Orcoursetrion help desk'),
       el('span', { class: 'tag' }, 'sandbox'),
-      el('nav', { 'aria-label': 'Main' }, nav('/', 'Tickets', path === '/'), nav('/new', 'New course request', path === '/new'), nav('/dashboard', 'Dashboard', path === '/dashboard')),
+      el('nav', { 'aria-label': 'Main' }, nav('/', 'Tickets', path === '/'), nav('/new', 'New course request', path === '/new'), nav('/dashboard', 'Dashboard', path === '/dashboard'), nav('/course-staff', 'Course staff', false)),
     ),
   );
   try {

@@ -56,7 +56,8 @@ export async function ticketView(config: PageConfig, api: PageApi, id: number, n
   let shownComments = -1;
   const renderTicket = (t: Ticket) => {
     status.textContent = `${t.requester.name ?? ''} <${t.requester.email}> · ${t.status}`;
-    const comments = t.comments ?? [];
+    // A ticket filed with a blank description starts with an empty comment: nothing to show.
+    const comments = (t.comments ?? []).filter((c) => c.html.replace(MARKER, '').replace(/<[^>]*>/g, '').trim() !== '');
     if (comments.length === shownComments) return;
     shownComments = comments.length;
     conversation.replaceChildren(...comments.map(commentItem));
