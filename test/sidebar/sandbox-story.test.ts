@@ -87,7 +87,7 @@ describe('the sandbox with the command line beside it, in headless Chromium', ()
   it('publish: the quality check misses the course image until the course-staff panel pushes it', async () => {
     const publish = { request_type: 'publish', course_number: '8.01r', course_title: 'Physics I', course_kind: 'xml', term: '2027_Spring', team_members: 'ada grace' };
     const { ticketId, view } = await sb!.file(publish, 'waiting_on_requester');
-    expect(view.request.problems.map((p: { message: string }) => p.message).join(' ')).toContain('static/images_course_image.jpg is missing');
+    expect(view.request.problems.map((p: { message: string }) => p.message).join(' ')).toContain('the course image is missing; add static/images_course_image.jpg');
 
     await page.goto(`${sb!.service.url}/helpdesk/course-staff?repo=mitx/content-mit-801r-2027_Spring`);
     const form = page.getByRole('form', { name: 'Add the course image' });

@@ -162,7 +162,7 @@ const ticketInput = z.object({
 });
 
 /** The account as stored between sandbox runs (see `persist` below); read back through these schemas. */
-const userData = z.object({ id: z.number(), name: z.string(), email: z.string(), role: z.enum(['end-user', 'agent', 'admin']) });
+const userData = z.object({ id: z.number(), name: z.string(), email: z.string(), role: z.enum(['end-user', 'agent', 'admin']), active: z.boolean().default(true), suspended: z.boolean().default(false) });
 const commentData = z.object({ id: z.number(), author_id: z.number(), body: z.string(), html_body: z.string(), plain_body: z.string(), public: z.boolean(), created_at: z.string() });
 const ticketData = z.object({
   id: z.number(),
