@@ -274,12 +274,13 @@ export type GithubConfig = z.infer<typeof githubSchema>;
 
 /**
  * The GitHub settings alone, for the seven original CLI actions, which (as in 2015) need
- * nothing else: no database, Zendesk or edX. A token or a GitHub App is required.
+ * nothing else: no database, Zendesk or edX. A token or a GitHub App is required, except by
+ * a dry run (`requireAuth: false`), which makes no request.
  */
-export function parseGithubConfig(source: Record<string, string | undefined>): GithubConfig {
+export function parseGithubConfig(source: Record<string, string | undefined>, options: { requireAuth?: boolean } = {}): GithubConfig {
   const { values, problems } = parseFields(githubSchema.shape, source);
   problems.push(...crossFieldProblems({ ...envSchema.parse({}), ...values }, true));
-  if (!values.ORC_GH_OAUTH2_TOKEN && !values.ORC_GH_APP_ID) {
+  if (options.requireAuth !== false && !values.ORC_GH_OAUTH2_TOKEN && !values.ORC_GH_APP_ID) {
     problems.push('ORC_GH_OAUTH2_TOKEN: required; set a GitHub token with repo and admin:org scopes (or ORC_GH_APP_ID, ORC_GH_APP_PRIVATE_KEY, ORC_GH_APP_INSTALLATION_ID)');
   }
   if (problems.length > 0) throw new ConfigError(problems);

@@ -3,27 +3,7 @@ import { ConfigError, configEnv, parseConfig, secretValues, SECRET_SETTINGS, typ
 import { messageOf } from '../errors';
 import { createLogger, createScrubber, type Logger } from '../log';
 import type { Actor } from '../requests/events';
-import { seedGithub, startSimulators } from '../sandbox/simulators';
-
-/**
- * What the service's own commands (request, plan, rollover, demo) share: where they print, the
- * settings, who acts, and one-line errors with secrets scrubbed. Passed in, so tests give their
- * own environment and capture the output.
- */
-export interface CliIo {
-  env: Record<string, string | undefined>;
-  stdout(text: string): void;
-  stderr(text: string): void;
-  /** A terminal gets a redrawn progress bar; a pipe or a log gets plain lines. */
-  isTTY: boolean;
-}
-
-export const processIo = (): CliIo => ({
-  env: process.env,
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
-  isTTY: Boolean(process.stderr.isTTY),
-});
+import type { CliIo } from './io';
 
 /** `cli:<os user>`: the audit log's actor for everything done from the command line. */
 export function cliActor(env: Record<string, string | undefined>): Actor {
@@ -55,6 +35,8 @@ export async function cliSettings(io: CliIo, options: { verbose?: boolean; simul
   let config = parseConfig(io.env);
   let close = async () => {};
   if (config.sandbox && options.simulate) {
+    // Loaded only here: with credentials set, a command never needs the simulators.
+    const { seedGithub, startSimulators } = await import('../sandbox/simulators');
     const sims = await startSimulators();
     config = parseConfig({ ...configEnv(config), ...sims.env, ORC_SANDBOX: '1' });
     seedGithub(sims.github, config);

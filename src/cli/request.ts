@@ -1,13 +1,7 @@
 import { Argument, type Command } from 'commander';
-import { z } from 'zod';
-import { REQUEST_TYPES, type RequestType } from '../db/schema';
-import { stepsOf } from '../engine/engine';
-import { approveRequest } from '../requests/actions';
-import { createRequest } from '../requests/create';
-import { openStore } from '../rollover/runtime';
-import { cliActor, cliSettings, processIo, runCommand, type CliIo } from './context';
-import { planText, planView } from './plan-view';
-import { draftOf, problemLine, requestOptionsSchema, withRequestOptions } from './request-options';
+import { REQUEST_TYPES, type RequestType } from '../db/request-types';
+import { processIo, type CliIo } from './io';
+import { withRequestOptions } from './request-options';
 
 /**
  * `orcoursetrion request new|publish|rerun`: a request without a ticket, validated exactly as
@@ -26,27 +20,7 @@ export function registerRequestCommand(program: Command, io: CliIo = processIo()
       .addArgument(new Argument('<type>', 'request type').choices(REQUEST_TYPES)),
   ).option('--approve', 'approve it too (as cli:<your user>); the service starts it at its next wake-up');
   cmd.action(async (type: RequestType) => {
-    const o = requestOptionsSchema.extend({ approve: z.boolean().optional() }).parse(cmd.opts());
-    await runCommand('request', io, o.verbose, async () => {
-      const settings = await cliSettings(io, { verbose: o.verbose, simulate: true });
-      const store = await openStore({ config: settings.config, log: settings.log });
-      try {
-        const actor = cliActor(io.env);
-        const outcome = await createRequest(store.createDeps, draftOf(type, o), actor);
-        if (!outcome.created) {
-          const { problems } = outcome.assessment;
-          if (o.json) io.stdout(JSON.stringify({ ok: false, problems }) + '\n');
-          io.stderr(problems.map((p) => `orcoursetrion request: ${problemLine(p)}\n`).join(''));
-          return 1;
-        }
-        const request = o.approve ? await approveRequest(store.requestDeps, outcome.request.id, actor, 'cli') : outcome.request;
-        const view = planView(request, store.services.workflows(request), await stepsOf(store.handle.db, request.id), store.services.flow.sites);
-        io.stdout(settings.scrub(o.json ? JSON.stringify({ ok: true, ...view }) + '\n' : `Created request ${request.id}${o.approve ? ', approved' : ' (approve it in the sidebar, or run again with --approve)'}.\n${planText(view)}`));
-        return 0;
-      } finally {
-        await store.close();
-        await settings.close();
-      }
-    });
+    const { runRequest } = await import('./request-run');
+    await runRequest(io, type, cmd.opts());
   });
 }

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import type { RequestType } from '../db/schema';
+import { stepsOf } from '../engine/engine';
+import { getRequest } from '../requests/actions';
+import { assessDraft, unsavedRequest } from '../requests/create';
+import { openStore } from '../rollover/runtime';
+import { cliActor, cliSettings, runCommand } from './context';
+import type { CliIo } from './io';
+import { planText, planView } from './plan-view';
+import { draftOf, problemLine, requestOptionsSchema } from './request-draft';
+
+/** What `plan` does once its options are parsed (see `registerPlanCommand`). */
+export async function runPlan(io: CliIo, type: RequestType | undefined, options: unknown): Promise<void> {
+  const o = requestOptionsSchema.extend({ request: z.number().int().positive().optional() }).parse(options);
+  const id = o.request;
+  if (!type === (id === undefined)) {
+    io.stderr('orcoursetrion plan: give a request type (new, publish or rerun) with its options, or --request ID\n');
+    process.exitCode = 2;
+    return;
+  }
+  await runCommand('plan', io, o.verbose, async () => {
+    const settings = await cliSettings(io, { verbose: o.verbose, simulate: false });
+    const store = await openStore({ config: settings.config, log: settings.log, database: id === undefined ? ':memory:' : undefined });
+    try {
+      let view;
+      if (id !== undefined) {
+        const request = await getRequest(store.handle.db, id);
+        view = planView(request, store.services.workflows(request), await stepsOf(store.handle.db, id), store.services.flow.sites);
+      } else {
+        const assessment = await assessDraft({ config: settings.config, externalProblems: async () => [] }, draftOf(type!, o));
+        if (assessment.problems.length > 0) {
+          if (o.json) io.stdout(JSON.stringify({ ok: false, problems: assessment.problems }) + '\n');
+          io.stderr(assessment.problems.map((p) => `orcoursetrion plan: ${problemLine(p)}\n`).join(''));
+          return 1;
+        }
+        const request = unsavedRequest(assessment, cliActor(io.env).name, Date.now());
+        view = planView(request, store.services.workflows(request), [], store.services.flow.sites);
+      }
+      io.stdout(settings.scrub(o.json ? JSON.stringify({ ok: true, ...view }) + '\n' : planText(view)));
+      return 0;
+    } finally {
+      await store.close();
+      await settings.close();
+    }
+  });
+}

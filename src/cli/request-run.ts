@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import type { RequestType } from '../db/schema';
+import { stepsOf } from '../engine/engine';
+import { approveRequest } from '../requests/actions';
+import { createRequest } from '../requests/create';
+import { openStore } from '../rollover/runtime';
+import { cliActor, cliSettings, runCommand } from './context';
+import type { CliIo } from './io';
+import { planText, planView } from './plan-view';
+import { draftOf, problemLine, requestOptionsSchema } from './request-draft';
+
+/** What `request` does once its options are parsed (see `registerRequestCommand`). */
+export async function runRequest(io: CliIo, type: RequestType, options: unknown): Promise<void> {
+  const o = requestOptionsSchema.extend({ approve: z.boolean().optional() }).parse(options);
+  await runCommand('request', io, o.verbose, async () => {
+    const settings = await cliSettings(io, { verbose: o.verbose, simulate: true });
+    const store = await openStore({ config: settings.config, log: settings.log });
+    try {
+      const actor = cliActor(io.env);
+      const outcome = await createRequest(store.createDeps, draftOf(type, o), actor);
+      if (!outcome.created) {
+        const { problems } = outcome.assessment;
+        if (o.json) io.stdout(JSON.stringify({ ok: false, problems }) + '\n');
+        io.stderr(problems.map((p) => `orcoursetrion request: ${problemLine(p)}\n`).join(''));
+        return 1;
+      }
+      const request = o.approve ? await approveRequest(store.requestDeps, outcome.request.id, actor, 'cli') : outcome.request;
+      const view = planView(request, store.services.workflows(request), await stepsOf(store.handle.db, request.id), store.services.flow.sites);
+      io.stdout(settings.scrub(o.json ? JSON.stringify({ ok: true, ...view }) + '\n' : `Created request ${request.id}${o.approve ? ', approved' : ' (approve it in the sidebar, or run again with --approve)'}.\n${planText(view)}`));
+      return 0;
+    } finally {
+      await store.close();
+      await settings.close();
+    }
+  });
+}
