@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { ConfigError, configEnv, parseConfig, secretValues, SECRET_SETTINGS, type Config } from '../config';
+import { ConfigError, configEnv, parseConfig, secretValues, SECRET_SETTINGS, type Config, type ConfigUse } from '../config';
 import { messageOf } from '../errors';
 import { createLogger, createScrubber, type Logger } from '../log';
 import type { Actor } from '../requests/events';
@@ -31,14 +31,14 @@ export interface CliSettings {
  * process, seeded as the sandbox seeds them, so a command validates and runs against them
  * instead of failing on a GitHub it cannot reach; stderr says so.
  */
-export async function cliSettings(io: CliIo, options: { verbose?: boolean; simulate: boolean }): Promise<CliSettings> {
-  let config = parseConfig(io.env);
+export async function cliSettings(io: CliIo, options: { verbose?: boolean; simulate: boolean; use: ConfigUse }): Promise<CliSettings> {
+  let config = parseConfig(io.env, options.use);
   let close = async () => {};
   if (config.sandbox && options.simulate) {
     // Loaded only here: with credentials set, a command never needs the simulators.
     const { seedGithub, startSimulators } = await import('../sandbox/simulators');
     const sims = await startSimulators();
-    config = parseConfig({ ...configEnv(config), ...sims.env, ORC_SANDBOX: '1' });
+    config = parseConfig({ ...configEnv(config), ...sims.env, ORC_SANDBOX: '1' }, options.use);
     seedGithub(sims.github, config);
     close = () => sims.close();
     io.stderr('sandbox mode: no credentials are set, so GitHub, Zendesk and edX are simulated in this process; nothing real is changed\n');

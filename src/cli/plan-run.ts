@@ -9,6 +9,9 @@ import type { CliIo } from './io';
 import { planText, planView } from './plan-view';
 import { draftOf, problemLine, requestOptionsSchema } from './request-draft';
 
+/** A plan reads the database and the workflows only: no GitHub or edX call, no sidebar. */
+const PLAN_USE = { sidebar: false, github: false, edx: false };
+
 /** What `plan` does once its options are parsed (see `registerPlanCommand`). */
 export async function runPlan(io: CliIo, type: RequestType | undefined, options: unknown): Promise<void> {
   const o = requestOptionsSchema.extend({ request: z.number().int().positive().optional() }).parse(options);
@@ -19,7 +22,7 @@ export async function runPlan(io: CliIo, type: RequestType | undefined, options:
     return;
   }
   await runCommand('plan', io, o.verbose, async () => {
-    const settings = await cliSettings(io, { verbose: o.verbose, simulate: false });
+    const settings = await cliSettings(io, { verbose: o.verbose, simulate: false, use: PLAN_USE });
     const store = await openStore({ config: settings.config, log: settings.log, database: id === undefined ? ':memory:' : undefined });
     try {
       let view;

@@ -9,11 +9,14 @@ import type { CliIo } from './io';
 import { planText, planView } from './plan-view';
 import { draftOf, problemLine, requestOptionsSchema } from './request-draft';
 
+/** Intake's checks call GitHub and edX; no sidebar is served, so no ORC_APP_SHARED_SECRET. */
+const REQUEST_USE = { sidebar: false, github: true, edx: true };
+
 /** What `request` does once its options are parsed (see `registerRequestCommand`). */
 export async function runRequest(io: CliIo, type: RequestType, options: unknown): Promise<void> {
   const o = requestOptionsSchema.extend({ approve: z.boolean().optional() }).parse(options);
   await runCommand('request', io, o.verbose, async () => {
-    const settings = await cliSettings(io, { verbose: o.verbose, simulate: true });
+    const settings = await cliSettings(io, { verbose: o.verbose, simulate: true, use: REQUEST_USE });
     const store = await openStore({ config: settings.config, log: settings.log });
     try {
       const actor = cliActor(io.env);

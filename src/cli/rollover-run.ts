@@ -51,6 +51,9 @@ const summaryTable = (rows: SummaryRow[]) =>
     rows.map((r) => [r.course, r.repo ?? '-', r.status, r.waiting ? `${r.waiting.step}${r.waiting.manualAfter ? ` (+${r.waiting.manualAfter} more)` : ''}` : '-', r.error ?? '']),
   );
 
+/** The engine runs the reruns here (GitHub and edX); no sidebar is served. */
+const ROLLOVER_USE = { sidebar: false, github: true, edx: true };
+
 /** What `rollover` does once its options are parsed (see `registerRolloverCommand`). */
 export async function runRollover(io: CliIo, options: unknown, tuning: RolloverTuning): Promise<void> {
   const o = optionsSchema.parse(options);
@@ -69,7 +72,7 @@ export async function runRollover(io: CliIo, options: unknown, tuning: RolloverT
 
 async function rollover(io: CliIo, o: RolloverOptions, tuning: RolloverTuning): Promise<number> {
   const started = Date.now();
-  const settings = await cliSettings(io, { verbose: o.verbose, simulate: true });
+  const settings = await cliSettings(io, { verbose: o.verbose, simulate: true, use: ROLLOVER_USE });
   const pacer = tuning.pacer ?? createPacer({ timeScale: tuning.timeScale });
   const store = await startBatchRuntime({ config: settings.config, log: settings.log, pacer, timeScale: tuning.timeScale, concurrency: o.concurrency });
   const say = (text: string) => io.stderr(settings.scrub(text));
