@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ConfigError, parseGithubConfig, type GithubConfig } from '../config';
 import { isTransient } from '../errors';
 import { createLogger } from '../log';
-import { createGithubClient, type GithubClient } from '../integrations/github/client';
+import type { GithubClient } from '../integrations/github/client';
 import * as actions from '../integrations/github/course-actions';
 import { MissingSetting, type ActionResult, type PlannedCall } from '../integrations/github/course-actions';
 import { splitMembers } from '../requests/members';
@@ -108,6 +108,8 @@ export async function runGithubAction(name: GithubActionName, options: unknown, 
     } else {
       const settings = parseGithubConfig(env);
       const log = createLogger({ level: 'warn', write: (line) => err(line + '\n'), secrets: [settings.ORC_GH_OAUTH2_TOKEN, settings.ORC_GH_APP_PRIVATE_KEY, settings.ORC_STAGING_GITRELOAD, settings.ORC_PRODUCTION_GITRELOAD].filter((v): v is string => Boolean(v)) });
+      // Octokit only for a real run: a dry run makes no request.
+      const { createGithubClient } = await import('../integrations/github/client');
       const gh = await createGithubClient({ config: settings, log, fetch: deps.fetch });
       const result = await def.run(gh, settings, args);
       print(args.json ? JSON.stringify({ action: name, ok: true, ...result }) : result.message);
