@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs the compiled CLI (dist/cli, built by `npm run build`, which `npm install` runs as prepare):
-// no TypeScript compiler at run time. In development, `npx tsx src/cli.ts` runs the source.
+// no TypeScript compiler at run time. Tests and benches run the source through tsx.
 let cli;
 try {
   cli = await import('../dist/cli/cli.js');
@@ -9,4 +9,9 @@ try {
   process.stderr.write('orcoursetrion: the CLI is not built (dist/cli is missing); run `npm run build` (npm install does it)\n');
   process.exit(1);
 }
-process.exitCode = await cli.main(process.argv.slice(2));
+const code = await cli.main(process.argv.slice(2));
+// The command is done (`serve` never returns here: a signal ends it). Exit now, once the output
+// is flushed: Node's fetch keeps its connections open after the last answer, and waiting for
+// them to close held each GitHub action ~0.5-1 s past its work, or longer against GitHub itself.
+await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
+process.exit(code);
