@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Tests that spawn bin/orcoursetrion.js run dist/cli: built here once, from the current source.
+    globalSetup: ['test/support/build-cli.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     // The machines have 2 cores; more forks only add contention.

@@ -1,7 +1,17 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `npx orcoursetrion` works in a checkout without a build.
-import { register } from 'tsx/esm/api';
-
-register();
-const { main } = await import('../src/cli.ts');
-process.exitCode = await main(process.argv.slice(2));
+// Runs the compiled CLI (dist/cli, built by `npm run build`, which `npm install` runs as prepare):
+// no TypeScript compiler at run time. Tests and benches run the source through tsx.
+let cli;
+try {
+  cli = await import('../dist/cli/cli.js');
+} catch (err) {
+  if (err?.code !== 'ERR_MODULE_NOT_FOUND' || !String(err.message).includes('dist/cli/cli.js')) throw err;
+  process.stderr.write('orcoursetrion: the CLI is not built (dist/cli is missing); run `npm run build` (npm install does it)\n');
+  process.exit(1);
+}
+const code = await cli.main(process.argv.slice(2));
+// The command is done (`serve` never returns here: a signal ends it). Exit now, once the output
+// is flushed: Node's fetch keeps its connections open after the last answer, and waiting for
+// them to close held each GitHub action ~0.5-1 s past its work, or longer against GitHub itself.
+await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
+process.exit(code);

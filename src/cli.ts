@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import pkg from '../package.json';
 import { registerServe } from './cli/serve';
 import { registerGithubActions } from './cli/github-actions';
-import { registerZendeskCommands } from './cli/zendesk-setup';
+import { registerZendeskCommands } from './cli/zendesk';
 import { registerRequestCommand } from './cli/request';
 import { registerPlanCommand } from './cli/plan';
 import { registerRolloverCommand } from './cli/rollover';
@@ -17,9 +18,16 @@ import { registerCheckCommand } from './cli/check';
 export function buildProgram(): Command {
   const program = new Command('orcoursetrion')
     .description('Course provisioning for Open edX: GitHub repos and teams, Zendesk requests, edX steps')
+    .version(pkg.version, '-V, --version', 'print the version')
     .option('--verbose', 'print stack traces on errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  // Adding a command: its module `src/cli/<name>.ts` exports `register<Name>(program)`, which
+  // declares the command, its options and their commander parsers, importing nothing but
+  // commander and other light modules (`./io`, `../courses/naming`, `../db/request-types`).
+  // Its action does `const { run } = await import('./<name>-run')`: the work, zod parsing and
+  // settings load only when that command runs, so `--help` and the other commands stay fast.
+  // test/cli/lazy.test.ts fails when something heavy reaches the entry chunk.
   registerServe(program);
   registerGithubActions(program);
   registerZendeskCommands(program);

@@ -275,8 +275,22 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * The parts of the service a caller uses: a setting only an unused part needs is not demanded
+ * (`plan` and `request` serve no sidebar, so they run without ORC_APP_SHARED_SECRET).
+ */
+export interface ConfigUse {
+  /** The sidebar API, whose tokens ORC_APP_SHARED_SECRET signs. */
+  sidebar: boolean;
+  /** GitHub calls (a token or a GitHub App). */
+  github: boolean;
+  /** The edX operations ORC_EDX_API enables (their credentials and gitreload hooks). */
+  edx: boolean;
+}
+const SERVICE_USE: ConfigUse = { sidebar: true, github: true, edx: true };
+
 /** Cross-field rules zod cannot express per field. Returns problems, one line each. */
-function crossFieldProblems(env: Env, sandbox: boolean): string[] {
+function crossFieldProblems(env: Env, sandbox: boolean, use: ConfigUse = SERVICE_USE): string[] {
   const problems: string[] = gitreloadProblems(env);
   const app = [env.ORC_GH_APP_ID, env.ORC_GH_APP_PRIVATE_KEY, env.ORC_GH_APP_INSTALLATION_ID];
   if (app.some(Boolean) && !app.every(Boolean)) {
@@ -291,20 +305,20 @@ function crossFieldProblems(env: Env, sandbox: boolean): string[] {
     problems.push(`${missing.join(', ')}: Zendesk needs ORC_ZENDESK_URL, ORC_ZENDESK_EMAIL and ORC_ZENDESK_TOKEN together; set ${missing.join(' and ')}`);
   }
   if (!sandbox) {
-    if (!env.ORC_GH_OAUTH2_TOKEN && !env.ORC_GH_APP_ID) {
+    if (use.github && !env.ORC_GH_OAUTH2_TOKEN && !env.ORC_GH_APP_ID) {
       problems.push('ORC_GH_OAUTH2_TOKEN: required outside sandbox mode; set a token with repo and admin:org scopes (or a GitHub App), or ORC_SANDBOX=1 to simulate');
     }
-    if (!env.ORC_APP_SHARED_SECRET) {
+    if (use.sidebar && !env.ORC_APP_SHARED_SECRET) {
       problems.push('ORC_APP_SHARED_SECRET: required outside sandbox mode; set the same long random value as the sidebar app\'s secure setting (e.g. `openssl rand -hex 32`)');
     }
     const edxParts = { ORC_EDX_CLIENT_ID: env.ORC_EDX_CLIENT_ID, ORC_EDX_CLIENT_SECRET: env.ORC_EDX_CLIENT_SECRET, ORC_EDX_STUDIO_URL: env.ORC_EDX_STUDIO_URL, ORC_EDX_STAGING_URL: env.ORC_EDX_STAGING_URL };
-    const needsToken = env.ORC_EDX_API.some((op) => op !== 'git_import');
+    const needsToken = use.edx && env.ORC_EDX_API.some((op) => op !== 'git_import');
     if (needsToken) {
       for (const [k, v] of Object.entries(edxParts)) {
         if (!v) problems.push(`${k}: required because ORC_EDX_API enables ${env.ORC_EDX_API.join(', ')}; set it or remove those operations from ORC_EDX_API`);
       }
     }
-    if (env.ORC_EDX_API.includes('git_import') && !env.ORC_STAGING_GITRELOAD && !env.ORC_PRODUCTION_GITRELOAD) {
+    if (use.edx && env.ORC_EDX_API.includes('git_import') && !env.ORC_STAGING_GITRELOAD && !env.ORC_PRODUCTION_GITRELOAD) {
       problems.push('ORC_STAGING_GITRELOAD: ORC_EDX_API enables git_import, which posts to the gitreload hooks; set ORC_STAGING_GITRELOAD and ORC_PRODUCTION_GITRELOAD or remove git_import');
     }
   }
@@ -356,12 +370,13 @@ export type GithubConfig = z.infer<typeof githubSchema>;
 
 /**
  * The GitHub settings alone, for the seven original CLI actions, which (as in 2015) need
- * nothing else: no database, Zendesk or edX. A token or a GitHub App is required.
+ * nothing else: no database, Zendesk or edX. A token or a GitHub App is required, except by
+ * a dry run (`requireAuth: false`), which makes no request.
  */
-export function parseGithubConfig(source: Record<string, string | undefined>): GithubConfig {
+export function parseGithubConfig(source: Record<string, string | undefined>, options: { requireAuth?: boolean } = {}): GithubConfig {
   const { values, problems } = parseFields(githubSchema.shape, source);
   problems.push(...crossFieldProblems({ ...envSchema.parse({}), ...values }, true));
-  if (!values.ORC_GH_OAUTH2_TOKEN && !values.ORC_GH_APP_ID) {
+  if (options.requireAuth !== false && !values.ORC_GH_OAUTH2_TOKEN && !values.ORC_GH_APP_ID) {
     problems.push('ORC_GH_OAUTH2_TOKEN: required; set a GitHub token with repo and admin:org scopes (or ORC_GH_APP_ID, ORC_GH_APP_PRIVATE_KEY, ORC_GH_APP_INSTALLATION_ID)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
@@ -370,16 +385,17 @@ export function parseGithubConfig(source: Record<string, string | undefined>): G
 
 /**
  * Parses an environment into a Config, or throws ConfigError listing every problem at once.
- * Values of secret settings never appear in the message.
+ * Values of secret settings never appear in the message. `use`: the parts the caller uses
+ * (default: all of them, as the service does).
  */
-export function parseConfig(source: Record<string, string | undefined>, files: ConfigFiles = {}): Config {
+export function parseConfig(source: Record<string, string | undefined>, files: ConfigFiles = {}, use: ConfigUse = SERVICE_USE): Config {
   const { values: env, problems } = parseFields(envSchema.shape, source);
   const rules = approvalRulesFrom(env.ORC_APPROVAL_RULES, files);
   problems.push(...rules.problems);
   const hasGithub = Boolean(env.ORC_GH_OAUTH2_TOKEN || env.ORC_GH_APP_ID);
   const hasZendesk = Boolean(env.ORC_ZENDESK_URL || env.ORC_ZENDESK_EMAIL || env.ORC_ZENDESK_TOKEN);
   const sandbox = env.ORC_SANDBOX || (!hasGithub && !hasZendesk);
-  problems.push(...crossFieldProblems(env, sandbox));
+  problems.push(...crossFieldProblems(env, sandbox, use));
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {

@@ -1,32 +1,13 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { ConfigError, configEnv, parseConfig, secretValues, SECRET_SETTINGS, type Config } from '../config';
+import { ConfigError, configEnv, parseConfig, secretValues, SECRET_SETTINGS, type Config, type ConfigUse } from '../config';
 import { openSqlite } from '../db/sqlite';
 import { messageOf, PermanentError } from '../errors';
 import { nodeFiles } from '../node-files';
 import { createLogger, createScrubber, type Logger } from '../log';
 import type { Actor } from '../requests/events';
 import { runningSandbox, type SandboxEndpoints } from '../sandbox/running';
-
-/**
- * What the service's own commands (request, plan, rollover, demo) share: where they print, the
- * settings, who acts, and one-line errors with secrets scrubbed. Passed in, so tests give their
- * own environment and capture the output.
- */
-export interface CliIo {
-  env: Record<string, string | undefined>;
-  stdout(text: string): void;
-  stderr(text: string): void;
-  /** A terminal gets a redrawn progress bar; a pipe or a log gets plain lines. */
-  isTTY: boolean;
-}
-
-export const processIo = (): CliIo => ({
-  env: process.env,
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
-  isTTY: Boolean(process.stderr.isTTY),
-});
+import type { CliIo } from './io';
 
 /** `cli:<os user>`: the audit log's actor for everything done from the command line. */
 export function cliActor(env: Record<string, string | undefined>): Actor {
@@ -66,8 +47,8 @@ export async function sandboxBeside(database: string): Promise<SandboxEndpoints 
  * tickets and repositories are the ones the help desk shows; with none running it stops and
  * says how to start one (a throwaway copy would record requests whose tickets exist nowhere).
  */
-export async function cliSettings(io: CliIo, options: { verbose?: boolean; useSandbox: boolean }): Promise<CliSettings> {
-  let config = parseConfig(io.env, nodeFiles);
+export async function cliSettings(io: CliIo, options: { verbose?: boolean; useSandbox: boolean; use: ConfigUse }): Promise<CliSettings> {
+  let config = parseConfig(io.env, nodeFiles, options.use);
   let helpdesk: string | undefined;
   if (config.sandbox && options.useSandbox) {
     const running = await sandboxBeside(config.ORC_DATABASE);
@@ -76,7 +57,7 @@ export async function cliSettings(io: CliIo, options: { verbose?: boolean; useSa
         `sandbox mode (no credentials are set) needs the sandbox running on this database (${config.ORC_DATABASE}): start it with \`npm start\` in another terminal, with the same ORC_DATABASE, then run this command again`,
       );
     }
-    config = parseConfig({ ...configEnv(config), ...running.env, ORC_SANDBOX: '1' }, nodeFiles);
+    config = parseConfig({ ...configEnv(config), ...running.env, ORC_SANDBOX: '1' }, nodeFiles, options.use);
     helpdesk = `${running.service}/helpdesk`;
     io.stderr(`sandbox mode: working on the sandbox running at ${running.service} (its simulated GitHub, Zendesk and edX); nothing real is changed\n`);
   }

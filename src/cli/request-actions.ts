@@ -1,13 +1,13 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { BulkActionName } from '../requests/bulk';
-import { cliActor, cliSettings, processIo, runCommand, type CliIo } from './context';
+import { processIo, type CliIo } from './io';
 
 const requestIds = (value: string, previous: number[] = []) => {
   if (!/^[1-9]\d{0,14}$/.test(value)) throw new InvalidArgumentError(`"${value}" is not a request id (a positive whole number)`);
   return [...previous, Number(value)];
 };
 
-const VERBS: Record<'approve' | 'retry', { action: BulkActionName; description: string; done: string }> = {
+export const VERBS: Record<'approve' | 'retry', { action: BulkActionName; description: string; done: string }> = {
   approve: { action: 'approve', description: 'approve requests pending approval (as cli:<your user>)', done: 'approved' },
   retry: { action: 'retry', description: 'retry every failed step of each request', done: 'retried' },
 };
@@ -15,9 +15,11 @@ const VERBS: Record<'approve' | 'retry', { action: BulkActionName; description: 
 /**
  * `orcoursetrion request approve|retry ID...`: the dashboard's bulk actions from the terminal,
  * each id as if alone (POST /api/requests/bulk's rules). One line per id; exit 1 if any failed.
+ * `request cancel ID --reason TEXT`: the sidebar's Cancel. Registration only; the work is in
+ * `request-actions-run` and `request-cancel`, loaded when a command runs.
  */
 export function registerRequestActions(request: Command, io: CliIo = processIo()): void {
-  for (const [verb, { action, description, done }] of Object.entries(VERBS)) {
+  for (const [verb, { description }] of Object.entries(VERBS)) {
     const cmd = request
       .command(verb)
       .description(description)
@@ -25,23 +27,9 @@ export function registerRequestActions(request: Command, io: CliIo = processIo()
       .option('--json', 'print { results } as JSON')
       .option('--verbose', 'print warnings and stack traces');
     cmd.action(async (ids: number[]) => {
+      const { runRequestAction } = await import('./request-actions-run');
       // `request` declares --json and --verbose too, and commander lets it take them wherever they stand.
-      const o = cmd.optsWithGlobals<{ json?: boolean; verbose?: boolean }>();
-      await runCommand(`request ${verb}`, io, o.verbose, async () => {
-        // Loaded here: the database, engine and integrations are only needed once the command runs.
-        const [{ openStore }, { bulkBodySchema, runBulk }] = await Promise.all([import('../rollover/runtime'), import('../requests/bulk')]);
-        const body = bulkBodySchema.parse({ action, ids });
-        const settings = await cliSettings(io, { verbose: o.verbose, useSandbox: true });
-        const store = await openStore({ config: settings.config, log: settings.log });
-        try {
-          const results = await runBulk({ ...store.requestDeps, log: settings.log }, body, cliActor(io.env));
-          if (o.json) io.stdout(JSON.stringify({ results }) + '\n');
-          else io.stdout(results.map((r) => (r.ok ? `${done} request ${r.id}\n` : `request ${r.id}: ${r.error}\n`)).join(''));
-          return results.every((r) => r.ok) ? 0 : 1;
-        } finally {
-          await store.close();
-        }
-      });
+      await runRequestAction(io, verb as keyof typeof VERBS, ids, cmd.optsWithGlobals());
     });
   }
 
@@ -53,10 +41,7 @@ export function registerRequestActions(request: Command, io: CliIo = processIo()
     .option('--json', 'print { ok, id, status, reason } as JSON')
     .option('--verbose', 'print warnings and stack traces');
   cancel.action(async (id: string | undefined) => {
-    const o = cancel.optsWithGlobals<{ reason?: string; json?: boolean; verbose?: boolean }>();
-    await runCommand('request', io, o.verbose, async () => {
-      const { cancelFromCli } = await import('./request-cancel');
-      return cancelFromCli(io, id, o.reason, o);
-    });
+    const { cancelFromCli } = await import('./request-cancel');
+    await cancelFromCli(io, id, cancel.optsWithGlobals());
   });
 }

@@ -1,12 +1,10 @@
 import type { Command } from 'commander';
-import { z } from 'zod';
-import type { RequestType } from '../db/schema';
-import type { Problem } from '../requests/draft';
 
 /**
  * The options of `request` and `plan`, mapped onto the same draft a ticket becomes, so the CLI
  * is validated by the very rules intake applies. Values are passed through as typed: the
- * draft's validation names what is wrong, not commander.
+ * draft's validation names what is wrong, not commander. Registration only (commander): the
+ * mapping onto a draft is in `request-draft`, loaded when a command runs.
  */
 export function withRequestOptions(cmd: Command): Command {
   return cmd
@@ -23,52 +21,3 @@ export function withRequestOptions(cmd: Command): Command {
     .option('--json', 'print the result as JSON')
     .option('--verbose', 'print warnings and stack traces');
 }
-
-export const requestOptionsSchema = z.object({
-  course: z.string().optional(),
-  term: z.string().optional(),
-  newTerm: z.string().optional(),
-  kind: z.string().optional(),
-  title: z.string().optional(),
-  member: z.array(z.string()).optional(),
-  team: z.string().optional(),
-  instructor: z.string().optional(),
-  description: z.string().optional(),
-  startDate: z.string().optional(),
-  json: z.boolean().optional(),
-  verbose: z.boolean().optional(),
-});
-export type RequestOptions = z.infer<typeof requestOptionsSchema>;
-
-export function draftOf(type: RequestType, o: RequestOptions): Record<string, unknown> {
-  const draft: Record<string, unknown> = {
-    type,
-    courseNumber: o.course,
-    kind: o.kind,
-    term: o.term,
-    newTerm: o.newTerm,
-    courseTitle: o.title,
-    teamMembers: o.member,
-    team: o.team,
-    instructor: o.instructor,
-    description: o.description,
-    startDate: o.startDate,
-  };
-  return Object.fromEntries(Object.entries(draft).filter(([, v]) => v !== undefined));
-}
-
-/** The option a draft field came from, so a problem names what to change on the command line. */
-const OPTION_OF: Record<string, string> = {
-  courseNumber: '--course',
-  term: '--term',
-  newTerm: '--new-term',
-  kind: '--kind',
-  courseTitle: '--title',
-  teamMembers: '--member',
-  team: '--team',
-  instructor: '--instructor',
-  description: '--description',
-  startDate: '--start-date',
-};
-
-export const problemLine = (p: Problem) => `${OPTION_OF[p.field] ?? p.field}: ${p.message}`;

@@ -1,5 +1,4 @@
 import { chmod, writeFile } from 'node:fs/promises';
-import type { Command } from 'commander';
 import { envSchema, secretValues, SECRET_SETTINGS } from '../config';
 import { openSqlite } from '../db/sqlite';
 import type { Db } from '../db/types';
@@ -95,24 +94,4 @@ async function writeD1Sql(run: SetupRun, db: Db, file: string): Promise<void> {
     throw new Error(`--d1-sql: cannot write ${file}: ${messageOf(err)}; setup itself is done`);
   }
   run.stderr(`wrote ${rows} rows for D1 to ${file}; it holds the webhook signing secret: apply it with \`npx wrangler d1 execute DB --remote --file ${file}\`, then delete it\n`);
-}
-
-export function registerZendeskCommands(program: Command): void {
-  const zendesk = program.command('zendesk').description('the Zendesk account objects the service needs');
-  zendesk
-    .command('setup')
-    .description('create or update the ticket fields, form, macros, webhook and triggers (idempotent)')
-    .option('--dry-run', 'print the plan and change nothing')
-    .option('--json', 'print the plan or result as JSON')
-    .option('--d1-sql <file>', 'also write what was stored as SQL for the Worker\'s D1 (wrangler d1 execute --file)')
-    .action(async (options: { dryRun?: boolean; json?: boolean; d1Sql?: string }) => {
-      process.exitCode = await runZendeskSetup({
-        env: process.env,
-        dryRun: Boolean(options.dryRun),
-        json: Boolean(options.json),
-        d1Sql: options.d1Sql,
-        stdout: (t) => process.stdout.write(t),
-        stderr: (t) => process.stderr.write(t),
-      });
-    });
 }

@@ -8,6 +8,9 @@ import { PermanentError } from '../errors';
 /** One part of an edX course key (opaque-keys ALLOWED_ID_CHARS, ASCII only as Studio requires). */
 export const COURSE_KEY_PART = /^[A-Za-z0-9_.~-]+$/;
 
+/** A term as the forms and the CLI take it: YEAR_SEASON, e.g. 2027_Spring. */
+export const TERM_PATTERN = /^(\d{4})_(Spring|Summer|Fall|IAP|Winter)$/;
+
 /** `{prefix}-{course with dots removed}-{term}`, e.g. content-mit-801r-2027_Spring. */
 export function repoName(prefix: string, courseNumber: string, term: string): string {
   return `${prefix}-${courseNumber.replace(/\./g, '')}-${term}`;

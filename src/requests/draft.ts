@@ -1,12 +1,14 @@
 import { z } from 'zod';
+import { TERM_PATTERN } from '../courses/naming';
 import { COURSE_KINDS, REQUEST_TYPES } from '../db/schema';
+import { splitMembers } from './members';
 
 /**
  * A course request as a requester fills it in (ticket form, sidebar, CLI): the one shape every
  * entry point maps its input to before validation. Field names are the API's (camelCase).
  */
 
-export const TERM_PATTERN = /^(\d{4})_(Spring|Summer|Fall|IAP|Winter)$/;
+export { TERM_PATTERN };
 export const COURSE_NUMBER_PATTERN = /^[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$/;
 /** GitHub's username rule: alphanumerics and single hyphens, not at the ends, at most 39. */
 export const GITHUB_USERNAME_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
@@ -65,11 +67,6 @@ export interface CourseRequestFields {
   startDate?: string;
   desiredCompletion?: string;
   requester?: string;
-}
-
-export function splitMembers(value: Draft['teamMembers']): string[] {
-  const list = Array.isArray(value) ? value : (value ?? '').split(/[\s,;]+/);
-  return [...new Set(list.map((m) => m.trim().replace(/^@/, '')).filter(Boolean))];
 }
 
 function termProblem(field: string, value: string | undefined, required: boolean): Problem | undefined {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { CliIo } from '../../src/cli/context';
+import type { CliIo } from '../../src/cli/io';
 
 /** A program with one command module registered on captured output, as main() builds it. */
 export function captured(env: Record<string, string | undefined>) {

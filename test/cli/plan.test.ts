@@ -51,6 +51,17 @@ describe('orcoursetrion plan', () => {
     for (const s of view.steps) expect(text.io.out).toContain(`${s.key}: ${s.title}`);
   });
 
+  it('needs no ORC_APP_SHARED_SECRET, GitHub token or edX credentials: it serves no sidebar and calls nothing', async () => {
+    // Zendesk set and nothing else: not sandbox mode, where `serve` would demand all three.
+    const bare = { ORC_ZENDESK_URL: 'https://acme.zendesk.test', ORC_ZENDESK_EMAIL: 'a@acme.test', ORC_ZENDESK_TOKEN: 'zd-token-0123456789', ORC_EDX_API: 'course_runs', ORC_DATABASE: ':memory:' };
+    expect(() => parseConfig(bare)).toThrow(/ORC_APP_SHARED_SECRET.*ORC_GH_OAUTH2_TOKEN|ORC_GH_OAUTH2_TOKEN.*ORC_APP_SHARED_SECRET/s);
+    const { io, cli, program, run } = captured(bare);
+    registerPlanCommand(program, cli);
+    expect(await run(['plan', 'publish', '--course', '8.01r', '--term', '2026_Fall'])).toBe(0);
+    expect(io.err).toBe('');
+    expect(io.out.split('\n')[0]).toContain('Plan (nothing was changed)');
+  });
+
   it('names each bad option and exits 1; a missing type or both forms is a usage error (2)', async () => {
     const { io, cli, program, run } = captured({ ...env, ORC_DATABASE: ':memory:' });
     registerPlanCommand(program, cli);

@@ -73,6 +73,18 @@ describe('orcoursetrion request', () => {
     expect(await text.run(['request', 'publish', '--course', '8.01r', '--term', '2027_Spring'])).toBe(1); // no repo yet: nothing ran
     expect(io.out + io.err + text.io.err).not.toContain(SECRET);
   });
+
+  it('needs no ORC_APP_SHARED_SECRET (it serves no sidebar); members may be separated by commas', async () => {
+    const { ORC_APP_SHARED_SECRET: _unused, ...noSecret } = env;
+    expect(() => parseConfig(noSecret)).toThrow(/ORC_APP_SHARED_SECRET/);
+    const c = captured(noSecret);
+    registerRequestCommand(c.program, c.cli);
+    expect(await c.run(['request', 'new', '--course', '18.06', '--term', '2027_Spring', '--title', 'Linear Algebra', '--member', 'ada,grace', '--json'])).toBe(0);
+    expect(c.io.err).toBe('');
+    const handle = openSqlite(env.ORC_DATABASE!);
+    expect((await getRequest(handle.db, JSON.parse(c.io.out).request.id)).plan).toMatchObject({ members: ['ada', 'grace'] });
+    handle.close();
+  });
 });
 
 describe('orcoursetrion request cancel', () => {

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import pkg from '../../package.json';
 import { main } from '../../src/cli';
 import { cleanCourse } from '../olx/fixtures';
-import { githubEnv, TOKEN, useSimulator } from './setup';
+import { githubEnv, PRODUCTION, TOKEN, useSimulator } from './setup';
 
 const h = useSimulator();
 let out = '';
@@ -78,6 +79,74 @@ describe('orcoursetrion CLI', () => {
     expect(await main(['rerun_studio', '-c', '8.01', '-t', '2027_Spring'])).toBe(2);
     expect(await main(['create_export_repo', '-c', '8.01 x', '-t', '2027_Spring'])).toBe(2);
     expect(h.sim.stats.total()).toBe(0);
+  });
+
+  it('--version prints the package version, exit 0', async () => {
+    expect(await main(['--version'])).toBe(0);
+    expect(out).toBe(`${pkg.version}\n`);
+  });
+
+  it('unknown flags, missing required flags and unknown commands are usage errors, exit 2', async () => {
+    expect(await main(['release_xml', '-c', '8.01', '-t', '2027_Spring', '--no-such-flag'])).toBe(2);
+    expect(await main(['release_xml', '-c', '8.01'])).toBe(2);
+    expect(await main(['put_team', '-g', 'graders'])).toBe(2);
+    expect(await main(['no_such_action'])).toBe(2);
+    expect(err).toContain("unknown option '--no-such-flag'");
+    expect(err).toContain("required option '-t, --term <term>' not specified");
+    expect(h.sim.stats.total()).toBe(0);
+  });
+
+  it('--dry-run works without a token: the plan, then each setting the real run would stop on', async () => {
+    vi.stubEnv('ORC_GH_OAUTH2_TOKEN', '');
+    vi.stubEnv('ORC_STAGING_GITRELOAD', '');
+    expect(await main(['create_xml_repo', '-c', '8.01', '-t', '2027_Spring', '-m', 'alice', '--dry-run'])).toBe(0);
+    const lines = out.trim().split('\n');
+    expect(lines[0]).toBe('Dry run of create_xml_repo: these GitHub API operations would be made; nothing was changed.');
+    expect(lines).toContain('  POST   /orgs/mitx/repos  create private repository content-mit-801-2027_Spring (adopt it if it exists and holds only what this action adds)');
+    expect(lines.filter((l) => l.startsWith('The real run would stop on: '))).toEqual([
+      expect.stringContaining('The real run would stop on: ORC_GH_OAUTH2_TOKEN: required'),
+      'The real run would stop on: ORC_STAGING_GITRELOAD: required by create_xml_repo; set it to the gitreload web hook URL',
+    ]);
+    expect(h.sim.stats.total()).toBe(0);
+  });
+
+  it('a dry run names the setting the real run stops on, in the real run\'s words; with every setting, nothing', async () => {
+    vi.stubEnv('ORC_PRODUCTION_GITRELOAD', '');
+    expect(await main(['release_xml', '-c', '8.01', '-t', '2027_Spring', '--dry-run', '--json'])).toBe(0);
+    const dry = JSON.parse(out) as { wouldStopOn: string[]; plan: unknown[] };
+    expect(dry.plan).toHaveLength(1);
+    expect(dry.wouldStopOn).toEqual(['ORC_PRODUCTION_GITRELOAD: required by release_xml; set it to the gitreload web hook URL']);
+    h.sim.seed.repo('mitx', 'content-mit-801-2027_Spring');
+    expect(await main(['release_xml', '-c', '8.01', '-t', '2027_Spring'])).toBe(1);
+    expect(err).toBe(`orcoursetrion release_xml: ${dry.wouldStopOn[0]}\n`);
+    vi.stubEnv('ORC_PRODUCTION_GITRELOAD', PRODUCTION);
+    out = '';
+    expect(await main(['release_xml', '-c', '8.01', '-t', '2027_Spring', '--dry-run', '--json'])).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ dryRun: true, wouldStopOn: [] });
+  });
+
+  it('members may be separated by commas, spaces or both', async () => {
+    h.sim.seed.team('mitx', 'graders', { members: ['orc-bot'] });
+    expect(await main(['put_team', '-o', 'mitx', '-g', 'graders', '-m', 'alice,bob', 'carol'])).toBe(0);
+    expect(h.sim.read.team('mitx', 'graders')?.members).toEqual(['alice', 'bob', 'carol']);
+    expect(await main(['put_team', '-o', 'mitx', '-g', 'graders', '-m', 'carol, alice'])).toBe(0);
+    expect(h.sim.read.team('mitx', 'graders')?.members).toEqual(['alice', 'carol']);
+  });
+
+  it('a repository already there is said so on the first line; the 2015 line is for a creation only', async () => {
+    const args = ['create_xml_repo', '-c', '8.01', '-t', '2027_Spring', '-m', 'alice'];
+    expect(await main(args)).toBe(0);
+    expect(await main(args)).toBe(0);
+    const url = 'https://github.test/mitx/content-mit-801-2027_Spring';
+    expect(out.split('\n')).toEqual([
+      `Newly created repository for XML course created at ${url}`,
+      `Repository for XML course already there at ${url} (not created again); its teams and staging hook are in place`,
+      '',
+    ]);
+    out = '';
+    expect(await main(['create_export_repo', '-c', '8.01', '-t', '2027_Spring'])).toBe(0);
+    expect(await main(['create_export_repo', '-c', '8.01', '-t', '2027_Spring'])).toBe(0);
+    expect(out.split('\n')[1]).toBe('Repository for exports already there at https://github.test/MITx-Studio2LMS/content-mit-801-2027_Spring (not created again); its deploy team and files are in place');
   });
 
   it('--help exits 0', async () => {

@@ -51,6 +51,13 @@ const required = (value: string | undefined, setting: string, action: string) =>
   return value;
 };
 const repoSummary = (r: { fullName: string; htmlUrl: string; created: boolean }) => ({ fullName: r.fullName, htmlUrl: r.htmlUrl, created: r.created });
+/**
+ * The 2015 first line for a repository this run created; a repository found already there (a
+ * run again, or after a crash) is said to be so, as the 2015 line would claim a creation.
+ */
+const repoLine = (r: { htmlUrl: string; created: boolean }, kind: string, inPlace: string) =>
+  r.created ? `Newly created repository for ${kind} created at ${r.htmlUrl}` : `Repository for ${kind} already there at ${r.htmlUrl} (not created again); ${inPlace} in place`;
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 
 export interface CourseTerm {
   course: string;
@@ -141,7 +148,7 @@ async function exportRepo(gh: GithubClient, s: ActionSettings, a: CourseTerm & {
 
 export async function createExportRepo(gh: GithubClient, s: ActionSettings, a: CourseTerm & { description?: string }): Promise<ActionResult> {
   const repo = await exportRepo(gh, s, a, [GITIGNORE, initialCourseXml(a.course, a.term)]);
-  return { message: `Newly created repository for exports created at ${repo.htmlUrl}`, repo: repoSummary(repo) };
+  return { message: repoLine(repo, 'exports', 'its deploy team and files are'), repo: repoSummary(repo) };
 }
 
 /**
@@ -155,7 +162,7 @@ export async function rerunStudio(gh: GithubClient, s: ActionSettings, a: Course
   const hooks = await gh.listHooks(org, oldName);
   const [hooksRemoved, repo] = await Promise.all([gh.deleteHooks(org, oldName, hooks), exportRepo(gh, s, { ...a, term: a.newTerm }, [GITIGNORE])]);
   return {
-    message: `Web hooks removed from old repository and newly created repository for exports created at ${repo.htmlUrl}`,
+    message: `Web hooks removed from old repository and ${lowerFirst(repoLine(repo, 'exports', 'its deploy team and .gitignore are'))}`,
     repo: repoSummary(repo),
     hooksRemoved,
   };
@@ -200,7 +207,7 @@ export async function createXmlRepo(
   const failed = (await Promise.allSettled([repoP, teamP, grantsP])).find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
   const [repo, team] = await Promise.all([repoP, teamP]);
-  return { message: `Newly created repository for XML course created at ${repo.htmlUrl}`, repo: repoSummary(repo), team };
+  return { message: repoLine(repo, 'XML course', 'its teams and staging hook are'), repo: repoSummary(repo), team };
 }
 
 export async function rerunXml(gh: GithubClient, s: ActionSettings, a: CourseTerm): Promise<ActionResult> {

@@ -1,0 +1,65 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import pkg from '../../package.json';
+
+/**
+ * The installed command as a person runs it: bin/orcoursetrion.js on dist/cli, which vitest's
+ * global setup (test/support/build-cli.ts) has just built from the current source.
+ */
+const BIN = fileURLToPath(new URL('../../bin/orcoursetrion.js', import.meta.url));
+// A directory without .env and an environment without the developer's ORC_* settings.
+const CWD = mkdtempSync(join(tmpdir(), 'orc-bin-'));
+const ENV = { PATH: process.env.PATH ?? '', HOME: CWD };
+
+function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: CWD, env: { ...ENV, ...env } }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('the orcoursetrion binary', () => {
+  it('--version prints the package version and exits 0', async () => {
+    expect(await run(['--version'])).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+  });
+
+  it('--help lists the 2015 actions and the service commands, exit 0', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    for (const name of ['create_export_repo', 'rerun_studio', 'release_studio', 'create_xml_repo', 'rerun_xml', 'release_xml', 'put_team', 'serve', 'request', 'plan', 'rollover']) {
+      expect(r.stdout).toContain(`  ${name}`);
+    }
+  });
+
+  it('usage errors exit 2 with their reason: an unknown flag, a missing required flag', async () => {
+    const unknown = await run(['release_xml', '-c', '8.01', '-t', '2027_Spring', '--bogus']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown option '--bogus'");
+    const missing = await run(['release_xml', '-c', '8.01']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("required option '-t, --term <term>' not specified");
+  });
+
+  it('--dry-run without a token prints the plan and what the real run would stop on, exit 0', async () => {
+    const r = await run(['create_xml_repo', '-c', '8.01', '-t', '2027_Spring', '--dry-run']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Dry run of create_xml_repo: /);
+    expect(r.stdout).toContain('POST   /orgs/mitx/repos');
+    expect(r.stdout).toContain('The real run would stop on: ORC_GH_OAUTH2_TOKEN: required');
+    expect(r.stdout).toContain('The real run would stop on: ORC_STAGING_GITRELOAD: required by create_xml_repo');
+  });
+
+  it('the real run without a token fails with one line naming the setting, exit 1', async () => {
+    const r = await run(['release_xml', '-c', '8.01', '-t', '2027_Spring']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^orcoursetrion release_xml: configuration: ORC_GH_OAUTH2_TOKEN: required/);
+  });
+});
