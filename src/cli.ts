@@ -7,6 +7,7 @@ import { registerRequestCommand } from './cli/request';
 import { registerPlanCommand } from './cli/plan';
 import { registerRolloverCommand } from './cli/rollover';
 import { registerDemoCommand } from './cli/demo';
+import { registerDoctorCommand } from './cli/doctor';
 
 /**
  * `orcoursetrion`: the 2015 tool's seven GitHub actions (same names, flags, output lines),
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerPlanCommand(program);
   registerRolloverCommand(program);
   registerDemoCommand(program);
+  registerDoctorCommand(program);
   return program;
 }
 

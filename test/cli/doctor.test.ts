@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { registerDoctorCommand } from '../../src/cli/doctor';
+import type { SandboxSimulators } from '../../src/sandbox/simulators';
+import { captured } from './io';
+import { startCliWorld } from './world';
+
+const SECRET = 'doctor-shared-secret-0123456789abcdef';
+
+describe('orcoursetrion doctor', () => {
+  let sims: SandboxSimulators | undefined;
+  afterEach(async () => {
+    await sims?.close();
+    sims = undefined;
+  });
+
+  async function doctor(overrides: Record<string, string | undefined>, args: string[] = []) {
+    const world = await startCliWorld('doctor', SECRET);
+    sims = world.sims;
+    const { io, cli, program, run } = captured({ ...world.env, ...overrides });
+    registerDoctorCommand(program, cli);
+    const code = await run(['doctor', '--json', ...args]);
+    const checks = JSON.parse(io.out) as Array<{ check: string; status: string; detail: string; setting?: string; fix?: string }>;
+    return { code, checks, io, world };
+  }
+  const failures = <T extends { status: string }>(checks: T[]) => checks.filter((c) => c.status === 'FAIL');
+
+  it('passes in sandbox mode against the simulators, with the service answering Zendesk\'s webhook test', async () => {
+    const { io, cli, program, run } = captured({});
+    registerDoctorCommand(program, cli);
+    expect(await run(['doctor'])).toBe(0);
+    expect(io.out).not.toMatch(/^FAIL/m);
+    for (const check of ['github token', 'github scopes', 'github org mitx', 'zendesk credentials', 'zendesk role', 'zendesk setup', 'zendesk webhook test', 'edx token', 'edx global staff', 'edx staging gitreload', 'edx production gitreload']) {
+      expect(io.out).toMatch(new RegExp(`^ok +${check}:`, 'm'));
+    }
+    expect(io.out).toMatch(/^doctor: \d+ ok, 0 FAIL, \d+ skip$/m);
+  }, 30_000);
+
+  it('prints --json as an array of {check, status, detail, setting?, fix?}; without Zendesk its checks are skipped', async () => {
+    const { code, checks } = await doctor({});
+    expect(code).toBe(0);
+    expect(checks.length).toBeGreaterThan(5);
+    for (const c of checks) {
+      expect(Object.keys(c).every((k) => ['check', 'status', 'detail', 'setting', 'fix'].includes(k))).toBe(true);
+      expect(['ok', 'FAIL', 'skip']).toContain(c.status);
+      expect(typeof c.detail).toBe('string');
+    }
+    expect(checks.find((c) => c.check === 'zendesk')).toMatchObject({ status: 'skip', detail: expect.stringContaining('not configured') });
+  }, 30_000);
+
+  it('exits 1 naming ORC_GH_OAUTH2_TOKEN when GitHub refuses the token, without printing it', async () => {
+    const { code, checks, io } = await doctor({ ORC_GH_OAUTH2_TOKEN: 'ghp_wrong_token_0123456789' });
+    expect(code).toBe(1);
+    expect(failures(checks)).toEqual([expect.objectContaining({ check: 'github token', setting: 'ORC_GH_OAUTH2_TOKEN', detail: expect.stringContaining('401') })]);
+    expect(io.out + io.err).not.toContain('ghp_wrong_token_0123456789');
+  }, 30_000);
+
+  it('names the missing scope of a classic token', async () => {
+    const world = await startCliWorld('doctor', SECRET);
+    sims = world.sims;
+    world.sims.github.addToken('ghp_no_org_scope_0123456789', 'orcoursetrion', ['repo', 'admin:repo_hook']);
+    const { io, cli, program, run } = captured({ ...world.env, ORC_GH_OAUTH2_TOKEN: 'ghp_no_org_scope_0123456789' });
+    registerDoctorCommand(program, cli);
+    expect(await run(['doctor', '--json'])).toBe(1);
+    const checks = JSON.parse(io.out) as Array<{ check: string; status: string; detail: string; setting?: string; fix?: string }>;
+    expect(failures(checks)).toEqual([expect.objectContaining({ check: 'github scopes', setting: 'ORC_GH_OAUTH2_TOKEN', fix: expect.stringContaining('admin:org') })]);
+  }, 30_000);
+
+  it('fails an org where the token\'s user is not an owner', async () => {
+    const world = await startCliWorld('doctor', SECRET);
+    sims = world.sims;
+    world.sims.github.seed.user('helper');
+    world.sims.github.addToken('ghp_helper_0123456789', 'helper');
+    const { io, cli, program, run } = captured({ ...world.env, ORC_GH_OAUTH2_TOKEN: 'ghp_helper_0123456789' });
+    registerDoctorCommand(program, cli);
+    expect(await run(['doctor', '--json'])).toBe(1);
+    const checks = JSON.parse(io.out) as Array<{ check: string; status: string; setting?: string; fix?: string }>;
+    expect(failures(checks).map((c) => c.check).sort()).toEqual(['github org MITx-Studio2LMS', 'github org mitx'].sort());
+    expect(failures(checks)[0]).toMatchObject({ setting: 'ORC_GH_OAUTH2_TOKEN', fix: expect.stringContaining('owner') });
+  }, 30_000);
+
+  it('names ORC_GITRELOAD_SECRET when the LMS refuses the signature (403)', async () => {
+    const { code, checks } = await doctor({ ORC_GITRELOAD_SECRET: 'not-the-lms-key' });
+    expect(code).toBe(1);
+    expect(failures(checks).map((c) => [c.check, c.setting])).toEqual([
+      ['edx staging gitreload', 'ORC_GITRELOAD_SECRET'],
+      ['edx production gitreload', 'ORC_GITRELOAD_SECRET'],
+    ]);
+    expect(failures(checks)[0]!.detail).toContain('403');
+  }, 30_000);
+
+  it('names ORC_ZENDESK_TOKEN when Zendesk refuses the credentials', async () => {
+    const world = await startCliWorld('doctor', SECRET);
+    sims = world.sims;
+    const { io, cli, program, run } = captured({
+      ...world.env,
+      ORC_ZENDESK_URL: world.sims.env.ORC_ZENDESK_URL,
+      ORC_ZENDESK_EMAIL: world.sims.env.ORC_ZENDESK_EMAIL,
+      ORC_ZENDESK_TOKEN: 'wrong-zendesk-token',
+      ORC_PUBLIC_URL: 'https://orcoursetrion.example.edu',
+    });
+    registerDoctorCommand(program, cli);
+    expect(await run(['doctor', '--json'])).toBe(1);
+    const checks = JSON.parse(io.out) as Array<{ check: string; status: string; setting?: string }>;
+    expect(failures(checks)).toEqual([expect.objectContaining({ check: 'zendesk credentials', setting: 'ORC_ZENDESK_TOKEN' })]);
+    expect(io.out + io.err).not.toContain('wrong-zendesk-token');
+  }, 30_000);
+
+  it('fails zendesk setup as changes pending, naming the setup command, on an account never set up', async () => {
+    const world = await startCliWorld('doctor', SECRET);
+    sims = world.sims;
+    const zendesk = Object.fromEntries(Object.entries(world.sims.env).filter(([k]) => k.startsWith('ORC_ZENDESK_')));
+    const { io, cli, program, run } = captured({ ...world.env, ...zendesk, ORC_PUBLIC_URL: 'https://orcoursetrion.example.edu' });
+    registerDoctorCommand(program, cli);
+    expect(await run(['doctor', '--json'])).toBe(1);
+    const checks = JSON.parse(io.out) as Array<{ check: string; status: string; detail: string; setting?: string; fix?: string }>;
+    expect(failures(checks)).toEqual([expect.objectContaining({ check: 'zendesk setup', detail: expect.stringContaining('changes pending'), fix: expect.stringContaining('orcoursetrion zendesk setup') })]);
+    expect(checks.find((c) => c.check === 'zendesk webhook test')).toMatchObject({ status: 'skip' });
+  }, 30_000);
+});
