@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerDoctorCommand } from '../../src/cli/doctor';
+import { runZendeskSetup } from '../../src/cli/zendesk-setup';
+import { parseConfig } from '../../src/config';
+import { startService, type RunningService } from '../../src/server';
 import type { SandboxSimulators } from '../../src/sandbox/simulators';
 import { captured } from './io';
 import { startCliWorld } from './world';
@@ -8,9 +11,11 @@ const SECRET = 'doctor-shared-secret-0123456789abcdef';
 
 describe('orcoursetrion doctor', () => {
   let sims: SandboxSimulators | undefined;
+  let service: RunningService | undefined;
   afterEach(async () => {
+    await service?.close();
     await sims?.close();
-    sims = undefined;
+    sims = service = undefined;
   });
 
   async function doctor(overrides: Record<string, string | undefined>, args: string[] = []) {
@@ -115,5 +120,47 @@ describe('orcoursetrion doctor', () => {
     const checks = JSON.parse(io.out) as Array<{ check: string; status: string; detail: string; setting?: string; fix?: string }>;
     expect(failures(checks)).toEqual([expect.objectContaining({ check: 'zendesk setup', detail: expect.stringContaining('changes pending'), fix: expect.stringContaining('orcoursetrion zendesk setup') })]);
     expect(checks.find((c) => c.check === 'zendesk webhook test')).toMatchObject({ status: 'skip' });
+  }, 30_000);
+
+  it('passes Zendesk\'s webhook test against a running service, and names ORC_ZENDESK_WEBHOOK_SECRET once the webhook\'s secret changed', async () => {
+    const world = await startCliWorld('doctor', SECRET);
+    sims = world.sims;
+    const zendesk = Object.fromEntries(Object.entries(world.sims.env).filter(([k]) => k.startsWith('ORC_ZENDESK_')));
+    service = await startService(parseConfig({ ...world.env, ...zendesk, PORT: '0' }));
+    const env = { ...world.env, ...zendesk, ORC_PUBLIC_URL: service.url };
+    const setup = { out: '', err: '' };
+    const setupCode = await runZendeskSetup({ env, dryRun: false, json: false, stdout: (t) => void (setup.out += t), stderr: (t) => void (setup.err += t) });
+    expect(setupCode, setup.err).toBe(0);
+    const doctorOnce = async () => {
+      const { io, cli, program, run } = captured(env);
+      registerDoctorCommand(program, cli);
+      const code = await run(['doctor', '--json']);
+      return { code, checks: JSON.parse(io.out) as Array<{ check: string; status: string; detail: string; setting?: string; fix?: string }> };
+    };
+    const first = await doctorOnce();
+    expect(first.checks.find((c) => c.check === 'zendesk webhook test')).toMatchObject({ status: 'ok' });
+    expect(first.code).toBe(0);
+
+    // Someone reset the signing secret in Admin Center: the service still holds the old one.
+    const [webhook] = world.sims.zendesk.admin.webhooks();
+    const auth = `Basic ${Buffer.from(`${zendesk.ORC_ZENDESK_EMAIL}/token:${zendesk.ORC_ZENDESK_TOKEN}`).toString('base64')}`;
+    expect((await fetch(`${zendesk.ORC_ZENDESK_URL}/api/v2/webhooks/${webhook!.id}/signing_secret`, { method: 'POST', headers: { authorization: auth } })).status).toBe(200);
+    const second = await doctorOnce();
+    expect(second.code).toBe(1);
+    expect(failures(second.checks)).toEqual([
+      expect.objectContaining({ check: 'zendesk webhook test', setting: 'ORC_ZENDESK_WEBHOOK_SECRET', detail: expect.stringContaining('401'), fix: expect.stringContaining('orcoursetrion zendesk setup') }),
+    ]);
+  }, 30_000);
+
+  it('fails edX giturl when Studio hides it (git export off) and advanced_settings is automatic', async () => {
+    const world = await startCliWorld('doctor', SECRET);
+    sims = world.sims;
+    world.sims.edx.addRun({ org: 'MITx', number: '6.001', run: '2027_Spring', title: 'Six' });
+    world.sims.edx.quirks.hideGiturl = true;
+    const { io, cli, program, run } = captured({ ...world.env, ORC_EDX_API: 'all' });
+    registerDoctorCommand(program, cli);
+    expect(await run(['doctor', '--json'])).toBe(1);
+    const checks = JSON.parse(io.out) as Array<{ check: string; status: string; setting?: string; fix?: string }>;
+    expect(failures(checks)).toEqual([expect.objectContaining({ check: 'edx giturl', setting: 'ORC_EDX_API', fix: expect.stringContaining('ENABLE_EXPORT_GIT') })]);
   }, 30_000);
 });
