@@ -15,7 +15,7 @@ const NEEDED_SCOPES: Array<{ any: string[]; for: string }> = [
   { any: ['repo', 'admin:repo_hook', 'write:repo_hook'], for: 'create repository webhooks' },
 ];
 
-// An installation's permissions (https://docs.github.com/en/rest/apps/apps#create-an-installation-access-token-for-an-app).
+// An installation's permissions, as the installation token answer lists them (names unconfirmed: docs/real-systems.md).
 const NEEDED_PERMISSIONS: Array<{ name: string; for: string }> = [
   { name: 'administration', for: 'create repositories' },
   { name: 'contents', for: 'push course files' },
@@ -88,7 +88,7 @@ export async function githubChecks(octokit: Octokit, config: GithubSettings): Pr
   return checks;
 }
 
-/** https://docs.github.com/en/rest/orgs/members#get-an-organization-membership-for-the-authenticated-user */
+/** `GET /user/memberships/orgs/{org}`: the token user's role; any refusal is a FAIL (docs/real-systems.md). */
 async function orgRole(octokit: Octokit, org: string, login: string): Promise<Check> {
   const name = `github org ${org}`;
   try {

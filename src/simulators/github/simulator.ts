@@ -185,7 +185,7 @@ export function createGithubSimulator(options: SimulatorOptions = {}) {
     const actor = c.get('actor');
     return actor.kind === 'user' ? c.json(userJson(c, actor.login)) : fail(c, 403, 'Resource not accessible by integration');
   });
-  // https://docs.github.com/en/rest/orgs/members#get-an-organization-membership-for-the-authenticated-user: 404 unless a member.
+  // github/rest-api-description OrgMembership (state, role); 404 for a non-member is unconfirmed (docs/real-systems.md).
   api.get('/user/memberships/orgs/:org', (c) => {
     const actor = c.get('actor');
     // User-to-server only: an installation token is refused like any endpoint an integration cannot use.
