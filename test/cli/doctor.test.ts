@@ -1,7 +1,14 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { serve } from '@hono/node-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerDoctorCommand } from '../../src/cli/doctor';
 import { runZendeskSetup } from '../../src/cli/zendesk-setup';
 import { parseConfig } from '../../src/config';
+import { githubChecks } from '../../src/doctor/github';
+import { createOctokit } from '../../src/integrations/github/octokit';
+import { createPacer } from '../../src/integrations/github/pacer';
+import { createLogger } from '../../src/log';
+import { createGithubSimulator } from '../../src/simulators/github/simulator';
 import { startService, type RunningService } from '../../src/server';
 import type { SandboxSimulators } from '../../src/sandbox/simulators';
 import { captured } from './io';
@@ -162,5 +169,45 @@ describe('orcoursetrion doctor', () => {
     expect(await run(['doctor', '--json'])).toBe(1);
     const checks = JSON.parse(io.out) as Array<{ check: string; status: string; setting?: string; fix?: string }>;
     expect(failures(checks)).toEqual([expect.objectContaining({ check: 'edx giturl', setting: 'ORC_EDX_API', fix: expect.stringContaining('ENABLE_EXPORT_GIT') })]);
+  }, 30_000);
+});
+
+describe('doctor with a GitHub App', () => {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+
+  async function checksWith(permissions: Record<string, string>) {
+    const github = createGithubSimulator({ apps: { '4242': [77] }, installationPermissions: permissions });
+    github.seed.org('mitx').org('MITx-Studio2LMS').team('mitx', 'mitx-content-deployment').team('MITx-Studio2LMS', 'mitx-studio-export');
+    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const s = serve({ fetch: github.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    });
+    try {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      const config = parseConfig({ ORC_SANDBOX: '0', ORC_APP_SHARED_SECRET: SECRET, ORC_GH_API_URL: `http://127.0.0.1:${port}/api/v3/`, ORC_GH_APP_ID: '4242', ORC_GH_APP_PRIVATE_KEY: privateKey, ORC_GH_APP_INSTALLATION_ID: '77' });
+      const log = createLogger({ level: 'error', secrets: [], write: () => {} });
+      return await githubChecks(await createOctokit({ config, log, pacer: createPacer() }), config);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  it('reads the installation\'s permissions instead of scopes and org roles', async () => {
+    const checks = await checksWith({ administration: 'write', contents: 'write', members: 'write', repository_hooks: 'write' });
+    expect(checks.map((c) => [c.check, c.status])).toEqual([
+      ['github app', 'ok'],
+      ['github permissions', 'ok'],
+      ['github org mitx', 'skip'],
+      ['github org MITx-Studio2LMS', 'skip'],
+      ['github team mitx/mitx-content-deployment', 'ok'],
+      ['github team MITx-Studio2LMS/mitx-studio-export', 'ok'],
+    ]);
+  }, 30_000);
+
+  it('names the permission an installation lacks', async () => {
+    const checks = await checksWith({ administration: 'write', contents: 'write', members: 'read', repository_hooks: 'write' });
+    expect(checks.filter((c) => c.status === 'FAIL')).toEqual([
+      expect.objectContaining({ check: 'github permissions', setting: 'ORC_GH_APP_ID', fix: expect.stringContaining('members (to create teams') }),
+    ]);
   }, 30_000);
 });

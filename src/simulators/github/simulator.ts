@@ -21,6 +21,8 @@ export interface SimulatorOptions {
   scopes?: Record<string, string[]>;
   /** GitHub Apps: app id -> installation ids it may get tokens for. */
   apps?: Record<string, number[]>;
+  /** What an installation token's answer lists under `permissions`; default: what the service needs. */
+  installationPermissions?: Record<string, string>;
   defaultBranch?: string;
   latencyMs?: number;
   now?: () => number;
@@ -178,7 +180,8 @@ export function createGithubSimulator(options: SimulatorOptions = {}) {
     if (actor.kind !== 'installation' || !apps.get(actor.appId)?.includes(Number(c.req.param('id')))) return fail(c, 404, 'Not Found');
     const token = `ghs_sim${nextId(world)}`;
     tokens.set(token, actor);
-    return c.json({ token, expires_at: new Date(world.now() + 3_600_000).toISOString(), permissions: {}, repository_selection: 'all' }, 201);
+    const permissions = options.installationPermissions ?? { administration: 'write', contents: 'write', members: 'write', repository_hooks: 'write', metadata: 'read' };
+    return c.json({ token, expires_at: new Date(world.now() + 3_600_000).toISOString(), permissions, repository_selection: 'all' }, 201);
   });
 
   api.get('/user', (c) => {
