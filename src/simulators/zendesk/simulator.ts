@@ -240,6 +240,17 @@ export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
 
   // ---- webhook deliveries ------------------------------------------------------------------
 
+  /** developer.zendesk.com .../anatomy-of-a-webhook-request: what every webhook request carries. */
+  const requestHeaders = (webhookId: string | undefined, invocationId: string, timestamp: string, signature: string): Record<string, string> => ({
+    'content-type': 'application/json; charset=utf-8',
+    'user-agent': 'Zendesk Webhook',
+    'x-zendesk-account-id': String(accountId),
+    ...(webhookId !== undefined && { 'x-zendesk-webhook-id': webhookId }),
+    'x-zendesk-webhook-invocation-id': invocationId,
+    'x-zendesk-webhook-signature-timestamp': timestamp,
+    'x-zendesk-webhook-signature': signature,
+  });
+
   async function attempt(invocation: Invocation, reuse?: DeliveryAttempt): Promise<DeliveryAttempt> {
     const webhook = webhooks.get(invocation.webhookId);
     const timestamp = reuse?.timestamp ?? zendeskTimestamp(clock());
@@ -249,15 +260,7 @@ export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
     try {
       const response = await deliver(invocation.endpoint, {
         method: webhook?.http_method ?? 'POST',
-        headers: {
-          'content-type': 'application/json; charset=utf-8',
-          'user-agent': 'Zendesk Webhook',
-          'x-zendesk-account-id': String(accountId),
-          'x-zendesk-webhook-id': invocation.webhookId,
-          'x-zendesk-webhook-invocation-id': invocation.id,
-          'x-zendesk-webhook-signature-timestamp': timestamp,
-          'x-zendesk-webhook-signature': signature,
-        },
+        headers: requestHeaders(invocation.webhookId, invocation.id, timestamp, signature),
         body: invocation.body,
       });
       record.status = response.status;
@@ -602,15 +605,7 @@ export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
     try {
       const response = await deliver(request.endpoint, {
         method: request.http_method,
-        headers: {
-          'content-type': 'application/json; charset=utf-8',
-          'user-agent': 'Zendesk Webhook',
-          'x-zendesk-account-id': String(accountId),
-          ...(id !== undefined && { 'x-zendesk-webhook-id': id }),
-          'x-zendesk-webhook-invocation-id': ulid(),
-          'x-zendesk-webhook-signature-timestamp': timestamp,
-          'x-zendesk-webhook-signature': signature,
-        },
+        headers: requestHeaders(id, ulid(), timestamp, signature),
         body: request.http_method === 'GET' || request.http_method === 'DELETE' ? undefined : body,
       });
       const headers = [...response.headers.entries()].map(([key, value]) => ({ key, value }));
