@@ -24,7 +24,7 @@ export function registerDoctorCommand(program: Command, io?: CliIo): void {
     const { processIo, runCommand } = await import('./context');
     const cli = io ?? processIo();
     await runCommand('doctor', cli, options.verbose, async () => {
-      const { diagnose } = await import('../doctor/cli-run');
+      const { diagnose } = await import('./doctor-run');
       const checks = await diagnose(cli, Boolean(options.verbose));
       cli.stdout(options.json ? `${JSON.stringify(checks, null, 2)}\n` : doctorText(checks));
       return checks.some((c) => c.status === 'FAIL') ? 1 : 0;

@@ -28,7 +28,8 @@ async function studioChecks(edx: EdxClient, config: EdxSettings): Promise<Check[
   } catch (err) {
     const status = err instanceof EdxPermanentError ? err.status : undefined;
     const detail = messageOf(err);
-    if (status === 401 || /token/i.test(detail)) {
+    // The token source names its operation "get an edX access token" (integrations/edx/token.ts).
+    if (status === 401 || /access token/i.test(detail)) {
       return [fail('edx token', detail, 'ORC_EDX_CLIENT_SECRET', 'set ORC_EDX_CLIENT_ID and ORC_EDX_CLIENT_SECRET to the OAuth application (client credentials) of the service user on the LMS at ORC_EDX_STAGING_URL')];
     }
     if (status === 403) {

@@ -100,6 +100,13 @@ describe('orcoursetrion doctor', () => {
     expect(failures(checks)[0]!.detail).toContain('403');
   }, 30_000);
 
+  it('names the edX client credentials when the LMS refuses them', async () => {
+    const { code, checks, io } = await doctor({ ORC_EDX_CLIENT_SECRET: 'wrong-edx-secret' });
+    expect(code).toBe(1);
+    expect(failures(checks)).toEqual([expect.objectContaining({ check: 'edx token', setting: 'ORC_EDX_CLIENT_SECRET' })]);
+    expect(io.out + io.err).not.toContain('wrong-edx-secret');
+  }, 30_000);
+
   it('names ORC_ZENDESK_TOKEN when Zendesk refuses the credentials', async () => {
     const world = await startCliWorld('doctor', SECRET);
     sims = world.sims;

@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIo } from '../cli/context';
+import type { CliIo } from './context';
 import { configEnv, parseConfig, secretValues } from '../config';
 import { createLogger, createScrubber } from '../log';
 import { nodeFiles } from '../node-files';
 import { startService } from '../server';
-import type { Check } from './check';
-import { runDoctor } from './run';
+import type { Check } from '../doctor/check';
+import { runDoctor } from '../doctor/run';
 
 /**
  * The doctor from the command line: against the configured systems, or in sandbox mode against
