@@ -9,6 +9,7 @@ import { registerPlanCommand } from './cli/plan';
 import { registerRolloverCommand } from './cli/rollover';
 import { registerDemoCommand } from './cli/demo';
 import { registerCheckCommand } from './cli/check';
+import { registerDoctorCommand } from './cli/doctor';
 
 /**
  * `orcoursetrion`: the 2015 tool's seven GitHub actions (same names, flags, output lines),
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerRolloverCommand(program);
   registerDemoCommand(program);
   registerCheckCommand(program);
+  registerDoctorCommand(program);
   return program;
 }
 

@@ -25,6 +25,14 @@ const deliveryBody = z.object({
   event: z.string().max(64).optional(),
 });
 
+/**
+ * `orcoursetrion doctor`'s probe, sent through Zendesk's webhook test: signed like a delivery but
+ * about no ticket. It is answered 200 with its nonce (so the doctor knows this service answered)
+ * and never recorded; Zendesk's test requests may lack an invocation id, so none is asked for.
+ */
+export const PROBE_FIELD = 'orcoursetrion_probe';
+const probeBody = z.object({ [PROBE_FIELD]: z.string().min(1).max(64) }).strict();
+
 const MAX_BODY_BYTES = 256 * 1024;
 
 export interface WebhookDeps {
@@ -68,9 +76,11 @@ export function webhookRoutes(deps: WebhookDeps) {
       if (!/^application\/json\b/i.test(type)) {
         throw new AppError(415, 'unsupported_media_type', `Content-Type must be application/json (got "${type.slice(0, 60)}")`);
       }
+      const text = new TextDecoder().decode(body);
+      const probe = probeOf(text);
+      if (probe !== undefined) return c.json({ status: 'probe', [PROBE_FIELD]: probe }, 200);
       const invocationId = c.req.header(INVOCATION_HEADER);
       if (!invocationId || invocationId.length > 200) throw new AppError(400, 'missing_invocation_id', `The ${INVOCATION_HEADER} header is required`);
-      const text = new TextDecoder().decode(body);
       const parsed = parseJson(text, deliveryBody);
       const outcome = await deps.recorder.record({
         invocationId,
@@ -86,4 +96,13 @@ export function webhookRoutes(deps: WebhookDeps) {
     },
   );
   return app;
+}
+
+function probeOf(text: string): string | undefined {
+  try {
+    const parsed = probeBody.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data[PROBE_FIELD] : undefined;
+  } catch {
+    return undefined;
+  }
 }

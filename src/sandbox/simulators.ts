@@ -127,7 +127,8 @@ function importFromGithub(github: GithubSimulator, edx: EdxSimulator, record: Gi
 export function seedGithub(github: GithubSimulator, config: { ORC_XML_ORG: string; ORC_STUDIO_ORG: string; ORC_XML_DEPLOY_TEAM: string; ORC_STUDIO_DEPLOY_TEAM: string }): void {
   github.seed.user('orcoursetrion');
   for (const user of SANDBOX_USERS) github.seed.user(user);
-  github.seed.org(config.ORC_XML_ORG).org(config.ORC_STUDIO_ORG);
+  // The service user owns both orgs, as it must to create their repositories and teams.
+  github.seed.org(config.ORC_XML_ORG, { admins: ['orcoursetrion'] }).org(config.ORC_STUDIO_ORG, { admins: ['orcoursetrion'] });
   github.seed.team(config.ORC_XML_ORG, config.ORC_XML_DEPLOY_TEAM, { permission: 'push' });
   github.seed.team(config.ORC_STUDIO_ORG, config.ORC_STUDIO_DEPLOY_TEAM, { permission: 'push' });
 }

@@ -32,6 +32,22 @@ describe('POST /webhooks/zendesk', () => {
 
   const deliveries = () => h.handle.db.select().from(webhookDeliveries);
 
+  it('answers the doctor\'s signed probe 200 with its nonce, records nothing and wakes nobody; a forged one is 401', async () => {
+    const probe = JSON.stringify({ orcoursetrion_probe: 'nonce-1' });
+    const init = await signedDelivery(probe, { now: h.clock.now });
+    const { 'x-zendesk-webhook-invocation-id': _none, ...headers } = init.headers;
+    const res = await h.app.request('/webhooks/zendesk', { ...init, headers });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'probe', orcoursetrion_probe: 'nonce-1' });
+    const forged = await h.app.request('/webhooks/zendesk', await signedDelivery(probe, { now: h.clock.now, secret: 'not-the-secret' }));
+    expect(forged.status).toBe(401);
+    // Anything more than the probe is an ordinary body without a ticket id.
+    const more = await h.app.request('/webhooks/zendesk', await signedDelivery(JSON.stringify({ orcoursetrion_probe: 'n', event: 'created' }), { now: h.clock.now }));
+    expect(more.status).toBe(400);
+    expect(await deliveries()).toHaveLength(0);
+    expect(h.wakes).toBe(0);
+  });
+
   it('records a correctly signed delivery and wakes the engine', async () => {
     const res = await h.app.request('/webhooks/zendesk', await signedDelivery(body, { now: h.clock.now, invocationId: 'inv-1' }));
     expect(res.status).toBe(202);

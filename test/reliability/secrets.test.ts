@@ -17,6 +17,7 @@ const CANARY = {
   ORC_APP_SHARED_SECRET: 'CANARYsharedsecret-0123456789abcdef0123456789',
   ORC_EDX_CLIENT_SECRET: 'CANARYedxclientsecret5e6f',
   ORC_GITRELOAD_SECRET: 'CANARYgitreloadsecret8a9b',
+  ORC_METRICS_TOKEN: 'CANARYmetricstoken2c7d',
 } as const;
 
 const forms = (s: string) => [s, encodeURIComponent(s), Buffer.from(s).toString('base64')];
@@ -30,7 +31,7 @@ describe('secrets: canary values never leave the service', () => {
     world = await createWorld({
       credentials: { githubToken: CANARY.ORC_GH_OAUTH2_TOKEN, zendeskToken: CANARY.ORC_ZENDESK_TOKEN, edxClientSecret: CANARY.ORC_EDX_CLIENT_SECRET, gitreloadSecret: CANARY.ORC_GITRELOAD_SECRET },
       sharedSecret: CANARY.ORC_APP_SHARED_SECRET,
-      env: { ORC_ZENDESK_WEBHOOK_SECRET: CANARY.ORC_ZENDESK_WEBHOOK_SECRET, ORC_EDX_API: 'course_runs,advanced_settings,import,git_import', ORC_LOG_LEVEL: 'debug' },
+      env: { ORC_ZENDESK_WEBHOOK_SECRET: CANARY.ORC_ZENDESK_WEBHOOK_SECRET, ORC_METRICS_TOKEN: CANARY.ORC_METRICS_TOKEN, ORC_EDX_API: 'course_runs,advanced_settings,import,git_import', ORC_LOG_LEVEL: 'debug' },
     });
     child = await startChild(world.env, { url: world.url, output });
   }, 60_000);

@@ -295,9 +295,9 @@ describe('Zendesk app in headless Chromium, hosted by the local help-desk page',
   });
 
   it('cancels a request under way only with a reason, and offers no cancel once it is over', async () => {
-    const optics = (await seedRequest(service.handle, { ticketId: 107, courseNumber: '8.07', params: { courseTitle: 'Optics' } })).id;
-    service.tickets.add({ id: 107, subject: 'New course 8.07', description: '', status: 'open', requester: { email: 'instructor@example.edu' }, customFields: [] });
-    await page.goto(`${service.url}/helpdesk/tickets/107`);
+    const optics = (await seedRequest(service.handle, { ticketId: 117, courseNumber: '8.07', params: { courseTitle: 'Optics' } })).id;
+    service.tickets.add({ id: 117, subject: 'New course 8.07', description: '', status: 'open', requester: { email: 'instructor@example.edu' }, customFields: [] });
+    await page.goto(`${service.url}/helpdesk/tickets/117`);
     await sidebar().getByRole('button', { name: 'Approve' }).click();
     await expect.poll(() => sidebar().locator('.summary__status').textContent()).not.toContain('Pending approval');
     await sidebar().getByRole('button', { name: 'Cancel request…' }).click();
@@ -315,9 +315,9 @@ describe('Zendesk app in headless Chromium, hosted by the local help-desk page',
   });
   it('finishes a failed automatic step by hand only with a note saying what was done, and the request goes on', async () => {
     service.control.hookFails = true;
-    const waves = (await seedRequest(service.handle, { ticketId: 108, courseNumber: '8.03', params: { courseTitle: 'Waves' } })).id;
-    service.tickets.add({ id: 108, subject: 'New course 8.03', description: '', status: 'open', requester: { email: 'instructor@example.edu' }, customFields: [] });
-    await page.goto(`${service.url}/helpdesk/tickets/108`);
+    const waves = (await seedRequest(service.handle, { ticketId: 118, courseNumber: '8.03', params: { courseTitle: 'Waves' } })).id;
+    service.tickets.add({ id: 118, subject: 'New course 8.03', description: '', status: 'open', requester: { email: 'instructor@example.edu' }, customFields: [] });
+    await page.goto(`${service.url}/helpdesk/tickets/118`);
     await sidebar().getByRole('button', { name: 'Approve' }).click();
     await expect.poll(() => step('add-staging-hook').getAttribute('data-status'), { timeout: 10_000 }).toBe('failed');
     await step('add-staging-hook').getByRole('button', { name: 'Mark done by hand' }).click();

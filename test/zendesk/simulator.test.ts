@@ -29,6 +29,20 @@ describe('Zendesk simulator deliveries', () => {
     expect(events()).toEqual([{ ticket_id: String(ticketId), event: 'created' }]);
   });
 
+  it('tests a webhook as Zendesk does: one request signed with its secret, the endpoint\'s answer relayed; an unknown webhook is 404', async () => {
+    const webhook = world.sim.admin.webhooks()[0]!;
+    const admin = world.adapter().admin;
+    const answer = await admin.testWebhook(webhook.id, { endpoint: 'https://orc.example.edu/webhooks/zendesk', payload: '{"orcoursetrion_probe":"n"}' });
+    expect(answer).toMatchObject({ status: 202 });
+    expect(world.delivered).toHaveLength(1);
+    const [test] = world.delivered;
+    const timestamp = test!.headers.get('x-zendesk-webhook-signature-timestamp')!;
+    const expected = createHmac('sha256', world.sim.admin.signingSecret(webhook.id)!).update(timestamp + test!.body).digest('base64');
+    expect(test!.headers.get('x-zendesk-webhook-signature')).toBe(expected);
+    expect(test!.body).toBe('{"orcoursetrion_probe":"n"}');
+    await expect(admin.testWebhook('01NOSUCHWEBHOOK000000000000', { endpoint: 'https://orc.example.edu/webhooks/zendesk', payload: '{}' })).rejects.toThrow(/404/);
+  });
+
   it('fires the update trigger on a decision or status change and on a requester reply, not on a silent agent note', async () => {
     const ticketId = world.sim.createTicketAsRequester({ email: 'prof@mit.test', fields });
     world.sim.updateAsAgent(ticketId, { comment: 'looking at it' });

@@ -12,6 +12,13 @@ export interface SettingsChange {
   changed: string[];
 }
 
+/** `GET /api/contentstore/v0/advanced_settings/{key}?filter_fields=…`: a name Studio hides is absent from the answer. */
+export function readAdvancedSettings(api: StudioApi, key: string, names: string[]): Promise<z.infer<typeof advancedSettingsSchema>> {
+  requireCourseKey(key);
+  const path = `/api/contentstore/v0/advanced_settings/${key}`;
+  return api.call(advancedSettingsSchema, { method: 'GET', path, params: { filter_fields: names.join(',') }, what: `read advanced settings of ${key}` });
+}
+
 /**
  * Sets advanced settings (e.g. `giturl`) with `PATCH /api/contentstore/v0/advanced_settings/{key}`,
  * skipping the PATCH when every value already matches, then reads them back: Studio silently
@@ -21,7 +28,7 @@ export async function setAdvancedSettings(api: StudioApi, key: string, settings:
   requireCourseKey(key);
   const path = `/api/contentstore/v0/advanced_settings/${key}`;
   const names = Object.keys(settings);
-  const read = () => api.call(advancedSettingsSchema, { method: 'GET', path, params: { filter_fields: names.join(',') }, what: `read advanced settings of ${key}` });
+  const read = () => readAdvancedSettings(api, key, names);
   const differing = (current: z.infer<typeof advancedSettingsSchema>) => names.filter((n) => !(n in current) || !isDeepStrictEqual(current[n]!.value, settings[n]));
 
   const changed = differing(await read());

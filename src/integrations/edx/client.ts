@@ -2,7 +2,7 @@ import axios, { type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import type { Config } from '../../config';
 import type { Logger } from '../../log';
 import { rateLimitOf, type CallObserver } from '../calls';
-import { setAdvancedSettings, type SettingsChange } from './advanced-settings';
+import { readAdvancedSettings, setAdvancedSettings, type SettingsChange } from './advanced-settings';
 import { importCourseTarball, type CourseArchive, type ImportOptions, type ImportResult } from './course-import';
 import {
   createCourseRun,
@@ -47,6 +47,8 @@ export interface EdxClient {
   rerunCourseRun(input: CourseRerun): Promise<CourseRunResult>;
   addCourseTeam(key: string, members: { user: string; role: TeamRole }[]): Promise<TeamChange>;
   setAdvancedSettings(key: string, settings: Record<string, unknown>): Promise<SettingsChange>;
+  /** The names among `names` that Studio shows for this run (it hides `giturl` unless git export is on). */
+  visibleAdvancedSettings(key: string, names: string[]): Promise<string[]>;
   importCourseTarball(key: string, archive: CourseArchive, options?: ImportOptions): Promise<ImportResult>;
   triggerGitImport(input: GitImportInput): Promise<GitImportResult>;
   /** Preflight (doctor): a signed push of a branch that does not exist, to `repo`; never imports. */
@@ -105,6 +107,7 @@ export function createEdxClient(deps: EdxClientDeps): EdxClient {
     rerunCourseRun: async (input) => rerunCourseRun(api(), input, log),
     addCourseTeam: async (key, members) => addCourseTeam(api(), key, members),
     setAdvancedSettings: async (key, settings) => setAdvancedSettings(api(), key, settings),
+    visibleAdvancedSettings: async (key, names) => Object.keys(await readAdvancedSettings(api(), key, names)).filter((n) => names.includes(n)),
     importCourseTarball: async (key, archive, options) => importCourseTarball({ api: api(), clock, sleep, log }, key, archive, options),
     triggerGitImport: (input) => triggerGitImport({ http, config: deps.config, clock, log }, input),
     checkGitreloadHook: (environment, repo) => checkGitreloadHook({ http, config: deps.config, clock, log }, environment, repo),

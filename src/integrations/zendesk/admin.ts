@@ -6,6 +6,7 @@ import {
   ticketFormSchema,
   triggerSchema,
   webhookSchema,
+  webhookTestSchema,
   wrapped,
 } from './schemas';
 
@@ -95,6 +96,12 @@ export function createAdminOperations({ client }: ZendeskHttp) {
       const { subscriptions: _fixed, ...changeable } = webhook;
       return noContent(client.webhooks.update(id, { webhook: changeable }));
     },
+    /**
+     * Zendesk sends one signed request to `endpoint` and reports the endpoint's answer (status, body).
+     * `post`, not `webhooks.test`: that one builds `/api/v2//webhooks/test` (a leading slash in its path).
+     */
+    testWebhook: async (id: string, request: { endpoint: string; payload: string }) =>
+      (await one(`POST webhooks/test ${id}`, webhookTestSchema, client.webhooks.post(['webhooks', 'test', `?webhook_id=${encodeURIComponent(id)}`], { request: { ...request, http_method: 'POST', request_format: 'json' } }))).response,
     getWebhookSigningSecret: async (id: string) =>
       (await one(`GET webhook ${id} signing_secret`, signingSecretSchema, client.webhooks.getSigningSecret(id))).signing_secret.secret,
   };

@@ -100,3 +100,6 @@ export const signingSecretSchema = z.object({ signing_secret: z.object({ secret:
 /** node-zendesk unwraps `{ticket: {...}}` for some resources but not others; accept both. */
 export const wrapped = <T extends z.ZodType>(key: string, schema: T) =>
   z.union([z.object({ [key]: schema }).transform((o) => o[key] as z.infer<T>), schema]);
+
+/** `POST /webhooks/test`: the endpoint's answer as Zendesk relays it (shape per /work/shared/reference/zendesk.md, unconfirmed). */
+export const webhookTestSchema = z.object({ response: z.object({ status: z.number(), body: z.string().nullish() }) });

@@ -28,17 +28,26 @@ export interface ZendeskUser {
   suspended: boolean;
 }
 
+const toUser = (user: z.output<typeof zendeskUserSchema>): ZendeskUser =>
+  ({ id: user.id, name: user.name ?? undefined, email: user.email ?? undefined, role: user.role, active: user.active ?? true, suspended: user.suspended ?? false });
+
 export function createUserOperations({ client }: ZendeskHttp) {
   return {
     /** `GET /api/v2/users/{id}`; undefined when there is no such user (404). */
     async getUser(id: number): Promise<ZendeskUser | undefined> {
       try {
         const user = await one(`GET user ${id}`, wrapped('user', zendeskUserSchema), client.users.show(id));
-        return { id: user.id, name: user.name ?? undefined, email: user.email ?? undefined, role: user.role, active: user.active ?? true, suspended: user.suspended ?? false };
+        return toUser(user);
       } catch (err) {
         if (isNotFound(err)) return undefined;
         throw err;
       }
+    },
+
+    /** `GET /api/v2/users/me`: who the API credentials are. */
+    async me(): Promise<ZendeskUser> {
+      const user = await one('GET users/me', wrapped('user', zendeskUserSchema), client.users.me());
+      return toUser(user);
     },
 
     /** Ids of the user's organisations and groups, for the approval rules; a deleted user has none. */

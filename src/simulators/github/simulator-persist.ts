@@ -43,7 +43,7 @@ const team = z.object({
 export const githubWorldData = z.object({
   nextId: z.number().int(),
   users: z.array(z.object({ login: z.string(), id: z.number() })),
-  orgs: z.array(z.object({ login: z.string(), id: z.number(), repos: z.array(repo), teams: z.array(team) })),
+  orgs: z.array(z.object({ login: z.string(), id: z.number(), repos: z.array(repo), teams: z.array(team), members: z.array(z.tuple([z.string(), z.enum(['admin', 'member'])])).default([]) })),
 });
 export type GithubWorldData = z.infer<typeof githubWorldData>;
 type ObjectData = z.infer<typeof gitObject>;
@@ -69,6 +69,7 @@ export function worldToData(world: World): GithubWorldData {
       id: o.id,
       repos: [...o.repos.values()].map((r) => ({ ...r, objects: [...r.objects].map(([sha, obj]) => [sha, objectToData(obj)] as [string, ObjectData]), refs: [...r.refs] })),
       teams: [...o.teams.values()].map((t) => ({ ...t, members: [...t.members], repos: [...t.repos] })),
+      members: [...o.members],
     })),
   };
 }
@@ -86,6 +87,7 @@ export function loadWorld(world: World, raw: unknown): void {
         id: o.id,
         repos: new Map(o.repos.map((r): [string, Repo] => [key(r.name), { ...r, objects: new Map(r.objects.map(([sha, obj]) => [sha, objectFromData(obj)])), refs: new Map(r.refs) }])),
         teams: new Map(o.teams.map((t): [string, Team] => [key(t.slug), { ...t, members: new Map(t.members), repos: new Map(t.repos) }])),
+        members: new Map(o.members),
       },
     ]),
   );

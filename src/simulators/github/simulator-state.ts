@@ -53,7 +53,7 @@ export interface Team {
   repos: Map<string, Permission>;
 }
 
-export interface Org { login: string; id: number; repos: Map<string, Repo>; teams: Map<string, Team> }
+export interface Org { login: string; id: number; repos: Map<string, Repo>; teams: Map<string, Team>; members: Map<string, 'admin' | 'member'> }
 export interface User { login: string; id: number }
 
 export interface World {

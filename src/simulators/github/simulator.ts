@@ -20,8 +20,12 @@ import { loadWorld, worldToData } from './simulator-persist';
 export interface SimulatorOptions {
   /** token -> login of the user it authenticates ("installation" tokens come from apps). */
   tokens?: Record<string, string>;
+  /** Classic token scopes, sent back in x-oauth-scopes; a token not listed has what the service needs. */
+  scopes?: Record<string, string[]>;
   /** GitHub Apps: app id -> installation ids it may get tokens for. */
   apps?: Record<string, number[]>;
+  /** What an installation token's answer lists under `permissions`; default: what the service needs. */
+  installationPermissions?: Record<string, string>;
   defaultBranch?: string;
   latencyMs?: number;
   now?: () => number;
@@ -51,10 +55,12 @@ export interface RequestRecord {
   end: number;
 }
 
+/** What `doctor` asks of a classic token (docs.github.com .../scopes-for-oauth-apps). */
+const SERVICE_SCOPES = ['repo', 'admin:org', 'admin:repo_hook'];
 const CONTENT_CREATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const SECONDARY_MESSAGE = 'You have exceeded a secondary rate limit and have been temporarily blocked from content creation. Please retry your request again later.';
 
-type Actor = { kind: 'user'; login: string } | { kind: 'installation'; appId: string };
+type Actor = { kind: 'user'; login: string; scopes: string[] } | { kind: 'installation'; appId: string };
 type Env = { Variables: { actor: Actor } };
 type C = Context<Env>;
 
@@ -98,7 +104,8 @@ function paginate<T>(c: C, items: readonly T[]) {
 
 export function createGithubSimulator(options: SimulatorOptions = {}) {
   const world: World = createWorld(options.now ?? Date.now);
-  const tokens = new Map<string, Actor>(Object.entries(options.tokens ?? {}).map(([t, login]) => [t, { kind: 'user', login }]));
+  const scopesOf = (token: string, given?: string[]) => given ?? options.scopes?.[token] ?? [...SERVICE_SCOPES];
+  const tokens = new Map<string, Actor>(Object.entries(options.tokens ?? {}).map(([t, login]) => [t, { kind: 'user', login, scopes: scopesOf(t) }]));
   const apps = new Map(Object.entries(options.apps ?? {}));
   const defaultBranch = options.defaultBranch ?? 'main';
   const control = {
@@ -177,12 +184,26 @@ export function createGithubSimulator(options: SimulatorOptions = {}) {
     if (actor.kind !== 'installation' || !apps.get(actor.appId)?.includes(Number(c.req.param('id')))) return fail(c, 404, 'Not Found');
     const token = `ghs_sim${nextId(world)}`;
     tokens.set(token, actor);
-    return c.json({ token, expires_at: new Date(world.now() + 3_600_000).toISOString(), permissions: {}, repository_selection: 'all' }, 201);
+    const permissions = options.installationPermissions ?? { administration: 'write', contents: 'write', members: 'write', repository_hooks: 'write', metadata: 'read' };
+    return c.json({ token, expires_at: new Date(world.now() + 3_600_000).toISOString(), permissions, repository_selection: 'all' }, 201);
   });
 
   api.get('/user', (c) => {
     const actor = c.get('actor');
     return actor.kind === 'user' ? c.json(userJson(c, actor.login)) : fail(c, 403, 'Resource not accessible by integration');
+  });
+  // github/rest-api-description OrgMembership (state, role); 404 for a non-member is unconfirmed (docs/real-systems.md).
+  api.get('/user/memberships/orgs/:org', (c) => {
+    const actor = c.get('actor');
+    // User-to-server only: an installation token is refused like any endpoint an integration cannot use.
+    if (actor.kind !== 'user') return fail(c, 403, 'Resource not accessible by integration');
+    const o = org(c.req.param('org'));
+    const role = o?.members.get(key(actor.login));
+    if (!o || !role) return fail(c, 404, 'Not Found');
+    return c.json({
+      url: `${base(c).api}/orgs/${o.login}/memberships/${actor.login}`, state: 'active', role,
+      organization_url: `${base(c).api}/orgs/${o.login}`, organization: { login: o.login, id: o.id }, user: userJson(c, actor.login),
+    });
   });
   api.get('/users/:login', (c) => {
     const u = world.users.get(key(c.req.param('login')));
@@ -611,6 +632,8 @@ export function createGithubSimulator(options: SimulatorOptions = {}) {
     const actor = actorFor(c.req.header('authorization'));
     if (!actor) return finish(fail(c, 401, 'Bad credentials'));
     c.set('actor', actor);
+    // Every answer to a classic token lists its scopes (docs.github.com .../scopes-for-oauth-apps).
+    if (actor.kind === 'user') c.header('x-oauth-scopes', actor.scopes.join(', '));
     const fault = control.faults.find((f) => (!f.method || f.method === method) && (!f.path || f.path.test(path)) && f.times > 0);
     if (fault) {
       fault.times--;
@@ -644,8 +667,11 @@ export function createGithubSimulator(options: SimulatorOptions = {}) {
       if (!world.users.has(key(login))) world.users.set(key(login), { login, id: nextId(world) });
       return seed;
     },
-    org(login: string) {
-      if (!org(login)) world.orgs.set(key(login), { login, id: nextId(world), repos: new Map(), teams: new Map() });
+    org(login: string, people: { admins?: string[]; members?: string[] } = {}) {
+      if (!org(login)) world.orgs.set(key(login), { login, id: nextId(world), repos: new Map(), teams: new Map(), members: new Map() });
+      const o = mustOrg(login);
+      for (const m of people.members ?? []) o.members.set(key(seed.user(m) && m), 'member');
+      for (const a of people.admins ?? []) o.members.set(key(seed.user(a) && a), 'admin');
       return seed;
     },
     team(orgName: string, name: string, fields: { members?: string[]; permission?: Permission } = {}) {
@@ -769,8 +795,8 @@ export function createGithubSimulator(options: SimulatorOptions = {}) {
       control.secondaryLimit = limit;
       writeTimes.length = 0;
     },
-    addToken(token: string, login: string) {
-      tokens.set(token, { kind: 'user', login });
+    addToken(token: string, login: string, scopes?: string[]) {
+      tokens.set(token, { kind: 'user', login, scopes: scopesOf(token, scopes) });
     },
     /** The world as JSON data and back (the sandbox keeps it in its database across restarts). */
     persist: {

@@ -137,6 +137,15 @@ const ticketFormInput = z.object({
 });
 type TicketForm = z.infer<typeof ticketFormInput> & { id: number };
 
+const TEST_SIGNING_SECRET = 'dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ==';
+const webhookTestInput = z.object({
+  request: z.object({
+    endpoint: z.string().url(),
+    http_method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+    request_format: z.enum(['json', 'xml', 'form_encoded']),
+    payload: z.string().optional(),
+  }),
+});
 const webhookInput = z.object({
   name: z.string().min(1),
   status: z.enum(['active', 'inactive']),
@@ -261,6 +270,17 @@ export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
 
   // ---- webhook deliveries ------------------------------------------------------------------
 
+  /** developer.zendesk.com .../anatomy-of-a-webhook-request: what every webhook request carries. */
+  const requestHeaders = (webhookId: string | undefined, invocationId: string, timestamp: string, signature: string): Record<string, string> => ({
+    'content-type': 'application/json; charset=utf-8',
+    'user-agent': 'Zendesk Webhook',
+    'x-zendesk-account-id': String(accountId),
+    ...(webhookId !== undefined && { 'x-zendesk-webhook-id': webhookId }),
+    'x-zendesk-webhook-invocation-id': invocationId,
+    'x-zendesk-webhook-signature-timestamp': timestamp,
+    'x-zendesk-webhook-signature': signature,
+  });
+
   async function attempt(invocation: Invocation, reuse?: DeliveryAttempt): Promise<DeliveryAttempt> {
     const webhook = webhooks.get(invocation.webhookId);
     const timestamp = reuse?.timestamp ?? zendeskTimestamp(clock());
@@ -270,15 +290,7 @@ export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
     try {
       const response = await deliver(invocation.endpoint, {
         method: webhook?.http_method ?? 'POST',
-        headers: {
-          'content-type': 'application/json; charset=utf-8',
-          'user-agent': 'Zendesk Webhook',
-          'x-zendesk-account-id': String(accountId),
-          'x-zendesk-webhook-id': invocation.webhookId,
-          'x-zendesk-webhook-invocation-id': invocation.id,
-          'x-zendesk-webhook-signature-timestamp': timestamp,
-          'x-zendesk-webhook-signature': signature,
-        },
+        headers: requestHeaders(invocation.webhookId, invocation.id, timestamp, signature),
         body: invocation.body,
       });
       record.status = response.status;
@@ -604,6 +616,33 @@ export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
     if (!webhook) return notFound(c);
     webhook.secret = randomBytes(32).toString('base64url');
     return c.json({ signing_secret: { algorithm: 'SHA256', secret: webhook.secret } });
+  });
+
+  // Test webhook (POST /api/v2/webhooks/test?webhook_id=…, node-zendesk 6.0.1 `webhooks.test`; body and answer shape per
+  // /work/shared/reference/zendesk.md, unconfirmed): one request, signed with the saved webhook's secret, not retried; the
+  // endpoint's answer is reported back, never judged.
+  app.post('/webhooks/test', async (c) => {
+    const id = c.req.query('webhook_id');
+    const webhook = id === undefined ? undefined : webhooks.get(id);
+    if (id !== undefined && !webhook) return notFound(c);
+    const parsed = webhookTestInput.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) return c.json({ errors: [{ code: 'InvalidValue', title: 'Invalid request', detail: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') }] }, 400);
+    const request = parsed.data.request;
+    const body = request.payload ?? '';
+    const timestamp = zendeskTimestamp(clock());
+    // Unsaved webhooks are signed with the documented test secret (developer.zendesk.com .../webhooks/verifying).
+    const signature = zendeskSignature(webhook?.secret ?? TEST_SIGNING_SECRET, timestamp, body);
+    try {
+      const response = await deliver(request.endpoint, {
+        method: request.http_method,
+        headers: requestHeaders(id, ulid(), timestamp, signature),
+        body: request.http_method === 'GET' || request.http_method === 'DELETE' ? undefined : body,
+      });
+      const headers = [...response.headers.entries()].map(([key, value]) => ({ key, value }));
+      return c.json({ response: { status: response.status, headers, body: await response.text() } });
+    } catch (err) {
+      return c.json({ response: { status: 0, headers: [], body: err instanceof Error ? err.message : String(err) } });
+    }
   });
 
   app.get('/users/me', (c) => c.json({ user: apiUser }));
