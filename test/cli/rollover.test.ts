@@ -22,7 +22,8 @@ describe('rollover at scale', () => {
     expect(f).toMatchObject({ courses: 50, completed: 50, source: 'github', agentActions: 150 });
     // Time is a bench figure, not an assertion; the limit is: never more than the pace allows.
     expect(f.elapsedMs).toBeGreaterThanOrEqual(((f.contentCreating - 80) / 80) * 60_000 * TIME_SCALE);
-  }, 60_000);
+    // A bound for a hung run, not a time goal (bench/rollover measures time).
+  }, 180_000);
 });
 
 describe('orcoursetrion rollover', () => {

@@ -31,7 +31,7 @@ describe(`crash recovery: SIGKILL during a new XML course flow (seed ${SEED})`, 
     // git import by API, course team by hand: the flow has auto edX steps and a manual one.
     world = await createWorld({ env: { ORC_EDX_API: 'git_import', ORC_LEASE_SECONDS: '1', ORC_ENGINE_CONCURRENCY: '4', ORC_RETRY_BASE_MS: '50', ORC_RETRY_MAX_MS: '1000' } });
     child = await start();
-  }, 60_000);
+  }, 150_000);
   afterAll(async () => {
     await child?.kill();
     await world?.close();
@@ -45,7 +45,7 @@ describe(`crash recovery: SIGKILL during a new XML course flow (seed ${SEED})`, 
     world.sims.github.setLatency(120);
     const ticketId = file(course);
     let killedDuring = '';
-    const driving = driveTicket(world, ticketId, { timeoutMs: 40_000 });
+    const driving = driveTicket(world, ticketId, { timeoutMs: 90_000 });
     for (let i = 0; i < 400 && !killedDuring; i++) {
       const view = await ticketView(world, ticketId);
       const done = new Set(view?.steps.filter((s) => s.status === 'done').map((s) => s.key));
@@ -63,7 +63,7 @@ describe(`crash recovery: SIGKILL during a new XML course flow (seed ${SEED})`, 
     // The restarted service did the rest: it wrote to GitHub after the crash.
     expect(world.sims.github.stats.contentCreating()).toBeGreaterThan(writesBefore);
     expect(world.sims.edx.state.gitImports.filter((g) => g.repoName === repoNameOf(course)).length).toBeGreaterThanOrEqual(1);
-  }, 60_000);
+  }, 150_000);
 
   it(`${RUNS} kills at random points from filing to the final comment: every run ends with one repo, one hook, exact teams, no duplicate comment`, async () => {
     const random = seededRandom(SEED);
@@ -87,7 +87,7 @@ describe(`crash recovery: SIGKILL during a new XML course flow (seed ${SEED})`, 
         killedAt.push(killAt);
         child = await start();
       })();
-      const view = await driveTicket(world, ticketId, { timeoutMs: 40_000 }).finally(() => {
+      const view = await driveTicket(world, ticketId, { timeoutMs: 90_000 }).finally(() => {
         finished = true;
       });
       await killer;
@@ -98,5 +98,5 @@ describe(`crash recovery: SIGKILL during a new XML course flow (seed ${SEED})`, 
     expect(killedAt.length).toBeGreaterThanOrEqual(Math.ceil(RUNS / 2));
     // Nothing extra anywhere: one repo per request, no stray teams.
     expect(world.sims.github.read.repoNames('mitx')).toHaveLength(RUNS + 2);
-  }, 60_000 + RUNS * 15_000);
+  }, 120_000 + RUNS * 30_000);
 });

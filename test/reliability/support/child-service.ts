@@ -33,7 +33,8 @@ export async function startChild(env: Record<string, string>, options: { readyTi
     gone = true;
   });
 
-  const end = Date.now() + (options.readyTimeoutMs ?? 20_000);
+  // A bound for a hung start, not a guess at how long a start takes: a loaded 2-core CI machine is slow.
+  const end = Date.now() + (options.readyTimeoutMs ?? 60_000);
   for (;;) {
     if (gone) throw new Error(`the service exited before it was ready:\n${output.join('').slice(-3000)}`);
     try {
