@@ -9,8 +9,6 @@ export interface Actor {
   name?: string;
 }
 
-export const SYSTEM: Actor = { id: 'system', name: 'Orcoursetrion' };
-
 /** Appends to the audit log; rows are never updated or deleted. */
 export async function recordEvent(
   db: Db,

@@ -1,7 +1,6 @@
 import { and, eq, gt, inArray } from 'drizzle-orm';
 import type { Config } from '../config';
 import { requests, steps, type DeliveryRow, type RequestRow } from '../db/schema';
-import type { Db } from '../db/types';
 import { commentMarker } from '../integrations/zendesk/marker';
 import type { TicketStatus } from '../integrations/zendesk/schemas';
 import { isTransient, messageOf } from '../errors';

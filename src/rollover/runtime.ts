@@ -9,7 +9,6 @@ import { createScrubber, type Logger } from '../log';
 import type { RequestDeps } from '../requests/actions';
 import { externalProblems } from '../requests/checks';
 import type { CreateDeps } from '../requests/create';
-import { readStoredObjects } from '../db/zendesk-objects';
 import { createServices, type Services } from '../services';
 
 /**
