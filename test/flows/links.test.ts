@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { edxSites, githubPage, lmsPage, studioPage } from '../../src/instructions/sites';
 import { startSandbox, type Sandbox } from './sandbox';
 
 /**
@@ -141,4 +142,31 @@ describe('every link in a completed ticket opens a page', () => {
     expect(api.status).toBe(401);
     expect(api.headers.get('content-type')).toContain('application/json');
   }, 120_000);
+
+  it('every link builder the instructions use has a page, for a course that exists', async () => {
+    sb = await startSandbox();
+    const sites = edxSites(sb.service.config);
+    const key = 'course-v1:MITx+8.01r+2026_Fall';
+    sb.sims.edx.addRun({ org: 'MITx', number: '8.01r', run: '2026_Fall', title: 'Physics I' });
+    sb.sims.productionEdx.addRun({ org: 'MITx', number: '8.01r', run: '2026_Fall', title: 'Physics I' });
+    sb.sims.github.seed.repo('mitx', 'content-mit-801r-2026_Fall', { files: { 'course.xml': '<course/>' } });
+    const repo = 'mitx/content-mit-801r-2026_Fall';
+    // One entry per builder: a builder added to sites.ts without a page here fails to typecheck.
+    const studio: Record<keyof typeof studioPage, string> = {
+      outline: studioPage.outline(sites, key), advancedSettings: studioPage.advancedSettings(sites, key), courseTeam: studioPage.courseTeam(sites, key),
+      rerun: studioPage.rerun(sites, key), import: studioPage.import(sites, key), export: studioPage.export(sites, key), exportGit: studioPage.exportGit(sites, key), home: studioPage.home(sites),
+    };
+    const lms = (env: 'staging' | 'production'): Record<keyof typeof lmsPage, string> => ({
+      gitImport: lmsPage.gitImport(sites, env), gitLogs: lmsPage.gitLogs(sites, env), courses: lmsPage.courses(sites, env),
+      about: lmsPage.about(sites, env, key), courseware: lmsPage.courseware(sites, env, key), membership: lmsPage.membership(sites, env, key),
+    });
+    const github: Record<keyof typeof githubPage, string> = { repo: githubPage.repo(sites, repo), hooks: githubPage.hooks(sites, repo), commits: githubPage.commits(sites, repo, 'main') };
+    await expectPagesBehind([...Object.values(studio), ...Object.values(lms('staging')), ...Object.values(lms('production')), ...Object.values(github)]);
+
+    // A clone URL leads to the repository; Studio without git export has no export-to-git page.
+    const clone = await visit(`${githubPage.repo(sites, repo)}.git`);
+    expect({ status: clone.status, url: clone.url }).toEqual({ status: 200, url: githubPage.repo(sites, repo) });
+    sb.sims.edx.quirks.hideGiturl = true;
+    await expectNotFoundPage(studio.exportGit);
+  });
 });

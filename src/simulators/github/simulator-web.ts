@@ -90,7 +90,11 @@ export function githubWebViews(world: World): Hono {
   });
 
   web.get('/:owner/:repo', (c) => {
-    const r = repoOf(c.req.param('owner'), c.req.param('repo'));
+    const [owner, name] = [c.req.param('owner'), c.req.param('repo')];
+    const r = repoOf(owner, name);
+    // A clone URL (clone_url, `owner/name.git`) opened in a browser leads to the repository.
+    const cloned = !r && name.endsWith('.git') ? repoOf(owner, name.slice(0, -4)) : undefined;
+    if (cloned) return c.redirect(path(cloned.owner, cloned.name), 301);
     if (!r) return missing(c, 'such repository');
     const files = [...(resolveTree(r, r.defaultBranch)?.tree.entries ?? [])].sort(([a], [b]) => a.localeCompare(b));
     const branches = [...r.refs.keys()].filter((ref) => ref.startsWith('heads/')).map((ref) => ref.slice(6)).sort();
