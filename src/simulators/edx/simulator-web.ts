@@ -35,7 +35,7 @@ function teamTable(run: SimCourseRun) {
 function studioCoursePage(deps: Deps, title: string, body: (run: SimCourseRun) => ReturnType<typeof html>) {
   return (c: Context) => {
     const run = deps.run(c.req.param('key') ?? '');
-    if (!run) return notFoundPage(c, STUDIO, 'There is no course with this key in Studio.');
+    if (!run) return notFoundPage(c, STUDIO, 'There is no course with this key in Studio. A course appears here once it is created (Studio home, New course, or the course runs API) or imported from git.');
     return webPage(c, STUDIO, `${title}: ${run.title}`, html`<p><code>${run.id}</code> · <a href="${coursePath('course', run.id)}">Outline</a></p>${body(run)}`);
   };
 }
@@ -102,7 +102,7 @@ export function mountStudioWebViews(web: Hono, deps: Deps): void {
 export function mountLmsWebViews(web: Hono, deps: Deps): void {
   const coursePage = (title: string, body: (run: SimCourseRun) => ReturnType<typeof html>) => (c: Context) => {
     const run = deps.run(c.req.param('key') ?? '');
-    if (!run) return notFoundPage(c, LMS, 'There is no course with this key on this LMS.');
+    if (!run) return notFoundPage(c, LMS, 'There is no course with this key on this LMS. A course appears here once it is imported into this LMS (a git import) or, on the LMS beside Studio, made in Studio.');
     return webPage(c, LMS, `${run.title}${title ? `: ${title}` : ''}`, html`<p><code>${run.id}</code></p>${body(run)}`);
   };
   web.get('/courses/:key/about', coursePage('', (run) => html`<p>Starts ${run.schedule.start ?? 'on a date to be announced'}.</p><p><a href="${coursePath('courses', run.id, '/course/')}">View the course</a></p>`));
