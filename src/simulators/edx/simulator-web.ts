@@ -58,7 +58,7 @@ export function mountStudioWebViews(web: Hono, deps: Deps): void {
     '/course/:key',
     studioCoursePage(deps, 'Course outline', (run) => {
       const links: [string, string][] = [
-        ['Schedule & details and advanced settings', coursePath('settings/advanced', run.id)],
+        ['Advanced settings', coursePath('settings/advanced', run.id)],
         ['Course team', coursePath('course_team', run.id)],
         ['Import', coursePath('import', run.id)],
         ['Export', coursePath('export', run.id)],

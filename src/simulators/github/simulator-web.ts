@@ -52,7 +52,10 @@ export function githubWebViews(world: World): Hono {
         <h2>Members (${members.length})</h2>
         <ul>${members.map(([login, role]) => html`<li><a href="${path(login)}">${login}</a>${role === 'maintainer' ? ' (maintainer)' : ''}</li>`)}</ul>
         <h2>Repositories</h2>
-        <ul>${[...t.repos].map(([full, permission]) => html`<li><a href="/${full.split('/').map(encodeURIComponent).join('/')}">${full}</a>: ${permission}</li>`)}</ul>`,
+        <ul>${[...t.repos].flatMap(([full, permission]) => {
+          const r = repoOf(...(full.split('/') as [string, string]));
+          return r ? [html`<li><a href="${path(r.owner, r.name)}">${r.owner}/${r.name}</a>: ${permission}</li>`] : [];
+        })}</ul>`,
     );
   });
 
