@@ -32,7 +32,7 @@ export interface StepDefinition {
   run?(ctx: StepContext): Promise<Record<string, unknown> | void>;
   /** Manual steps: what the agent must do. */
   instructions?(request: RequestRow): Instructions;
-  /** Recorded as skipped when the plan is made (e.g. Jenkins CI, out of scope), with this reason. */
+  /** Recorded as skipped when the plan is made (e.g. a gitreload hook whose URL is not set), with this reason. */
   skipReason?: string;
 }
 

@@ -167,10 +167,3 @@ export function deleteOldRunStep(d: FlowDeps, input: FlowInput, environment: Edx
     instructions: () => deleteCourseInstructions({ sites: d.sites, environment, courseKey: key, repo: fullRepo(input.plan, input.plan.sourceRepo) }),
   };
 }
-
-export const jenkinsStep: StepDefinition = {
-  key: 'jenkins',
-  title: 'Set up Jenkins CI for the course',
-  kind: 'auto',
-  skipReason: 'Jenkins CI is out of scope for course provisioning (the design leaves it cut out)',
-};

@@ -2,7 +2,7 @@ import { parseCourseKey } from '../courses/naming';
 import type { StepDefinition } from '../engine/types';
 import { githubPage, lmsPage, studioPage } from '../instructions/sites';
 import { fullRepo, type FlowDeps, type FlowInput } from './context';
-import { createStudioCourseStep, edxCourseTeamStep, gitImportStep, importInitialCourseStep, jenkinsStep, setGiturlStep } from './edx-steps';
+import { createStudioCourseStep, edxCourseTeamStep, gitImportStep, importInitialCourseStep, setGiturlStep } from './edx-steps';
 import { courseTeamStep, createRepoStep, deployTeamStep, exportRepoFiles, exportRepoFilesStep, hookStep, scaffoldXmlStep, stagingBranchStep } from './github-steps';
 import { finishStep } from './ticket-steps';
 
@@ -19,7 +19,6 @@ export function newCourseFlow(d: FlowDeps, input: FlowInput): StepDefinition[] {
       courseTeamStep(d, input),
       scaffoldXmlStep(d, input, run),
       stagingBranchStep(d, input),
-      jenkinsStep,
       hookStep(d, input, 'staging'),
       gitImportStep(d, input, 'staging'),
       edxCourseTeamStep(d, input, 'staging'),

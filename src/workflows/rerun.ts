@@ -3,7 +3,7 @@ import type { StepDefinition } from '../engine/types';
 import { GITIGNORE } from '../integrations/github/course-actions';
 import { githubPage, lmsPage, studioPage } from '../instructions/sites';
 import { fullRepo, type FlowDeps, type FlowInput } from './context';
-import { deleteOldRunStep, edxCourseTeamStep, exportToGitStep, gitImportStep, jenkinsStep, setGiturlStep, splitRerunStep } from './edx-steps';
+import { deleteOldRunStep, edxCourseTeamStep, exportToGitStep, gitImportStep, setGiturlStep, splitRerunStep } from './edx-steps';
 import { copyRepoStep, courseTeamStep, createRepoStep, deployTeamStep, exportRepoFilesStep, hookStep, removeHooksStep, rewriteCourseKeyStep, stagingBranchStep } from './github-steps';
 import { finishStep } from './ticket-steps';
 
@@ -42,7 +42,6 @@ export function rerunFlow(d: FlowDeps, input: FlowInput): StepDefinition[] {
       stagingBranchStep(d, input),
       deployTeamStep(d, input),
       courseTeamStep(d, input),
-      jenkinsStep,
       hookStep(d, input, 'staging'),
       gitImportStep(d, input, 'staging'),
       edxCourseTeamStep(d, input, 'staging'),

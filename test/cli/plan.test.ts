@@ -49,6 +49,7 @@ describe('orcoursetrion plan', () => {
     expect(await text.run(['plan', ...args])).toBe(0);
     expect(text.io.out.split('\n')[0]).toContain('Plan (nothing was changed)');
     for (const s of view.steps) expect(text.io.out).toContain(`${s.key}: ${s.title}`);
+    expect(text.io.out).not.toMatch(/jenkins/i);
   });
 
   it('needs no ORC_APP_SHARED_SECRET, GitHub token or edX credentials: it serves no sidebar and calls nothing', async () => {

@@ -134,7 +134,7 @@ describe('flows and branches, end to end', () => {
     sb = await startSandbox();
     sb.sims.github.seed.repo('mitx', 'content-mit-801r-2026_Fall', { files: courseRepoFiles('2026_Fall'), hooks: ['https://gr.example.edu/', 'https://gr-prod.example.edu/'] });
     const { ticketId, pending } = await sb.fileAndApprove({ ...base, request_type: 'rerun', course_kind: 'xml', term: '2026_Fall', new_term: '2027_Spring' });
-    expect(stepKeys(pending)).toEqual(['remove-hooks', 'delete-production', 'delete-staging', 'copy-repo', 'change-course-key', 'default-branch', 'deploy-team', 'github-team', 'jenkins', 'staging-hook', 'staging-import', 'edx-course-team', 'update-ticket']);
+    expect(stepKeys(pending)).toEqual(['remove-hooks', 'delete-production', 'delete-staging', 'copy-repo', 'change-course-key', 'default-branch', 'deploy-team', 'github-team', 'staging-hook', 'staging-import', 'edx-course-team', 'update-ticket']);
     expect(pending.steps.find((s: { key: string }) => s.key === 'delete-production').instructions.destructive).toBe(true);
     expect(await sb.followInstructions(ticketId)).toBe(4);
 

@@ -5,6 +5,7 @@ import { extract } from 'tar-stream';
 import { z } from 'zod';
 import { createFaults, type Faults } from './simulator-faults';
 import { legacyGitreloadRoute, sysadminGitreloadRoute, type GitImportRecord, type GitreloadOptions } from './simulator-gitreload';
+import { mountLmsWebViews, mountStudioWebViews } from './simulator-web';
 
 /**
  * A stateful Open edX for tests and the sandbox: Studio (CMS) and LMS as Hono apps with the
@@ -468,6 +469,9 @@ export function createEdxSimulator(options: EdxSimulatorOptions = {}): EdxSimula
   });
   const gitreloadSettings = options.gitreload ?? {};
   lms.route('/sysadmin/api/gitreload/', sysadminGitreloadRoute(gitreloadSettings, recordGitImport));
+
+  mountStudioWebViews(studio, { state, quirks, run: exactRun });
+  mountLmsWebViews(lms, { state, quirks, run: exactRun });
 
   const gitreload = new Hono();
   gitreload.use('*', logRequests('gitreload'), faults.middleware);

@@ -176,12 +176,19 @@ export function filesOf(repo: Repo, branch = repo.defaultBranch): Record<string,
   return out;
 }
 
-export function historyLength(repo: Repo, branch = repo.defaultBranch): number {
-  let n = 0;
+/** A branch's commits, newest first, along first parents (what GitHub's commit list shows). */
+export function branchHistory(repo: Repo, branch = repo.defaultBranch): { sha: string; commit: Commit }[] {
+  const out: { sha: string; commit: Commit }[] = [];
   let sha = repo.refs.get(`heads/${branch}`);
   while (sha) {
-    n++;
-    sha = getObject(repo, sha, 'commit')?.parents[0];
+    const commit = getObject(repo, sha, 'commit');
+    if (!commit) break;
+    out.push({ sha, commit });
+    sha = commit.parents[0];
   }
-  return n;
+  return out;
+}
+
+export function historyLength(repo: Repo, branch = repo.defaultBranch): number {
+  return branchHistory(repo, branch).length;
 }

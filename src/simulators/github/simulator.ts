@@ -9,6 +9,7 @@ import {
   resolveCommit, resolveTree, slugOf, type Mode, type Org, type Permission, type Repo, type Team, type World,
 } from './simulator-state';
 import { loadWorld, worldToData } from './simulator-persist';
+import { githubWebViews } from './simulator-web';
 
 /**
  * A stateful GitHub (REST v3) for tests, the bench and the sandbox: a Hono app answering the
@@ -615,6 +616,16 @@ export function createGithubSimulator(options: SimulatorOptions = {}) {
     });
   };
 
+  const web = githubWebViews(world);
+  /**
+   * A browser's visit to GitHub's web side: GHES serves its pages at the root and the API under
+   * /api/v3 (api.github.com is API only); the pages use a session, never an Authorization header.
+   */
+  const isWebVisit = (c: C) => {
+    const url = new URL(c.req.url);
+    return (c.req.method === 'GET' || c.req.method === 'HEAD') && !c.req.header('authorization') && url.hostname !== 'api.github.com' && !/^\/api\/v3(\/|$)/.test(url.pathname);
+  };
+
   const app = new Hono<Env>();
   app.use('*', async (c, next) => {
     const start = world.now();
@@ -629,6 +640,7 @@ export function createGithubSimulator(options: SimulatorOptions = {}) {
       return res;
     };
     if (path.startsWith('/_codeload/')) return finish(await codeload(c));
+    if (isWebVisit(c)) return finish(await web.fetch(c.req.raw));
     const actor = actorFor(c.req.header('authorization'));
     if (!actor) return finish(fail(c, 401, 'Bad credentials'));
     c.set('actor', actor);
