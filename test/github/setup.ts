@@ -49,11 +49,11 @@ export function useSimulator(baseUrl = GHES) {
   return holder;
 }
 
-export function client(config: GithubConfig = parseGithubConfig(githubEnv()), pacerPerMinute?: number) {
+export function client(config: GithubConfig = parseGithubConfig(githubEnv()), pacerPerMinute?: number, timeScale = TIME_SCALE) {
   return createGithubClient({
     config,
     log: silentLogger,
-    timeScale: TIME_SCALE,
-    pacer: pacerPerMinute ? createPacer({ perMinute: pacerPerMinute, timeScale: TIME_SCALE }) : undefined,
+    timeScale,
+    pacer: pacerPerMinute ? createPacer({ perMinute: pacerPerMinute, timeScale }) : undefined,
   });
 }
