@@ -1,5 +1,6 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+// The modules themselves, their request read at each call: a test's interceptor (msw) patches it there.
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 
 /**
@@ -119,7 +120,7 @@ function decode(bytes: Buffer, encoding: string | null): Buffer {
 }
 
 export function createNodeFetch(): NodeFetch {
-  const agents = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new HttpsAgent({ keepAlive: true }) };
+  const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
 
   /** One request, no redirects followed; resolves with the whole (decoded) answer. */
   function once(url: URL, method: string, headers: Record<string, string>, body: Buffer | undefined, signal: AbortSignal | undefined) {
@@ -127,7 +128,7 @@ export function createNodeFetch(): NodeFetch {
       if (signal?.aborted) return reject(signal.reason);
       const protocol = url.protocol as keyof typeof agents;
       if (!(protocol in agents)) return reject(new TypeError('fetch failed', { cause: new Error(`unsupported protocol ${url.protocol}`) }));
-      const send = protocol === 'https:' ? httpsRequest : httpRequest;
+      const send = protocol === 'https:' ? https.request : http.request;
       const withLength = body ? { 'content-length': String(body.byteLength), ...headers } : headers;
       const req = send(url, { method, headers: withLength, agent: agents[protocol] });
       let settled = false;
