@@ -112,7 +112,7 @@ const hookIdentity = (url: string) => {
 };
 
 /** Problems with the gitreload hooks and the branches they import; see docs/real-systems.md (Open edX). */
-function gitreloadProblems(env: Env): string[] {
+function gitreloadProblems(env: GithubConfig): string[] {
   const problems: string[] = [];
   const hooks = [
     ['ORC_STAGING_GITRELOAD', env.ORC_STAGING_GITRELOAD],
@@ -289,15 +289,21 @@ export interface ConfigUse {
 }
 const SERVICE_USE: ConfigUse = { sidebar: true, github: true, edx: true };
 
-/** Cross-field rules zod cannot express per field. Returns problems, one line each. */
-function crossFieldProblems(env: Env, sandbox: boolean, use: ConfigUse = SERVICE_USE): string[] {
-  const problems: string[] = gitreloadProblems(env);
+/** The cross-field rules among the GitHub settings alone (the seven actions check only these). */
+function githubProblems(env: GithubConfig): string[] {
+  const problems = gitreloadProblems(env);
   const app = [env.ORC_GH_APP_ID, env.ORC_GH_APP_PRIVATE_KEY, env.ORC_GH_APP_INSTALLATION_ID];
   if (app.some(Boolean) && !app.every(Boolean)) {
     problems.push(
       'ORC_GH_APP_ID, ORC_GH_APP_PRIVATE_KEY, ORC_GH_APP_INSTALLATION_ID: a GitHub App needs all three; set the missing ones or unset all and use ORC_GH_OAUTH2_TOKEN',
     );
   }
+  return problems;
+}
+
+/** Cross-field rules zod cannot express per field. Returns problems, one line each. */
+function crossFieldProblems(env: Env, sandbox: boolean, use: ConfigUse = SERVICE_USE): string[] {
+  const problems: string[] = githubProblems(env);
   const zd = { ORC_ZENDESK_URL: env.ORC_ZENDESK_URL, ORC_ZENDESK_EMAIL: env.ORC_ZENDESK_EMAIL, ORC_ZENDESK_TOKEN: env.ORC_ZENDESK_TOKEN };
   const zdSet = Object.entries(zd).filter(([, v]) => v);
   if (zdSet.length > 0 && zdSet.length < 3) {
@@ -375,7 +381,8 @@ export type GithubConfig = z.infer<typeof githubSchema>;
  */
 export function parseGithubConfig(source: Record<string, string | undefined>, options: { requireAuth?: boolean } = {}): GithubConfig {
   const { values, problems } = parseFields(githubSchema.shape, source);
-  problems.push(...crossFieldProblems({ ...envSchema.parse({}), ...values }, true));
+  // Not crossFieldProblems over every setting's default: parsing all of them cost an action more than its own settings.
+  problems.push(...githubProblems(values));
   if (options.requireAuth !== false && !values.ORC_GH_OAUTH2_TOKEN && !values.ORC_GH_APP_ID) {
     problems.push('ORC_GH_OAUTH2_TOKEN: required; set a GitHub token with repo and admin:org scopes (or ORC_GH_APP_ID, ORC_GH_APP_PRIVATE_KEY, ORC_GH_APP_INSTALLATION_ID)');
   }

@@ -1,13 +1,16 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { ConfigError, configEnv, parseConfig, secretValues, SECRET_SETTINGS, type Config, type ConfigUse } from '../config';
+import { configEnv, parseConfig, secretValues, type Config, type ConfigUse } from '../config';
 import { openSqlite } from '../db/sqlite';
-import { messageOf, PermanentError } from '../errors';
+import { PermanentError } from '../errors';
 import { nodeFiles } from '../node-files';
 import { createLogger, createScrubber, type Logger } from '../log';
 import type { Actor } from '../requests/events';
 import { runningSandbox, type SandboxEndpoints } from '../sandbox/running';
 import type { CliIo } from './io';
+import { envScrubber, oneLineError } from './scrub';
+
+export { envScrubber, oneLineError };
 
 /** `cli:<os user>`: the audit log's actor for everything done from the command line. */
 export function cliActor(env: Record<string, string | undefined>): Actor {
@@ -66,19 +69,6 @@ export async function cliSettings(io: CliIo, options: { verbose?: boolean; useSa
   const zendesk = config.ORC_ZENDESK_URL ? new URL(config.ORC_ZENDESK_URL).origin : undefined;
   const ticketUrl = (id: number) => (helpdesk ? `${helpdesk}/tickets/${id}` : zendesk && `${zendesk}/agent/tickets/${id}`);
   return { config, log, scrub: createScrubber(secrets), ticketUrl };
-}
-
-/** One line, whatever the error: a configuration error lists its problems separated by `;`. */
-export function oneLineError(err: unknown): string {
-  if (err instanceof ConfigError) return `configuration: ${err.problems.join('; ')}`;
-  return messageOf(err).replace(/\s*\n\s*/g, ' ');
-}
-
-/** Scrubs every secret the environment holds, valid configuration or not. */
-export function envScrubber(env: Record<string, string | undefined>): (text: string) => string {
-  // The gitreload URLs carry their hook's credentials.
-  const keys = [...SECRET_SETTINGS, 'ORC_STAGING_GITRELOAD', 'ORC_PRODUCTION_GITRELOAD'];
-  return createScrubber(keys.map((k) => env[k]).filter((v): v is string => typeof v === 'string' && v.length >= 4));
 }
 
 /**

@@ -7,7 +7,7 @@ import * as actions from '../integrations/github/course-actions';
 import { MissingSetting, type ActionResult, type PlannedCall } from '../integrations/github/course-actions';
 import { splitMembers } from '../requests/members';
 import { nodeFiles } from '../node-files';
-import { envScrubber, oneLineError, sandboxBeside } from './context';
+import { envScrubber, oneLineError } from './scrub';
 import type { GithubActionDeps, GithubActionName } from './github-actions';
 
 /** `-m` alone means "no members" (replace the membership with nobody), as argparse's nargs='*'. */
@@ -105,6 +105,8 @@ async function githubEnv(env: Record<string, string | undefined>, say: (text: st
   } catch {
     return env;
   }
+  // Only here, without credentials: looking for a sandbox opens SQLite, which a run with a token never loads.
+  const { sandboxBeside } = await import('./context');
   const running = await sandboxBeside(database);
   if (!running) return env;
   say(`sandbox mode: working on the GitHub of the sandbox running at ${running.service}; nothing real is changed\n`);
@@ -113,6 +115,9 @@ async function githubEnv(env: Record<string, string | undefined>, say: (text: st
 
 /** Runs one action with commander's option values; returns the exit code (0 done, 1 failed). */
 export async function runGithubAction(name: GithubActionName, options: unknown, deps: GithubActionDeps): Promise<number> {
+  // A one-shot process parses each schema about once: zod's compiling an object schema to a
+  // function before its first parse costs more than it saves (measured: ~2x the first parse).
+  z.config({ jitless: true });
   const def = WORK[name];
   const out = deps.stdout ?? ((t: string) => process.stdout.write(t));
   const err = deps.stderr ?? ((t: string) => process.stderr.write(t));
@@ -136,11 +141,17 @@ export async function runGithubAction(name: GithubActionName, options: unknown, 
     } else {
       const settings = parseGithubConfig(env);
       const log = createLogger({ level: 'warn', write: (line) => err(line + '\n'), secrets: githubSecrets(settings) });
-      // Octokit only for a real run: a dry run makes no request.
-      const { createGithubClient } = await import('../integrations/github/client');
-      const gh = await createGithubClient({ config: settings, log, fetch: deps.fetch });
-      const result = await def.run(gh, settings, args);
-      print(args.json ? JSON.stringify({ action: name, ok: true, ...result }) : result.message);
+      // Octokit and the transport only for a real run: a dry run makes no request.
+      const [{ createGithubClient }, { createNodeFetch }] = await Promise.all([import('../integrations/github/client'), import('../node-fetch')]);
+      // node:http, not Node's fetch (undici), whose first request costs more CPU than the action (see node-fetch.ts).
+      const transport = deps.fetch ? undefined : createNodeFetch();
+      try {
+        const gh = await createGithubClient({ config: settings, log, fetch: deps.fetch ?? transport?.fetch });
+        const result = await def.run(gh, settings, args);
+        print(args.json ? JSON.stringify({ action: name, ok: true, ...result }) : result.message);
+      } finally {
+        transport?.close();
+      }
     }
     return 0;
   } catch (e) {

@@ -1,16 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { REQUEST_TYPES } from './request-types';
+import { COURSE_KINDS, REQUEST_TYPES } from './request-types';
 
 /**
  * One schema for Node (better-sqlite3) and Workers (D1). Times are epoch milliseconds
  * (integers), so claims and timers compare numbers in SQL on both runtimes.
  */
 
-export { REQUEST_TYPES, type RequestType } from './request-types';
-
-export const COURSE_KINDS = ['xml', 'studio'] as const;
-export type CourseKind = (typeof COURSE_KINDS)[number];
+export { REQUEST_TYPES, type RequestType, COURSE_KINDS, type CourseKind } from './request-types';
 
 export const REQUEST_STATUSES = [
   'waiting_on_requester',

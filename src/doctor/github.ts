@@ -1,4 +1,4 @@
-import { RequestError } from 'octokit';
+import { RequestError } from '@octokit/request-error';
 import { z } from 'zod';
 import type { Config } from '../config';
 import { messageOf } from '../errors';

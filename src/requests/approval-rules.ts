@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { COURSE_KINDS, REQUEST_TYPES } from '../db/schema';
+import { COURSE_KINDS, REQUEST_TYPES } from '../db/request-types';
 
 /**
  * The approval rules file (ORC_APPROVAL_RULES): rules tried in order, the first whose every

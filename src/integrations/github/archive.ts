@@ -47,7 +47,7 @@ export function archiveOperations(ctx: GithubContext) {
   async function readRepoFiles(owner: string, repo: string, ref: string, keepText: (path: string) => boolean): Promise<RepoFiles> {
     let data: unknown;
     try {
-      ({ data } = await octokit.rest.repos.downloadTarballArchive({ owner, repo, ref }));
+      ({ data } = await octokit.request('GET /repos/{owner}/{repo}/tarball/{ref}', { owner, repo, ref }));
     } catch (err) {
       // 404: no such repository or ref, or (after the redirect) an empty repository.
       if (isStatus(err, 404)) throw new RepoNotFound(`${fullName(owner, repo)}@${ref}`);

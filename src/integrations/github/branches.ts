@@ -8,7 +8,7 @@ export function branchOperations(ctx: GithubContext) {
 
   async function headOf(owner: string, repo: string, branch: string): Promise<string> {
     try {
-      const { data } = await octokit.rest.git.getRef({ owner, repo, ref: `heads/${branch}` });
+      const { data } = await octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { owner, repo, ref: `heads/${branch}` });
       return data.object.sha;
     } catch (err) {
       if (isStatus(err, 409)) throw new PermanentError(`${fullName(owner, repo)} has no commits yet; push the course before releasing it`);
@@ -24,7 +24,7 @@ export function branchOperations(ctx: GithubContext) {
   async function ensureBranch(owner: string, repo: string, branch: string, from: string): Promise<{ created: boolean }> {
     const sha = await headOf(owner, repo, from);
     try {
-      await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha });
+      await octokit.request('POST /repos/{owner}/{repo}/git/refs', { owner, repo, ref: `refs/heads/${branch}`, sha });
       return { created: true };
     } catch (err) {
       if (isAlreadyExists(err)) return { created: false };
@@ -49,8 +49,8 @@ export function branchOperations(ctx: GithubContext) {
   async function ensureDefaultBranch(owner: string, repo: string, current: string, branch: string): Promise<{ changed: boolean }> {
     if (current === branch) return { changed: false };
     try {
-      if (await branchExists(owner, repo, branch)) await octokit.rest.repos.update({ owner, repo, default_branch: branch });
-      else await octokit.rest.repos.renameBranch({ owner, repo, branch: current, new_name: branch });
+      if (await branchExists(owner, repo, branch)) await octokit.request('PATCH /repos/{owner}/{repo}', { owner, repo, default_branch: branch });
+      else await octokit.request('POST /repos/{owner}/{repo}/branches/{branch}/rename', { owner, repo, branch: current, new_name: branch });
       return { changed: true };
     } catch (err) {
       if (isStatus(err, 404)) throw new RepoNotFound(`${fullName(owner, repo)} (branch ${current})`);

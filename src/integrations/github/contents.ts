@@ -30,7 +30,7 @@ export function contentOperations(ctx: GithubContext) {
   /** A file's text, or undefined when the path (or the whole repository's content) is missing. */
   async function readFile(owner: string, repo: string, path: string, ref?: string): Promise<string | undefined> {
     try {
-      const { data } = await octokit.rest.repos.getContent({ owner, repo, path, ref });
+      const { data } = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { owner, repo, path, ref });
       if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) return undefined;
       return decodeText(data.content);
     } catch (err) {
@@ -46,7 +46,7 @@ export function contentOperations(ctx: GithubContext) {
   async function addFile(input: AddFileInput): Promise<{ created: boolean }> {
     const { owner, repo, path } = input;
     try {
-      await octokit.rest.repos.createOrUpdateFileContents({
+      await octokit.request('PUT /repos/{owner}/{repo}/contents/{path}', {
         owner,
         repo,
         path,
@@ -70,7 +70,7 @@ export function contentOperations(ctx: GithubContext) {
   /** Every path of a branch or commit (recursive); empty for a repository without commits. */
   async function readTree(owner: string, repo: string, ref: string): Promise<TreeEntry[]> {
     try {
-      const { data } = await octokit.rest.git.getTree({ owner, repo, tree_sha: ref, recursive: 'true' });
+      const { data } = await octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { owner, repo, tree_sha: ref, recursive: 'true' });
       return data.tree.flatMap((e) =>
         e.path && e.sha && e.mode && (e.type === 'blob' || e.type === 'tree' || e.type === 'commit')
           ? [{ path: e.path, type: e.type, sha: e.sha, mode: e.mode, size: e.size }]

@@ -33,13 +33,13 @@ export function copyOperations(ctx: GithubContext, readFile: (owner: string, rep
     const { sourceOwner, sourceRepo, owner, name } = input;
     const source = fullName(sourceOwner, sourceRepo);
     try {
-      await octokit.rest.repos.update({ owner: sourceOwner, repo: sourceRepo, is_template: true });
+      await octokit.request('PATCH /repos/{owner}/{repo}', { owner: sourceOwner, repo: sourceRepo, is_template: true });
     } catch (err) {
       if (isStatus(err, 404)) throw new RepoNotFound(source);
       throw toGithubError(err, `mark ${source} as a template`);
     }
     try {
-      const { data } = await octokit.rest.repos.createUsingTemplate({
+      const { data } = await octokit.request('POST /repos/{template_owner}/{template_repo}/generate', {
         template_owner: sourceOwner,
         template_repo: sourceRepo,
         owner,
@@ -51,7 +51,7 @@ export function copyOperations(ctx: GithubContext, readFile: (owner: string, rep
     } catch (err) {
       if (!isAlreadyExists(err)) throw toGithubError(err, `copy ${source} to ${fullName(owner, name)}`);
     }
-    const { data } = await octokit.rest.repos.get({ owner, repo: name }).catch((err: unknown) => {
+    const { data } = await octokit.request('GET /repos/{owner}/{repo}', { owner, repo: name }).catch((err: unknown) => {
       throw toGithubError(err, `read repository ${fullName(owner, name)}`);
     });
     if (data.template_repository?.full_name.toLowerCase() !== source.toLowerCase()) {
@@ -68,13 +68,13 @@ export function copyOperations(ctx: GithubContext, readFile: (owner: string, rep
   async function rewriteCourseKey(input: RewriteCourseKeyInput): Promise<{ changed: boolean; commitSha?: string }> {
     const { owner, repo, branch, fromRun, toRun } = input;
     const where = fullName(owner, repo);
-    const { data: head } = await octokit.rest.repos.getCommit({ owner, repo, ref: branch }).catch((err: unknown) => {
+    const { data: head } = await octokit.request('GET /repos/{owner}/{repo}/commits/{ref}', { owner, repo, ref: branch }).catch((err: unknown) => {
       // A repository generated a moment ago may still be empty: GitHub copies asynchronously.
       if (isStatus(err, 409) || isStatus(err, 404)) throw new TransientError(`${where} has no commits on ${branch} yet (still being copied?); retry shortly`, 2000);
       throw toGithubError(err, `read branch ${branch} of ${where}`);
     });
     const [tree, courseXml, policyJson] = await Promise.all([
-      octokit.rest.git.getTree({ owner, repo, tree_sha: head.commit.tree.sha, recursive: 'true' }).catch((err: unknown) => {
+      octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { owner, repo, tree_sha: head.commit.tree.sha, recursive: 'true' }).catch((err: unknown) => {
         throw toGithubError(err, `read the tree of ${where}`);
       }),
       readFile(owner, repo, 'course.xml', head.sha),
@@ -85,15 +85,14 @@ export function copyOperations(ctx: GithubContext, readFile: (owner: string, rep
     if (changes.length === 0) return { changed: false };
 
     const what = `commit the course key change in ${where}`;
-    const { data: newTree } = await octokit.rest.git.createTree({ owner, repo, base_tree: head.commit.tree.sha, tree: changes }).catch((err: unknown) => {
+    const { data: newTree } = await octokit.request('POST /repos/{owner}/{repo}/git/trees', { owner, repo, base_tree: head.commit.tree.sha, tree: changes }).catch((err: unknown) => {
       throw toGithubError(err, what);
     });
-    const { data: commit } = await octokit.rest.git
-      .createCommit({ owner, repo, message: `Change course run from ${fromRun} to ${toRun} (Orcoursetrion)`, tree: newTree.sha, parents: [head.sha], author: committer, committer })
+    const { data: commit } = await octokit.request('POST /repos/{owner}/{repo}/git/commits', { owner, repo, message: `Change course run from ${fromRun} to ${toRun} (Orcoursetrion)`, tree: newTree.sha, parents: [head.sha], author: committer, committer })
       .catch((err: unknown) => {
         throw toGithubError(err, what);
       });
-    await octokit.rest.git.updateRef({ owner, repo, ref: `heads/${branch}`, sha: commit.sha, force: false }).catch((err: unknown) => {
+    await octokit.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', { owner, repo, ref: `heads/${branch}`, sha: commit.sha, force: false }).catch((err: unknown) => {
       throw toGithubError(err, what);
     });
     return { changed: true, commitSha: commit.sha };

@@ -22,7 +22,7 @@ export function hookOperations(ctx: GithubContext) {
   async function ensureHook(owner: string, repo: string, url: string, secret?: string): Promise<{ created: boolean }> {
     const config = gitreloadReceiver(url) === 'edx-sysadmin' ? { url, content_type: 'json', ...(secret && { secret }) } : { url, content_type: 'form' };
     try {
-      await octokit.rest.repos.createWebhook({ owner, repo, name: 'web', active: true, events: ['push'], config });
+      await octokit.request('POST /repos/{owner}/{repo}/hooks', { owner, repo, name: 'web', active: true, events: ['push'], config });
       return { created: true };
     } catch (err) {
       if (isAlreadyExists(err)) return { created: false };
@@ -34,7 +34,7 @@ export function hookOperations(ctx: GithubContext) {
 
   async function listHooks(owner: string, repo: string): Promise<HookRef[]> {
     try {
-      const hooks = await octokit.paginate(octokit.rest.repos.listWebhooks, { owner, repo, per_page: 100 });
+      const hooks = await octokit.paginate('GET /repos/{owner}/{repo}/hooks', { owner, repo, per_page: 100 });
       return hooks.map((h) => ({ id: h.id, url: h.config.url }));
     } catch (err) {
       if (isStatus(err, 404)) throw new RepoNotFound(fullName(owner, repo));
@@ -46,7 +46,7 @@ export function hookOperations(ctx: GithubContext) {
   async function deleteHooks(owner: string, repo: string, hooks: readonly HookRef[]): Promise<number> {
     await Promise.all(
       hooks.map((h) =>
-        octokit.rest.repos.deleteWebhook({ owner, repo, hook_id: h.id }).catch((err: unknown) => {
+        octokit.request('DELETE /repos/{owner}/{repo}/hooks/{hook_id}', { owner, repo, hook_id: h.id }).catch((err: unknown) => {
           if (!isStatus(err, 404)) throw toGithubError(err, `delete a web hook of ${fullName(owner, repo)}`);
         }),
       ),

@@ -1,10 +1,20 @@
-import { App, Octokit } from 'octokit';
+import { Octokit as Core } from '@octokit/core';
+import { paginateRest } from '@octokit/plugin-paginate-rest';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
 import pLimit from 'p-limit';
 import type { GithubConfig } from '../../config';
 import type { Logger } from '../../log';
 import type { Pacer } from './pacer';
 
-export type { Octokit };
+/**
+ * Octokit's core with only the plugins the adapter uses: paginate, and the retry and throttling
+ * that the `octokit` package bundles. Not that package: its REST method table (80 KB), App,
+ * OAuth and webhooks code were most of what a CLI action compiled at every start. Requests name
+ * their route (`octokit.request('GET /repos/{owner}/{repo}', …)`), typed the same way.
+ */
+const Octokit = Core.plugin(paginateRest, retry, throttling);
+export type Octokit = InstanceType<typeof Octokit>;
 
 export interface OctokitDeps {
   config: Pick<GithubConfig, 'ORC_GH_API_URL' | 'ORC_GH_OAUTH2_TOKEN' | 'ORC_GH_APP_ID' | 'ORC_GH_APP_PRIVATE_KEY' | 'ORC_GH_APP_INSTALLATION_ID'>;
@@ -37,7 +47,8 @@ function withTimeout(base: typeof fetch, ms: number): typeof fetch {
 /** Octokit's own default: at most this many requests of one client in flight. */
 const MAX_IN_FLIGHT = 10;
 
-type ThrottleOptions = NonNullable<NonNullable<ConstructorParameters<typeof Octokit>[0]>['throttle']>;
+/** A Bottleneck group, as the throttling plugin takes for each of its limiters (`global` is read though not typed). */
+type LimiterGroup = NonNullable<Extract<NonNullable<NonNullable<ConstructorParameters<typeof Octokit>[0]>['throttle']>, { onRateLimit: unknown }>['write']>;
 type Task = (...args: unknown[]) => Promise<unknown>;
 
 /**
@@ -52,7 +63,7 @@ type Task = (...args: unknown[]) => Promise<unknown>;
  * on these groups; the casts are the one seam to Bottleneck's much wider types. The places are
  * counted by p-limit, not another Bottleneck: each Bottleneck hop costs a request ~5 ms of timers.
  */
-function pacedLimiters(pacer: Pacer): Pick<ThrottleOptions, 'global' | 'write'> {
+function pacedLimiters(pacer: Pacer): { global: LimiterGroup; write: LimiterGroup } {
   const inFlight = pLimit(MAX_IN_FLIGHT);
   const global = {
     schedule(_jobOptions: unknown, task: Task, ...args: unknown[]) {
@@ -62,7 +73,7 @@ function pacedLimiters(pacer: Pacer): Pick<ThrottleOptions, 'global' | 'write'> 
     },
   };
   const write = { schedule: (_options: unknown, task: Task) => task() };
-  return { global: { key: () => global } as unknown as ThrottleOptions['global'], write: { key: () => write } as unknown as ThrottleOptions['write'] };
+  return { global: { key: () => global } as unknown as LimiterGroup, write: { key: () => write } as unknown as LimiterGroup };
 }
 
 /**
@@ -100,13 +111,17 @@ export async function createOctokit(deps: OctokitDeps): Promise<Octokit> {
     },
   });
   if (config.ORC_GH_APP_ID && config.ORC_GH_APP_PRIVATE_KEY && config.ORC_GH_APP_INSTALLATION_ID) {
-    const app = new App({
-      appId: config.ORC_GH_APP_ID,
-      // Env files often carry the PEM with literal \n.
-      privateKey: config.ORC_GH_APP_PRIVATE_KEY.replace(/\\n/g, '\n'),
-      Octokit: Configured,
+    // Loaded only with App settings: a token never compiles the JWT and token-cache code.
+    const { createAppAuth } = await import('@octokit/auth-app');
+    return new Configured({
+      authStrategy: createAppAuth,
+      auth: {
+        appId: config.ORC_GH_APP_ID,
+        // Env files often carry the PEM with literal \n.
+        privateKey: config.ORC_GH_APP_PRIVATE_KEY.replace(/\\n/g, '\n'),
+        installationId: Number(config.ORC_GH_APP_INSTALLATION_ID),
+      },
     });
-    return app.getInstallationOctokit(Number(config.ORC_GH_APP_INSTALLATION_ID));
   }
   return new Configured({ auth: config.ORC_GH_OAUTH2_TOKEN });
 }

@@ -40,7 +40,7 @@ export function repoOperations(ctx: GithubContext) {
 
   async function getRepo(owner: string, repo: string): Promise<RepoInfo> {
     try {
-      const { data } = await octokit.rest.repos.get({ owner, repo });
+      const { data } = await octokit.request('GET /repos/{owner}/{repo}', { owner, repo });
       return toRepoInfo(data, false);
     } catch (err) {
       if (isStatus(err, 404)) throw new RepoNotFound(fullName(owner, repo));
@@ -51,7 +51,7 @@ export function repoOperations(ctx: GithubContext) {
   /** Top-level entry names of the default branch; empty for a repository without commits. */
   async function topLevelPaths(owner: string, repo: string): Promise<string[]> {
     try {
-      const { data } = await octokit.rest.repos.getContent({ owner, repo, path: '' });
+      const { data } = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { owner, repo, path: '' });
       return Array.isArray(data) ? data.map((e) => e.path) : [data.path];
     } catch (err) {
       // GitHub answers 404 "This repository is empty." for a repository without commits.
@@ -67,7 +67,7 @@ export function repoOperations(ctx: GithubContext) {
   async function ensureRepo(input: EnsureRepoInput): Promise<RepoInfo> {
     const { org, name } = input;
     try {
-      const { data } = await octokit.rest.repos.createInOrg({ org, name, description: input.description, private: true });
+      const { data } = await octokit.request('POST /orgs/{org}/repos', { org, name, description: input.description, private: true });
       return toRepoInfo(data, true);
     } catch (err) {
       if (!isAlreadyExists(err)) throw toGithubError(err, `create repository ${fullName(org, name)}`);
@@ -83,7 +83,7 @@ export function repoOperations(ctx: GithubContext) {
   /** Names of an organization's repositories, every page (rollover --all finds last term's repos by name). */
   async function listRepoNames(org: string): Promise<string[]> {
     try {
-      const repos = await octokit.paginate(octokit.rest.repos.listForOrg, { org, per_page: 100 });
+      const repos = await octokit.paginate('GET /orgs/{org}/repos', { org, per_page: 100 });
       return repos.map((r) => r.name);
     } catch (err) {
       throw toGithubError(err, `list the repositories of ${org}`);

@@ -38,7 +38,7 @@ export function teamOperations(ctx: GithubContext) {
 
   async function findTeam(org: string, name: string): Promise<{ name: string; slug: string } | undefined> {
     try {
-      const { data } = await octokit.rest.teams.getByName({ org, team_slug: teamSlug(name) });
+      const { data } = await octokit.request('GET /orgs/{org}/teams/{team_slug}', { org, team_slug: teamSlug(name) });
       return { name: data.name, slug: data.slug };
     } catch (err) {
       if (isStatus(err, 404)) return undefined;
@@ -48,7 +48,7 @@ export function teamOperations(ctx: GithubContext) {
 
   /** By name, case-insensitive, as the 2015 tool matched; only when the slug guess missed. */
   async function findTeamByListing(org: string, name: string) {
-    const teams = await octokit.paginate(octokit.rest.teams.list, { org, per_page: 100 }).catch((err: unknown) => {
+    const teams = await octokit.paginate('GET /orgs/{org}/teams', { org, per_page: 100 }).catch((err: unknown) => {
       throw toGithubError(err, `list teams of ${org}`);
     });
     const found = teams.find((t) => t.name.trim().toLowerCase() === name.trim().toLowerCase());
@@ -57,7 +57,7 @@ export function teamOperations(ctx: GithubContext) {
 
   async function listMembers(org: string, slug: string): Promise<string[] | undefined> {
     try {
-      const members = await octokit.paginate(octokit.rest.teams.listMembersInOrg, { org, team_slug: slug, per_page: 100 });
+      const members = await octokit.paginate('GET /orgs/{org}/teams/{team_slug}/members', { org, team_slug: slug, per_page: 100 });
       return members.map((m) => m.login);
     } catch (err) {
       if (isStatus(err, 404)) return undefined;
@@ -72,7 +72,7 @@ export function teamOperations(ctx: GithubContext) {
    */
   async function createTeam(input: EnsureTeamInput) {
     try {
-      const { data } = await octokit.rest.teams.create({ org: input.org, name: input.name, permission: input.permission });
+      const { data } = await octokit.request('POST /orgs/{org}/teams', { org: input.org, name: input.name, permission: input.permission });
       return { name: data.name, slug: data.slug };
     } catch (err) {
       if (isAlreadyExists(err)) return undefined;
@@ -83,7 +83,7 @@ export function teamOperations(ctx: GithubContext) {
   /** The token's own login (memoised); undefined for a GitHub App, which has none. */
   let me: Promise<string | undefined> | undefined;
   const authenticatedLogin = () =>
-    (me ??= octokit.rest.users.getAuthenticated().then(
+    (me ??= octokit.request('GET /user').then(
       ({ data }) => data.login,
       (err: unknown) => {
         if (isStatus(err, 403) || isStatus(err, 404)) return undefined;
@@ -98,13 +98,13 @@ export function teamOperations(ctx: GithubContext) {
     const missing: string[] = [];
     await Promise.all([
       ...added.map((username) =>
-        octokit.rest.teams.addOrUpdateMembershipForUserInOrg({ org, team_slug: slug, username, role: 'member' }).catch((err: unknown) => {
+        octokit.request('PUT /orgs/{org}/teams/{team_slug}/memberships/{username}', { org, team_slug: slug, username, role: 'member' }).catch((err: unknown) => {
           if (isStatus(err, 404)) missing.push(username);
           else throw toGithubError(err, `add ${username} to team ${slug} in ${org}`);
         }),
       ),
       ...removed.map((username) =>
-        octokit.rest.teams.removeMembershipForUserInOrg({ org, team_slug: slug, username }).catch((err: unknown) => {
+        octokit.request('DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}', { org, team_slug: slug, username }).catch((err: unknown) => {
           // Already gone: the goal is met.
           if (!isStatus(err, 404)) throw toGithubError(err, `remove ${username} from team ${slug} in ${org}`);
         }),
@@ -152,7 +152,7 @@ export function teamOperations(ctx: GithubContext) {
   async function grantTeamRepo(input: { org: string; team: string; slug?: string; owner: string; repo: string; permission?: TeamPermission }): Promise<void> {
     const { org, owner, repo } = input;
     try {
-      await octokit.rest.teams.addOrUpdateRepoPermissionsInOrg({ org, team_slug: input.slug ?? teamSlug(input.team), owner, repo, permission: input.permission });
+      await octokit.request('PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}', { org, team_slug: input.slug ?? teamSlug(input.team), owner, repo, permission: input.permission });
     } catch (err) {
       if (isStatus(err, 404)) throw new TeamNotFound(org, input.team);
       throw toGithubError(err, `give team ${input.team} access to ${fullName(owner, repo)}`);

@@ -9,7 +9,7 @@ export function userOperations(ctx: GithubContext) {
     const unique = [...new Set(logins.map((l) => l.trim()).filter(Boolean))];
     const found = await Promise.all(
       unique.map((username) =>
-        octokit.rest.users.getByUsername({ username }).then(
+        octokit.request('GET /users/{username}', { username }).then(
           () => true,
           (err: unknown) => {
             if (isStatus(err, 404)) return false;
