@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lte, max } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, max, or } from 'drizzle-orm';
 import { requests, steps, webhookDeliveries, type DeliveryRow, type RequestRow, type RequestStatus, type StepRow } from '../db/schema';
 import { byRequest } from '../db/by-request';
 import type { Db } from '../db/types';
@@ -229,9 +229,7 @@ export function createEngine(deps: EngineDeps): Engine {
       // stay pending and get a read of their own.
       const waitingUpTo = await lastWaitingFor(delivery);
       await deps.hooks.processDelivery(delivery, log);
-      await fenced({ status: 'done', error: null, processedAt: clock(), leaseOwner: null, leaseExpiresAt: null });
-      deps.observer?.deliveryProcessed('done');
-      if (delivery.ticketId !== null && waitingUpTo !== undefined) await settleCovered(delivery.ticketId, delivery.id, waitingUpTo);
+      await settleDone(delivery, waitingUpTo);
     } catch (err) {
       const message = scrub(messageOf(err));
       if (isTransient(err) && delivery.attempts < options.maxAttempts) {
@@ -258,23 +256,23 @@ export function createEngine(deps: EngineDeps): Engine {
   }
 
   /**
-   * Marks the deliveries the finished read answered as done. A crash before this leaves them
+   * Marks the delivery done (fenced by its lease) and, in the same statement, the later ones
+   * of its ticket the finished read answered (up to `upTo`, still pending). One write: the
+   * engine's commits wait on the webhook writer's lock. A crash before it leaves them all
    * pending: each is then processed with a read of its own (intake is idempotent).
    */
-  async function settleCovered(ticketId: number, afterId: number, upTo: number): Promise<void> {
-    const covered = await db
+  async function settleDone(delivery: DeliveryRow, upTo: number | undefined): Promise<void> {
+    const own = and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, 'running'), eq(webhookDeliveries.leaseOwner, options.workerId));
+    const covered =
+      delivery.ticketId !== null && upTo !== undefined
+        ? and(eq(webhookDeliveries.ticketId, delivery.ticketId), eq(webhookDeliveries.status, 'pending'), gt(webhookDeliveries.id, delivery.id), lte(webhookDeliveries.id, upTo))
+        : undefined;
+    const settled = await db
       .update(webhookDeliveries)
-      .set({ status: 'done', error: null, processedAt: clock() })
-      .where(
-        and(
-          eq(webhookDeliveries.ticketId, ticketId),
-          eq(webhookDeliveries.status, 'pending'),
-          gt(webhookDeliveries.id, afterId),
-          lte(webhookDeliveries.id, upTo),
-        ),
-      )
+      .set({ status: 'done', error: null, processedAt: clock(), leaseOwner: null, leaseExpiresAt: null })
+      .where(covered ? or(own, covered) : own)
       .returning({ id: webhookDeliveries.id });
-    for (let i = 0; i < covered.length; i++) deps.observer?.deliveryProcessed('coalesced');
+    for (const { id } of settled) deps.observer?.deliveryProcessed(id === delivery.id ? 'done' : 'coalesced');
   }
 
   async function claim(): Promise<ClaimedWork | undefined> {
