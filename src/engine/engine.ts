@@ -19,6 +19,12 @@ export interface EngineDeps {
   scrub?: (text: string) => string;
   /** Told how each step and delivery run ended (metrics). */
   observer?: EngineObserver;
+  /**
+   * Resolves when a write will not wait on another writer of the same database file. On Node
+   * the webhook writer thread commits (and fsyncs) in batches; SQLite's busy wait for its lock
+   * would sleep on this thread, the HTTP server's, so each engine write is issued between batches.
+   */
+  beforeWrite?: () => Promise<void>;
 }
 
 /** A claimed item: this worker holds its lease until `run` settles it. */
@@ -68,6 +74,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const random = options.random ?? Math.random;
   const baseMs = options.backoffBaseMs ?? 1_000;
   const maxMs = options.backoffMaxMs ?? 5 * 60_000;
+  const beforeWrite = deps.beforeWrite ?? (() => Promise.resolve());
 
   async function refreshRequestStatus(requestId: number): Promise<RequestStatus | undefined> {
     const [request] = await db.select().from(requests).where(eq(requests.id, requestId));
@@ -77,6 +84,7 @@ export function createEngine(deps: EngineDeps): Engine {
     const now = clock();
     const status = deriveStatus(request, rows, now);
     if (status !== request.status) {
+      await beforeWrite();
       await db
         .update(requests)
         .set({ status, updatedAt: now, completedAt: status === 'completed' ? now : null })
@@ -113,6 +121,7 @@ export function createEngine(deps: EngineDeps): Engine {
 
   /** Writes a step's new state only while this worker still holds its lease (fencing). */
   async function settle(step: StepRow, values: Partial<typeof steps.$inferInsert>): Promise<boolean> {
+    await beforeWrite();
     const rows = await db
       .update(steps)
       .set({ ...values, updatedAt: clock() })
@@ -123,6 +132,7 @@ export function createEngine(deps: EngineDeps): Engine {
 
   function startHeartbeat(step: StepRow): { beat: () => Promise<void>; stop: () => void } {
     const beat = async () => {
+      await beforeWrite();
       await db
         .update(steps)
         .set({ leaseExpiresAt: clock() + options.leaseMs })
@@ -217,11 +227,13 @@ export function createEngine(deps: EngineDeps): Engine {
 
   async function runDelivery(delivery: DeliveryRow): Promise<void> {
     const log = deps.log.child({ ticketId: delivery.ticketId ?? undefined, invocationId: delivery.invocationId });
-    const fenced = (values: Partial<typeof webhookDeliveries.$inferInsert>) =>
-      db
+    const fenced = async (values: Partial<typeof webhookDeliveries.$inferInsert>) => {
+      await beforeWrite();
+      await db
         .update(webhookDeliveries)
         .set(values)
         .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, 'running'), eq(webhookDeliveries.leaseOwner, options.workerId)));
+    };
     try {
       if (!deps.hooks.processDelivery) throw new PermanentError('No intake is configured');
       // Intake re-reads the ticket, so that read also answers every later delivery for the ticket
@@ -267,6 +279,7 @@ export function createEngine(deps: EngineDeps): Engine {
       delivery.ticketId !== null && upTo !== undefined
         ? and(eq(webhookDeliveries.ticketId, delivery.ticketId), eq(webhookDeliveries.status, 'pending'), gt(webhookDeliveries.id, delivery.id), lte(webhookDeliveries.id, upTo))
         : undefined;
+    await beforeWrite();
     const settled = await db
       .update(webhookDeliveries)
       .set({ status: 'done', error: null, processedAt: clock(), leaseOwner: null, leaseExpiresAt: null })
@@ -276,9 +289,11 @@ export function createEngine(deps: EngineDeps): Engine {
   }
 
   async function claim(): Promise<ClaimedWork | undefined> {
+    await beforeWrite();
     const now = clock();
     const delivery = await claimDelivery(db, now, options.workerId, options.leaseMs);
     if (delivery) return { kind: 'delivery', row: delivery };
+    await beforeWrite();
     const step = await claimStep(db, now, options.workerId, options.leaseMs);
     return step ? { kind: 'step', row: step } : undefined;
   }
