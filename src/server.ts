@@ -5,7 +5,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app';
 import { configEnv, parseConfig, secretValues, type Config } from './config';
 import { sqliteReadiness } from './db/readiness';
-import { openSqlite } from './db/sqlite';
+import { openServiceSqlite } from './db/sqlite';
 import { dueBacklog } from './engine/claim';
 import { createEngine } from './engine/engine';
 import { startNodeDriver } from './engine/node-driver';
@@ -56,8 +56,9 @@ export async function startService(requested: Config, options: { log?: Logger; c
     const secrets = [...secretValues(config), sharedSecret];
     const scrub = createScrubber(secrets);
     const log = options.log ?? createLogger({ level: config.ORC_LOG_LEVEL, secrets });
-    const handle = openDatabase(config.ORC_DATABASE);
-    opened.push(() => handle.close());
+    const databases = openDatabase(config.ORC_DATABASE);
+    opened.push(() => databases.close());
+    const handle = databases.app;
     // A file database takes deliveries on a writer thread; an in-memory one has a single connection.
     const threaded = config.ORC_DATABASE === ':memory:' ? undefined : createThreadedDeliveryRecorder(config.ORC_DATABASE);
     if (threaded) opened.push(() => threaded.close());
@@ -75,7 +76,7 @@ export async function startService(requested: Config, options: { log?: Logger; c
 
     let wake = () => {};
     const engine = createEngine({
-      db: handle.db,
+      db: databases.engine.db,
       clock,
       log,
       scrub,
@@ -83,6 +84,7 @@ export async function startService(requested: Config, options: { log?: Logger; c
       hooks: services.hooks,
       options: engineOptionsFrom(config, `node-${process.pid}-${randomUUID().slice(0, 8)}`),
       observer: metrics?.engine,
+      beforeWrite: threaded?.whenIdle,
     });
     const app = createApp({
       db: handle.db,
@@ -170,7 +172,7 @@ const reasonOf = (err: unknown) => {
 
 function openDatabase(path: string) {
   try {
-    return openSqlite(path);
+    return openServiceSqlite(path);
   } catch (err) {
     throw new StartupError(`ORC_DATABASE: cannot open ${JSON.stringify(path)} (${whyUnopenable(path) ?? reasonOf(err)}); set it to a file path in a folder this process can write`, { cause: err });
   }

@@ -2,7 +2,7 @@
  * Signed-webhook intake under load: the real service next to a bare Hono app, same machine,
  * same run, alternating rounds (these machines are noisy: compare the ratios).
  *
- *   npx tsx bench/webhook/index.ts [--seconds 10] [--connections 64] [--rounds 3] [--cpu-prof]
+ *   npx tsx bench/webhook/index.ts [--seconds 10] [--connections 64] [--rounds 3] [--backlog 10000] [--cpu-prof]
  *
  * - Each server runs in its own process; autocannon runs here, so the load generator never
  *   steals the measured server's event loop.
@@ -18,6 +18,9 @@
  *   - `real` (second row): Zendesk reads are held until the window ends, so the engine has
  *     claimed its deliveries and waits on I/O: intake (verify + record + enqueue) alone.
  * - bare: reads the body and answers 200 (the practical ceiling of Hono on Node here).
+ * - backlog (after the rounds): a burst of `--backlog` deliveries for 100 tickets, then the
+ *   drain: how many deliveries had a ticket read of their own and how many Zendesk requests
+ *   the whole burst cost (deliveries for a ticket waiting behind a read are served by it).
  * - Durability: after each real round the service is stopped and its database opened here;
  *   every invocation id that was answered 2xx must be a row of webhook_deliveries.
  *
@@ -31,7 +34,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { startChild } from '../support/child';
 import { emitReport, median, round } from '../support/stats';
-import { signedLoad, type LoadResult } from './load';
+import { signedBurst, signedLoad, type LoadResult } from './load';
 import { remoteZendesk } from './zendesk-remote';
 
 function flag(name: string, fallback: number): number {
@@ -41,6 +44,7 @@ function flag(name: string, fallback: number): number {
 const seconds = flag('seconds', 10);
 const connections = flag('connections', 64);
 const rounds = flag('rounds', 3);
+const backlogDeliveries = flag('backlog', 10_000);
 const cpuProf = process.argv.includes('--cpu-prof');
 const SECRET = 'bench-webhook-secret-0123456789abcdef';
 const TARGET = fileURLToPath(new URL('./target.ts', import.meta.url));
@@ -66,28 +70,34 @@ async function bareRound(n: number): Promise<Round> {
   }
 }
 
+/** The real service on a fresh database set up against the remote Zendesk (the caller removes `dir`). */
+async function startReal(dir: string) {
+  const database = join(dir, 'orc.db');
+  await zendesk.setUp(database);
+  const child = await startChild(TARGET, ['real'], {
+    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    env: {
+      ORC_DATABASE: database,
+      PORT: '0',
+      ORC_HOST: '127.0.0.1',
+      ORC_LOG_LEVEL: 'warn',
+      ORC_ZENDESK_WEBHOOK_SECRET: SECRET,
+      ...zendesk.env,
+      // GitHub is configured (not sandbox mode) but never called: no delivery is a course request.
+      ORC_GH_OAUTH2_TOKEN: 'bench-github-token',
+      ORC_GH_API_URL: 'http://127.0.0.1:9/api/v3/',
+      ORC_APP_SHARED_SECRET: 'bench-shared-secret-0123456789abcdef0123456789',
+      ORC_SANDBOX: '0',
+    },
+  });
+  return { child, database };
+}
+
 async function realRound(n: number, target: 'real' | 'draining'): Promise<Round> {
   const dir = mkdtempSync(join(tmpdir(), 'orc-bench-webhook-'));
-  const database = join(dir, 'orc.db');
   try {
-    await zendesk.setUp(database);
     zendesk.setPace(target === 'real' ? 'held' : { ms: 100 });
-    const child = await startChild(TARGET, ['real'], {
-      nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-      env: {
-        ORC_DATABASE: database,
-        PORT: '0',
-        ORC_HOST: '127.0.0.1',
-        ORC_LOG_LEVEL: 'warn',
-        ORC_ZENDESK_WEBHOOK_SECRET: SECRET,
-        ...zendesk.env,
-        // GitHub is configured (not sandbox mode) but never called: no delivery is a course request.
-        ORC_GH_OAUTH2_TOKEN: 'bench-github-token',
-        ORC_GH_API_URL: 'http://127.0.0.1:9/api/v3/',
-        ORC_APP_SHARED_SECRET: 'bench-shared-secret-0123456789abcdef0123456789',
-        ORC_SANDBOX: '0',
-      },
-    });
+    const { child, database } = await startReal(dir);
     let load: LoadResult;
     try {
       load = await signedLoad({ url: child.url, secret: SECRET, connections, seconds, warmupSeconds: 2, ticketIds: zendesk.ticketIds, tag: `${target}${n}` });
@@ -109,6 +119,50 @@ async function realRound(n: number, target: 'real' | 'draining'): Promise<Round>
   }
 }
 
+interface Backlog {
+  deliveries: number;
+  tickets: number;
+  acked: number;
+  /** Deliveries intake processed with a ticket read of their own (claimed at least once); the rest were coalesced. */
+  processed: number;
+  zendeskRequests: number;
+  drainMs: number;
+}
+
+/**
+ * A burst of `deliveries` for `tickets` tickets, Zendesk at 100 ms a read, then wait until the
+ * engine has settled every delivery: how many had a read of their own (a claimed delivery has
+ * attempts >= 1; one a read answered for it keeps 0) against how many arrived.
+ */
+async function backlogRound(deliveries: number, tickets: number): Promise<Backlog> {
+  const dir = mkdtempSync(join(tmpdir(), 'orc-bench-backlog-'));
+  try {
+    zendesk.setPace({ ms: 100 });
+    const { child, database } = await startReal(dir);
+    const readsBefore = zendesk.reads();
+    const began = performance.now();
+    let acked: string[];
+    let counts: { left: number; processed: number };
+    const db = new Database(database, { readonly: true, fileMustExist: true });
+    try {
+      acked = await signedBurst({ url: child.url, secret: SECRET, connections, amount: deliveries, ticketIds: zendesk.ticketIds.slice(0, tickets), tag: 'backlog' });
+      const count = db.prepare("SELECT sum(status NOT IN ('done', 'failed')) AS left, sum(attempts > 0) AS processed FROM webhook_deliveries");
+      const deadline = performance.now() + 300_000;
+      // A bench may poll (no test waits on this): the drain is over when no delivery is unsettled.
+      for (counts = count.get() as typeof counts; counts.left > 0; counts = count.get() as typeof counts) {
+        if (performance.now() > deadline) throw new Error(`backlog not drained in 300 s: ${counts.left} deliveries left`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      db.close();
+      await child.stop();
+    }
+    return { deliveries, tickets, acked: acked.length, processed: counts.processed, zendeskRequests: zendesk.reads() - readsBefore, drainMs: performance.now() - began };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const results: Round[] = [];
 for (let n = 1; n <= rounds; n++) {
   results.push(await bareRound(n));
@@ -117,6 +171,8 @@ for (let n = 1; n <= rounds; n++) {
   console.error(`round ${n}: ${results.filter((r) => r.round === n).map((r) => `${r.target} ${round(r.load.rps, 0)} req/s p99 ${r.load.p99} ms`).join('; ')}`);
 }
 const engineReads = zendesk.reads();
+const backlog = await backlogRound(backlogDeliveries, 100);
+console.error(`backlog: ${backlog.deliveries} deliveries for ${backlog.tickets} tickets, ${backlog.processed} read on their own, ${backlog.zendeskRequests} Zendesk requests, drained in ${round(backlog.drainMs / 1000, 1)} s`);
 await zendesk.close();
 
 const of = (target: Target) => {
@@ -160,15 +216,19 @@ const markdown = [
   ...table,
   '',
   `Durability: ${acked} deliveries answered 2xx, ${missing} of them missing from webhook_deliveries after the run. The engine ran throughout: ${engineReads} Zendesk ticket reads in all, served from the load generator's process.`,
+  '',
+  `Backlog: a burst of ${backlog.deliveries} signed deliveries for ${backlog.tickets} tickets (${connections} connections, ${backlog.acked} answered 2xx), Zendesk at 100 ms a read, drained in ${round(backlog.drainMs / 1000, 1)} s from the first send: ${backlog.processed} deliveries were processed with a ticket read of their own, the other ${backlog.deliveries - backlog.processed} answered by a read that began after they were recorded (coalesced); ${backlog.zendeskRequests} requests reached Zendesk in all (${round(backlog.deliveries / Math.max(1, backlog.zendeskRequests), 1)} deliveries per request).`,
 ];
 const report = {
   bench: 'webhook',
-  command: `npx tsx bench/webhook/index.ts --seconds ${seconds} --connections ${connections} --rounds ${rounds}`,
+  command: `npx tsx bench/webhook/index.ts --seconds ${seconds} --connections ${connections} --rounds ${rounds} --backlog ${backlogDeliveries}`,
   markdown,
   goals: [
     { goal: 'throughput >= 0.5x bare with the engine draining', met: throughputRatio >= 0.5, figure: `${round(throughputRatio)}x` },
     { goal: 'p99 <= 2x bare with the engine draining', met: p99Ratio <= 2, figure: `${round(p99Ratio)}x` },
     { goal: 'every 2xx delivery durable', met: missing === 0 && acked > 0, figure: `${acked} acked, ${missing} missing` },
+    // "Far fewer" made a number: at most one ticket read (a delivery intake processed) per 10 deliveries.
+    { goal: `a burst of ${backlog.deliveries} deliveries for ${backlog.tickets} tickets drained with far fewer ticket reads (<= 1 per 10 deliveries)`, met: backlog.acked === backlog.deliveries && backlog.processed * 10 <= backlog.deliveries, figure: `${backlog.processed} reads for ${backlog.deliveries} deliveries (${backlog.zendeskRequests} Zendesk requests)` },
   ],
 };
 console.error(markdown.join('\n'));

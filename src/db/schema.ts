@@ -191,6 +191,8 @@ export const webhookDeliveries = sqliteTable(
     index('webhook_deliveries_due').on(t.status, t.nextRunAt),
     // The claim's "no earlier unfinished delivery of this ticket" check, on a large backlog.
     index('webhook_deliveries_ticket').on(t.ticketId, t.status),
+    // The claim walks pending deliveries oldest first and stops at the first claimable one.
+    index('webhook_deliveries_queue').on(t.status, t.id),
   ],
 );
 

@@ -19,15 +19,45 @@ export interface SqliteHandle {
  * Opens (creating if needed) the SQLite file and applies pending migrations, so a fresh path
  * and an older database both come up at the current schema. WAL lets readers run while the
  * engine writes; synchronous=FULL makes a committed webhook delivery survive power loss.
+ * `synchronous: 'NORMAL'` is for a connection whose writes are all safely redone if lost
+ * (the engine's own bookkeeping; see docs/reliability.md, "Power loss").
  */
-export function openSqlite(path: string, options: { migrationsFolder?: string } = {}): SqliteHandle {
+export function openSqlite(path: string, options: { migrationsFolder?: string; synchronous?: 'FULL' | 'NORMAL' } = {}): SqliteHandle {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: options.migrationsFolder ?? MIGRATIONS_FOLDER });
   return { db: db as unknown as Db, sqlite, close: () => sqlite.close() };
+}
+
+/**
+ * The Node service's two connections to its database: the app's at synchronous=FULL (an
+ * answer to an agent or a webhook promises the write is on disk) and the engine's own
+ * bookkeeping (claims, leases, settles, memoised results, derived statuses) at NORMAL, which
+ * keeps those commits off the disk's fsync on the HTTP server's event loop. A power loss may
+ * take the engine's commits after the last FULL one, all of which are redone: docs/reliability.md,
+ * "Power loss". An in-memory database is one connection, used for both.
+ */
+export function openServiceSqlite(path: string): { app: SqliteHandle; engine: SqliteHandle; close(): void } {
+  const app = openSqlite(path);
+  if (path === ':memory:') return { app, engine: app, close: () => app.close() };
+  let engine: SqliteHandle;
+  try {
+    engine = openSqlite(path, { synchronous: 'NORMAL' });
+  } catch (err) {
+    app.close();
+    throw err;
+  }
+  return {
+    app,
+    engine,
+    close() {
+      engine.close();
+      app.close();
+    },
+  };
 }

@@ -100,32 +100,14 @@ export async function claimStep(db: Db, now: number, workerId: string, leaseMs: 
 /**
  * Claims the oldest due webhook delivery. Deliveries of one ticket are processed in order,
  * one at a time, so two quick edits of a ticket never race each other through intake.
+ * Like claimStep: first a delivery whose worker died, else the oldest claimable pending one,
+ * found by walking the pending ones in id order (webhook_deliveries_queue) and stopping at the
+ * first whose ticket has nothing earlier unfinished. One query over every due row sorted them
+ * all first: 29 ms a claim with 12,000 pending, on the HTTP server's event loop.
  */
 export async function claimDelivery(db: Db, now: number, workerId: string, leaseMs: number): Promise<DeliveryRow | undefined> {
-  const earlier = alias(webhookDeliveries, 'earlier');
-  const candidate = db
-    .select({ id: webhookDeliveries.id })
-    .from(webhookDeliveries)
-    .where(
-      and(
-        deliveryDue(now),
-        notExists(
-          db
-            .select({ one: sql`1` })
-            .from(earlier)
-            .where(
-              and(
-                eq(earlier.ticketId, webhookDeliveries.ticketId),
-                lt(earlier.id, webhookDeliveries.id),
-                inArray(earlier.status, ['pending', 'running']),
-              ),
-            ),
-        ),
-      ),
-    )
-    .orderBy(webhookDeliveries.id)
-    .limit(1);
-
+  const abandoned = firstClaimableDelivery(db, and(eq(webhookDeliveries.status, 'running'), lte(webhookDeliveries.leaseExpiresAt, now)));
+  const pending = firstClaimableDelivery(db, and(eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextRunAt, now)));
   const rows = await db
     .update(webhookDeliveries)
     .set({
@@ -134,9 +116,35 @@ export async function claimDelivery(db: Db, now: number, workerId: string, lease
       leaseExpiresAt: now + leaseMs,
       attempts: sql`${webhookDeliveries.attempts} + 1`,
     })
-    .where(and(inArray(webhookDeliveries.id, candidate), deliveryDue(now)))
+    // COALESCE stops at its first non-null argument: the pending walk runs only when no lease ran out.
+    .where(and(eq(webhookDeliveries.id, sql`coalesce((${abandoned}), (${pending}))`), deliveryDue(now)))
     .returning();
   return rows[0];
+}
+
+/**
+ * The oldest delivery in `due` whose ticket has no earlier unfinished delivery, as a subquery.
+ * INDEXED BY: with a range on next_run_at SQLite prefers webhook_deliveries_due and sorts the
+ * whole backlog; the queue index yields rows in id order, so LIMIT 1 stops early.
+ */
+function firstClaimableDelivery(db: Db, due: SQL | undefined) {
+  const earlier = alias(webhookDeliveries, 'earlier');
+  return db
+    .select({ id: sql<number>`${webhookDeliveries.id}` })
+    .from(sql`${webhookDeliveries} indexed by webhook_deliveries_queue`)
+    .where(
+      and(
+        due,
+        notExists(
+          db
+            .select({ one: sql`1` })
+            .from(earlier)
+            .where(and(eq(earlier.ticketId, webhookDeliveries.ticketId), lt(earlier.id, webhookDeliveries.id), inArray(earlier.status, ['pending', 'running']))),
+        ),
+      ),
+    )
+    .orderBy(webhookDeliveries.id)
+    .limit(1);
 }
 
 /** The earliest time something becomes due (a backoff ends, a lease expires, a request's start comes). */

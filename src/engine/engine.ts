@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lte, max } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, max, or } from 'drizzle-orm';
 import { requests, steps, webhookDeliveries, type DeliveryRow, type RequestRow, type RequestStatus, type StepRow } from '../db/schema';
 import { byRequest } from '../db/by-request';
 import type { Db } from '../db/types';
@@ -19,6 +19,12 @@ export interface EngineDeps {
   scrub?: (text: string) => string;
   /** Told how each step and delivery run ended (metrics). */
   observer?: EngineObserver;
+  /**
+   * Resolves when a write will not wait on another writer of the same database file. On Node
+   * the webhook writer thread commits (and fsyncs) in batches; SQLite's busy wait for its lock
+   * would sleep on this thread, the HTTP server's, so each engine write is issued between batches.
+   */
+  beforeWrite?: () => Promise<void>;
 }
 
 /** A claimed item: this worker holds its lease until `run` settles it. */
@@ -68,6 +74,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const random = options.random ?? Math.random;
   const baseMs = options.backoffBaseMs ?? 1_000;
   const maxMs = options.backoffMaxMs ?? 5 * 60_000;
+  const beforeWrite = deps.beforeWrite ?? (() => Promise.resolve());
 
   async function refreshRequestStatus(requestId: number): Promise<RequestStatus | undefined> {
     const [request] = await db.select().from(requests).where(eq(requests.id, requestId));
@@ -77,6 +84,7 @@ export function createEngine(deps: EngineDeps): Engine {
     const now = clock();
     const status = deriveStatus(request, rows, now);
     if (status !== request.status) {
+      await beforeWrite();
       await db
         .update(requests)
         .set({ status, updatedAt: now, completedAt: status === 'completed' ? now : null })
@@ -113,6 +121,7 @@ export function createEngine(deps: EngineDeps): Engine {
 
   /** Writes a step's new state only while this worker still holds its lease (fencing). */
   async function settle(step: StepRow, values: Partial<typeof steps.$inferInsert>): Promise<boolean> {
+    await beforeWrite();
     const rows = await db
       .update(steps)
       .set({ ...values, updatedAt: clock() })
@@ -123,6 +132,7 @@ export function createEngine(deps: EngineDeps): Engine {
 
   function startHeartbeat(step: StepRow): { beat: () => Promise<void>; stop: () => void } {
     const beat = async () => {
+      await beforeWrite();
       await db
         .update(steps)
         .set({ leaseExpiresAt: clock() + options.leaseMs })
@@ -217,11 +227,13 @@ export function createEngine(deps: EngineDeps): Engine {
 
   async function runDelivery(delivery: DeliveryRow): Promise<void> {
     const log = deps.log.child({ ticketId: delivery.ticketId ?? undefined, invocationId: delivery.invocationId });
-    const fenced = (values: Partial<typeof webhookDeliveries.$inferInsert>) =>
-      db
+    const fenced = async (values: Partial<typeof webhookDeliveries.$inferInsert>) => {
+      await beforeWrite();
+      await db
         .update(webhookDeliveries)
         .set(values)
         .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, 'running'), eq(webhookDeliveries.leaseOwner, options.workerId)));
+    };
     try {
       if (!deps.hooks.processDelivery) throw new PermanentError('No intake is configured');
       // Intake re-reads the ticket, so that read also answers every later delivery for the ticket
@@ -229,9 +241,7 @@ export function createEngine(deps: EngineDeps): Engine {
       // stay pending and get a read of their own.
       const waitingUpTo = await lastWaitingFor(delivery);
       await deps.hooks.processDelivery(delivery, log);
-      await fenced({ status: 'done', error: null, processedAt: clock(), leaseOwner: null, leaseExpiresAt: null });
-      deps.observer?.deliveryProcessed('done');
-      if (delivery.ticketId !== null && waitingUpTo !== undefined) await settleCovered(delivery.ticketId, delivery.id, waitingUpTo);
+      await settleDone(delivery, waitingUpTo);
     } catch (err) {
       const message = scrub(messageOf(err));
       if (isTransient(err) && delivery.attempts < options.maxAttempts) {
@@ -258,29 +268,32 @@ export function createEngine(deps: EngineDeps): Engine {
   }
 
   /**
-   * Marks the deliveries the finished read answered as done. A crash before this leaves them
+   * Marks the delivery done (fenced by its lease) and, in the same statement, the later ones
+   * of its ticket the finished read answered (up to `upTo`, still pending). One write: the
+   * engine's commits wait on the webhook writer's lock. A crash before it leaves them all
    * pending: each is then processed with a read of its own (intake is idempotent).
    */
-  async function settleCovered(ticketId: number, afterId: number, upTo: number): Promise<void> {
-    const covered = await db
+  async function settleDone(delivery: DeliveryRow, upTo: number | undefined): Promise<void> {
+    const own = and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, 'running'), eq(webhookDeliveries.leaseOwner, options.workerId));
+    const covered =
+      delivery.ticketId !== null && upTo !== undefined
+        ? and(eq(webhookDeliveries.ticketId, delivery.ticketId), eq(webhookDeliveries.status, 'pending'), gt(webhookDeliveries.id, delivery.id), lte(webhookDeliveries.id, upTo))
+        : undefined;
+    await beforeWrite();
+    const settled = await db
       .update(webhookDeliveries)
-      .set({ status: 'done', error: null, processedAt: clock() })
-      .where(
-        and(
-          eq(webhookDeliveries.ticketId, ticketId),
-          eq(webhookDeliveries.status, 'pending'),
-          gt(webhookDeliveries.id, afterId),
-          lte(webhookDeliveries.id, upTo),
-        ),
-      )
+      .set({ status: 'done', error: null, processedAt: clock(), leaseOwner: null, leaseExpiresAt: null })
+      .where(covered ? or(own, covered) : own)
       .returning({ id: webhookDeliveries.id });
-    for (let i = 0; i < covered.length; i++) deps.observer?.deliveryProcessed('coalesced');
+    for (const { id } of settled) deps.observer?.deliveryProcessed(id === delivery.id ? 'done' : 'coalesced');
   }
 
   async function claim(): Promise<ClaimedWork | undefined> {
+    await beforeWrite();
     const now = clock();
     const delivery = await claimDelivery(db, now, options.workerId, options.leaseMs);
     if (delivery) return { kind: 'delivery', row: delivery };
+    await beforeWrite();
     const step = await claimStep(db, now, options.workerId, options.leaseMs);
     return step ? { kind: 'step', row: step } : undefined;
   }

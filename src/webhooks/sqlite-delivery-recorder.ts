@@ -8,17 +8,35 @@ import { settleBatch, type DeliveryRecorder, type PendingDelivery as Pending } f
  * reading and verifying requests while a batch is made durable. One batch is in flight at a
  * time; deliveries arriving meanwhile form the next one.
  */
-export function createThreadedDeliveryRecorder(path: string): DeliveryRecorder & { close(): Promise<void> } {
+export function createThreadedDeliveryRecorder(path: string): DeliveryRecorder & { whenIdle(): Promise<void>; close(): Promise<void> } {
   const worker = new Worker(new URL('./delivery-writer-thread.mjs', import.meta.url), { workerData: { path } });
   worker.unref();
   let queue: Pending[] = [];
   let inFlight: { id: number; batch: Pending[] } | undefined;
   let nextId = 0;
+  /** Writers on this thread's connections waiting for a gap between batches (see whenIdle). */
+  let waiting: (() => void)[] = [];
+  /** Set while those writers take their turn: the next batch is sent after them. */
+  let yielding = false;
+  const letWaitingWrite = () => {
+    if (waiting.length === 0) return false;
+    const go = waiting;
+    waiting = [];
+    yielding = true;
+    go.forEach((resolve) => resolve());
+    // Their writes run in the microtasks that follow; the next batch goes after them.
+    setImmediate(() => {
+      yielding = false;
+      send();
+    });
+    return true;
+  };
 
   const fail = (err: unknown) => {
     for (const item of [...(inFlight?.batch ?? []), ...queue]) item.reject(err);
     inFlight = undefined;
     queue = [];
+    letWaitingWrite();
   };
   worker.on('error', fail);
 
@@ -30,11 +48,11 @@ export function createThreadedDeliveryRecorder(path: string): DeliveryRecorder &
     } else {
       settleBatch(batch, answer.inserted ?? []);
     }
-    send();
+    if (!letWaitingWrite()) send();
   });
 
   function send(): void {
-    if (inFlight || queue.length === 0) return;
+    if (inFlight || yielding || queue.length === 0) return;
     const batch = queue.splice(0, 500);
     inFlight = { id: nextId++, batch };
     worker.postMessage({ id: inFlight.id, rows: batch.map((p) => p.delivery) });
@@ -47,8 +65,17 @@ export function createThreadedDeliveryRecorder(path: string): DeliveryRecorder &
         send();
       });
     },
+    /**
+     * Resolves when no batch is being committed, so a write on another connection issued right
+     * then (in the same microtask run) finds the file's write lock free instead of sleeping in
+     * SQLite's busy wait on this thread. Waiting writers go before the next batch.
+     */
+    whenIdle() {
+      return inFlight ? new Promise<void>((resolve) => waiting.push(resolve)) : Promise.resolve();
+    },
     async close() {
       await worker.terminate();
+      letWaitingWrite();
     },
   };
 }

@@ -248,6 +248,27 @@ describe('durable step engine', () => {
     ]);
   });
 
+  it('claims an abandoned delivery first, then the oldest pending one whose ticket has nothing earlier unfinished', async () => {
+    h = createHarness();
+    const now = h.clock.now;
+    const row = (invocationId: string, ticketId: number, values: Partial<typeof webhookDeliveries.$inferInsert>) => ({ invocationId, ticketId, body: '{}', receivedAt: now, nextRunAt: now, ...values });
+    await h.handle.db.insert(webhookDeliveries).values([
+      row('busy', 1, { status: 'running', leaseOwner: 'other', leaseExpiresAt: now + 10_000 }),
+      row('behind-busy', 1, { status: 'pending' }),
+      row('backing-off', 2, { status: 'pending', nextRunAt: now + 5_000 }),
+      row('behind-backoff', 2, { status: 'pending' }),
+      row('free', 3, { status: 'pending' }),
+      row('abandoned', 4, { status: 'running', leaseOwner: 'dead', leaseExpiresAt: now - 1 }),
+    ]);
+    const claimed = async () => ((await h.engine.claim()) as { row: { invocationId: string } } | undefined)?.row.invocationId;
+    expect(await claimed()).toBe('abandoned');
+    expect(await claimed()).toBe('free');
+    expect(await claimed()).toBeUndefined();
+    h.clock.advance(5_000);
+    expect(await claimed()).toBe('backing-off');
+    expect(await claimed()).toBeUndefined();
+  });
+
   it('serves a burst of 10,000 deliveries for 100 tickets with one ticket read per ticket', async () => {
     const reads = new Map<number, number>();
     const outcomes: string[] = [];

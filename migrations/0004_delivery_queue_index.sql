@@ -1,0 +1,1 @@
+CREATE INDEX `webhook_deliveries_queue` ON `webhook_deliveries` (`status`,`id`);
