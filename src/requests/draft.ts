@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TERM_PATTERN } from '../courses/naming';
+import { COURSE_NUMBER_PATTERN, TERM_PATTERN } from '../courses/naming';
 import { COURSE_KINDS, REQUEST_TYPES } from '../db/schema';
 import { splitMembers } from './members';
 
@@ -8,8 +8,7 @@ import { splitMembers } from './members';
  * entry point maps its input to before validation. Field names are the API's (camelCase).
  */
 
-export { TERM_PATTERN };
-export const COURSE_NUMBER_PATTERN = /^[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$/;
+export { COURSE_NUMBER_PATTERN, TERM_PATTERN };
 /** GitHub's username rule: alphanumerics and single hyphens, not at the ends, at most 39. */
 export const GITHUB_USERNAME_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
