@@ -234,7 +234,10 @@ export function fieldNeed(field: FieldSpec, type: string | undefined): Need | 'a
   return type === undefined ? undefined : field.shownFor[type];
 }
 
-/** The form's own title of a draft property ("Initial repo" for initialRepo), or the property itself when no field holds it. */
+/** What problems name that is not a form field: the publish check's course repository. */
+const OTHER_LABELS: Record<string, string> = { repo: 'Course repository' };
+
+/** The form's own title of a draft property ("Initial repo" for initialRepo): what messages call a field. */
 export function fieldLabel(property: string): string {
-  return FIELDS.find((f) => f.property === property)?.name ?? property;
+  return FIELDS.find((f) => f.property === property)?.name ?? OTHER_LABELS[property] ?? property;
 }
