@@ -44,4 +44,17 @@ export function registerRequestActions(request: Command, io: CliIo = processIo()
     const { cancelFromCli } = await import('./request-cancel');
     await cancelFromCli(io, id, cancel.optsWithGlobals());
   });
+
+  const reschedule = request
+    .command('reschedule')
+    .description("move when an approved request starts, as the sidebar's Reschedule (a day already begun starts it now, with --confirm)")
+    .argument('[id]', 'the request to reschedule')
+    .option('--start <YYYY-MM-DD>', 'the day to start on (midnight in ORC_TIMEZONE)')
+    .option('--confirm', 'the day has begun already: start the work now')
+    .option('--json', 'print { ok, id, status, startAt } as JSON')
+    .option('--verbose', 'print warnings and stack traces');
+  reschedule.action(async (id: string | undefined) => {
+    const { rescheduleFromCli } = await import('./request-reschedule');
+    await rescheduleFromCli(io, id, reschedule.optsWithGlobals());
+  });
 }

@@ -11,6 +11,9 @@ export const COURSE_KEY_PART = /^[A-Za-z0-9_.~-]+$/;
 /** A term as the forms and the CLI take it: YEAR_SEASON, e.g. 2027_Spring. */
 export const TERM_PATTERN = /^(\d{4})_(Spring|Summer|Fall|IAP|Winter)$/;
 
+/** A course number as the catalogue writes it, e.g. 8.01r or 6.0001 (the ticket form checks it too). */
+export const COURSE_NUMBER_PATTERN = /^[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$/;
+
 /** `{prefix}-{course with dots removed}-{term}`, e.g. content-mit-801r-2027_Spring. */
 export function repoName(prefix: string, courseNumber: string, term: string): string {
   return `${prefix}-${courseNumber.replace(/\./g, '')}-${term}`;

@@ -7,6 +7,7 @@ import { AppError, conflict, notFound } from '../errors';
 import { commentMarker } from '../integrations/zendesk/marker';
 import type { TicketDesk } from '../story/desk';
 import { scheduledNote } from '../story/messages';
+import { formatInZone } from './dates';
 import { recordEvent, type Actor } from './events';
 import { cancelOpenSteps } from '../workflows/cancellation';
 import { dropUnstartedSteps, materialiseAhead, materialisePlan } from './plan';
@@ -171,10 +172,12 @@ export async function retryRequest(deps: RequestDeps, id: number, actor: Actor):
 }
 
 /**
- * Sets when an approved request starts (scheduled or not yet started): `startAt` null or in the
- * past means now. Only steps that have not run are affected: a request under way keeps going.
+ * Sets when an approved request starts (scheduled or not yet started): `startAt` null means
+ * now. A past `startAt` also means now, so it needs `confirmed`: an agent who picked last week
+ * by mistake is asked (409 confirm_required) rather than starting the work at once. Only steps
+ * that have not run are affected: a request under way keeps going.
  */
-export async function rescheduleRequest(deps: RequestDeps, id: number, startAt: number | null, actor: Actor): Promise<RequestRow> {
+export async function rescheduleRequest(deps: RequestDeps, id: number, startAt: number | null, actor: Actor, options: { confirmed?: boolean } = {}): Promise<RequestRow> {
   const { db, clock } = deps;
   const request = await getRequest(db, id);
   const allowed: RequestStatus[] = ['pending_approval', 'waiting_on_requester', 'scheduled'];
@@ -182,6 +185,9 @@ export async function rescheduleRequest(deps: RequestDeps, id: number, startAt: 
     throw conflict(`Request ${id} is ${request.status.replace(/_/g, ' ')}; only a request that has not started can be rescheduled`);
   }
   const now = clock();
+  if (startAt !== null && startAt <= now && !options.confirmed) {
+    throw new AppError(409, 'confirm_required', `${formatInZone(startAt, deps.timeZone)} is in the past: rescheduling to it starts the work now. Confirm to start now, or pick a later date`, { field: 'startAt' });
+  }
   const future = startAt !== null && startAt > now;
   const status: RequestStatus = request.status === 'scheduled' ? (future ? 'scheduled' : 'in_progress') : request.status;
   const [updated] = await db

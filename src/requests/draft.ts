@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TERM_PATTERN } from '../courses/naming';
+import { COURSE_NUMBER_PATTERN, TERM_PATTERN } from '../courses/naming';
 import { COURSE_KINDS, REQUEST_TYPES } from '../db/schema';
 import { splitMembers } from './members';
 
@@ -8,8 +8,7 @@ import { splitMembers } from './members';
  * entry point maps its input to before validation. Field names are the API's (camelCase).
  */
 
-export { TERM_PATTERN };
-export const COURSE_NUMBER_PATTERN = /^[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$/;
+export { COURSE_NUMBER_PATTERN, TERM_PATTERN };
 /** GitHub's username rule: alphanumerics and single hyphens, not at the ends, at most 39. */
 export const GITHUB_USERNAME_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -120,15 +119,21 @@ export function validateDraft(input: unknown): { fields?: CourseRequestFields; p
   for (const m of teamMembers) {
     if (!GITHUB_USERNAME_PATTERN.test(m)) add({ field: 'teamMembers', message: `"${m}" is not a GitHub username (letters, digits and single hyphens)` });
   }
-  if (type === 'new' && teamMembers.length === 0) add({ field: 'teamMembers', message: 'is required for a new course: list the course team\'s GitHub usernames, separated by commas' });
+  if (type === 'new' && teamMembers.length === 0) add({ field: 'teamMembers', message: 'is required for a new course: list the course team\'s GitHub usernames, separated by spaces, e.g. alice-smith bob42' });
 
   let weeks: number | undefined;
   if (d.weeks !== undefined && d.weeks !== '') {
     weeks = typeof d.weeks === 'number' ? d.weeks : Number(d.weeks);
     if (!Number.isInteger(weeks) || weeks < 1 || weeks > 52) add({ field: 'weeks', message: `"${d.weeks}" is not a number of weeks: give a whole number from 1 to 52` });
   }
-  add(dateProblem('startDate', d.startDate));
-  add(dateProblem('desiredCompletion', d.desiredCompletion));
+  const start = dateProblem('startDate', d.startDate);
+  const completion = dateProblem('desiredCompletion', d.desiredCompletion);
+  add(start);
+  add(completion);
+  // Days as YYYY-MM-DD compare as text. Both fields are named, by the form's titles.
+  if (!start && !completion && d.startDate && d.desiredCompletion && d.desiredCompletion < d.startDate) {
+    add({ field: 'desiredCompletion', message: `${d.desiredCompletion} is before the Start date ${d.startDate}: the course cannot be ready before the work starts; move the Desired completion date later or the Start date earlier` });
+  }
 
   if (problems.length > 0 || !type || !kind || !d.courseNumber || !d.term) return { problems };
   return {

@@ -33,6 +33,8 @@ const rescheduleBody = z.object({
   startAt: z.string({ message: 'is required: an ISO date or time, e.g. 2027-02-01 or 2027-02-01T09:00:00Z' }).refine((v) => !Number.isNaN(Date.parse(v)), {
     message: 'must be an ISO date or time, e.g. 2027-02-01 or 2027-02-01T09:00:00Z',
   }),
+  /** A start in the past means now: the caller says it knows (else 409 confirm_required). */
+  confirm: z.boolean({ message: 'must be true or false' }).optional(),
 });
 const statusQuery = z
   .string()
@@ -113,9 +115,9 @@ export function apiRoutes(deps: ApiDeps) {
 
   app.post('/requests/:id/reschedule', async (c) => {
     const id = parseId(c.req.param('id'), 'id');
-    const { startAt } = await parseJsonBody(c, rescheduleBody);
+    const { startAt, confirm } = await parseJsonBody(c, rescheduleBody);
     // A bare day is that day's midnight where the course teams are, as a ticket's start date is.
-    await rescheduleRequest(deps, id, startOfDay(startAt, deps.timeZone) ?? Date.parse(startAt), c.get('actor'));
+    await rescheduleRequest(deps, id, startOfDay(startAt, deps.timeZone) ?? Date.parse(startAt), c.get('actor'), { confirmed: confirm === true });
     return c.json(await detailOf(id));
   });
 

@@ -1,4 +1,5 @@
 import type { Instructions, StepDefinition } from '../engine/types';
+import { fieldLabel } from '../courses/request-fields';
 import type { Problem } from '../requests/draft';
 import { formatInZone } from '../requests/dates';
 import type { Plan } from '../workflows/plan';
@@ -9,23 +10,6 @@ import { escapeHtml, link } from './html';
  * comes from instruction templates, which escape their own values.
  */
 
-const FIELD_LABELS: Record<string, string> = {
-  type: 'Request type',
-  courseNumber: 'Course number',
-  courseTitle: 'Course title',
-  kind: 'Course kind',
-  term: 'Term',
-  newTerm: 'New term',
-  teamMembers: 'Team members',
-  team: 'Course team',
-  instructor: 'Instructor',
-  weeks: 'Weeks',
-  startDate: 'Start date',
-  desiredCompletion: 'Desired completion date',
-  repo: 'Repository',
-  description: 'Description',
-};
-export const fieldLabel = (field: string) => FIELD_LABELS[field] ?? field;
 
 /** What a step returns to be told on the ticket. */
 export interface StepReport {

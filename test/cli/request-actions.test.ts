@@ -76,3 +76,46 @@ describe('orcoursetrion request, with approval rules', () => {
     expect(xml.io.out).toMatch(/^Created request \d+ \(approve it in the sidebar, or run again with --approve\)\./);
   });
 });
+
+describe('orcoursetrion request reschedule ID --start DAY [--confirm]', () => {
+  it('moves a scheduled request, and starts it on a past day only with --confirm', async () => {
+    const c = cli();
+    expect(await c.run(['request', 'new', '--course', '8.79', '--term', '2027_Spring', '--title', 'Physics', '--member', 'ada', '--start-date', '2099-01-01', '--json']), c.io.err).toBe(0);
+    const id = JSON.parse(c.io.out).request.id as number;
+    const row = async () => {
+      const handle = openSqlite(env.ORC_DATABASE!);
+      try {
+        return await getRequest(handle.db, id);
+      } finally {
+        handle.close();
+      }
+    };
+    // The approval rules an earlier test set up may have approved it already.
+    if ((await row()).status === 'pending_approval') expect(await cli().run(['request', 'approve', String(id)])).toBe(0);
+    expect((await row()).status).toBe('scheduled');
+
+    const moved = cli();
+    expect(await moved.run(['request', 'reschedule', String(id), '--start', '2098-06-01', '--json'])).toBe(0);
+    expect(JSON.parse(moved.io.out)).toMatchObject({ ok: true, id, status: 'scheduled' });
+
+    const asked = cli();
+    expect(await asked.run(['request', 'reschedule', String(id), '--start', '2020-03-01'])).toBe(1);
+    expect(asked.io.err).toMatch(/^orcoursetrion request reschedule: Sunday, March 1, 2020 at 12:00 AM \S+ is in the past: rescheduling to it starts the work now; run again with --confirm/);
+    expect((await row()).status).toBe('scheduled');
+
+    const bad = cli();
+    expect(await bad.run(['request', 'reschedule', String(id), '--start', 'tomorrow'])).toBe(1);
+    expect(bad.io.err).toContain('--start: "tomorrow" is not a day: give the day to start on as YYYY-MM-DD');
+
+    const started = cli();
+    expect(await started.run(['request', 'reschedule', String(id), '--start', '2020-03-01', '--confirm'])).toBe(0);
+    expect(started.io.out).toBe(`Request ${id} starts now (in progress).\n`);
+    expect(await row()).toMatchObject({ status: 'in_progress', startAt: null });
+    const handle = openSqlite(env.ORC_DATABASE!);
+    try {
+      expect((await eventsOf(handle.db, id)).map((e) => e.action)).toEqual(expect.arrayContaining(['rescheduled', 'started_now']));
+    } finally {
+      handle.close();
+    }
+  });
+});

@@ -189,4 +189,39 @@ describe('scheduling', () => {
     expect(now.events.map((e: { action: string }) => e.action)).toEqual(['approved', 'rescheduled', 'started_now']);
     expect((await post(`/requests/${req.id}/run-now`)).status).toBe(409);
   });
+
+  it('asks before a reschedule to a past day starts the work: 409 confirm_required unless confirm is true', async () => {
+    const token = await agentToken();
+    const post = (path: string, body?: unknown) =>
+      h.app.request(`/api${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const req = await insertRequest(h, { startAt: h.clock.now + 7 * 86_400_000 });
+    await post(`/requests/${req.id}/approve`);
+
+    const asked = await post(`/requests/${req.id}/reschedule`, { startAt: '2026-11-20' });
+    expect(asked.status).toBe(409);
+    const error = (await asked.json()).error;
+    expect(error.code).toBe('confirm_required');
+    expect(error.message).toContain('is in the past: rescheduling to it starts the work now');
+    expect(error.message).toMatch(/November 20, 2026 at 12:00 AM (UTC|[A-Z]{2,4})/);
+    const untouched = await (await h.app.request(`/api/requests/${req.id}`, { headers: { authorization: `Bearer ${token}` } })).json();
+    expect(untouched.request.status).toBe('scheduled');
+    expect(untouched.events.map((e: { action: string }) => e.action)).toEqual(['approved']);
+    expect(await h.engine.runDue()).toBe(0);
+
+    expect((await post(`/requests/${req.id}/reschedule`, { startAt: '2026-11-20', confirm: 'yes' })).status).toBe(400);
+    const started = await (await post(`/requests/${req.id}/reschedule`, { startAt: '2026-11-20', confirm: true })).json();
+    expect(started.request).toMatchObject({ status: 'in_progress', startAt: null });
+    expect(started.events.map((e: { action: string }) => e.action)).toEqual(['approved', 'started_now']);
+  });
+
+  it('refuses a desired completion date before the start date at intake, naming both fields', async () => {
+    const token = await agentToken();
+    const validate = async (draft: Record<string, string>) =>
+      (await h.app.request('/api/validate', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(draft) })).json();
+    const draft = { type: 'new', courseNumber: '8.01r', courseTitle: 'Physics I', kind: 'xml', term: '2027_Spring', teamMembers: 'ada-l', startDate: '2027-02-01' };
+    const early = await validate({ ...draft, desiredCompletion: '2027-01-15' });
+    expect(early.valid).toBe(false);
+    expect(early.problems).toEqual([{ field: 'desiredCompletion', message: expect.stringMatching(/^2027-01-15 is before the Start date 2027-02-01: .*Desired completion date/) }]);
+    expect((await validate({ ...draft, desiredCompletion: '2027-02-01' })).problems).toEqual([]);
+  });
 });

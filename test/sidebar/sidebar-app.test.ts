@@ -83,6 +83,10 @@ describe('Zendesk app in headless Chromium, hosted by the local help-desk page',
       'notify:pending',
     ]);
     expect((await page.locator('iframe.app-frame').boundingBox())!.width).toBeLessThanOrEqual(320);
+    // A calendar day in the agent's format, as every date in the sidebar: never the raw 2027-01-15.
+    const summary = await sidebar().locator('.facts').textContent();
+    expect(summary).toContain('Jan 15, 2027');
+    expect(summary).not.toContain('2027-01-15');
     await shot('01-plan-preview');
   });
 
@@ -207,6 +211,45 @@ describe('Zendesk app in headless Chromium, hosted by the local help-desk page',
     expect(created.customFields).toContainEqual({ id: fieldId('Request type'), value: 'orc_type_new' });
   });
 
+  it('new ticket: the form shows each field only for its request type, marks what it requires, and highlights a bad field', async () => {
+    await page.goto(`${service.url}/helpdesk/new`);
+    const box = (name: string) => page.locator('.field').filter({ has: page.getByLabel(name, { exact: true }) });
+    // Before a type is chosen, only the type itself is asked.
+    await expect.poll(() => page.getByLabel('Request type').isVisible()).toBe(true);
+    expect(await page.getByLabel('Course number').isVisible()).toBe(false);
+
+    await page.getByLabel('Request type').selectOption({ label: 'New course' });
+    expect(await page.getByLabel('Initial repo').isVisible()).toBe(true);
+    expect(await page.getByLabel('New term').isVisible()).toBe(false);
+    expect(await box('Course title').getAttribute('class')).toContain('field--required');
+    expect(await box('Initial repo').getAttribute('class')).not.toContain('field--required');
+    expect(await box('Term').locator('.field__hint').textContent()).toContain('e.g. 2027_Spring');
+    expect(await box('Team members').locator('.field__hint').textContent()).toContain('separated by spaces');
+
+    await page.getByLabel('Request type').selectOption({ label: 'Rerun for a new term' });
+    expect(await page.getByLabel('New term').isVisible()).toBe(true);
+    expect(await page.getByLabel('Initial repo').isVisible()).toBe(false);
+    expect(await box('New term').getAttribute('class')).toContain('field--required');
+    expect(await box('Course title').getAttribute('class')).not.toContain('field--required');
+
+    await page.getByLabel('Course number').fill('6.0001');
+    await page.getByLabel('Course kind').selectOption({ label: 'XML' });
+    await page.getByLabel('Term', { exact: true }).fill('2027_Spring');
+    await page.getByLabel('New term').fill('Fall 2027');
+    const before = (await service.tickets.listTickets()).length;
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await expect.poll(() => box('New term').getAttribute('class')).toContain('field--invalid');
+    expect(await page.getByLabel('New term').getAttribute('aria-invalid')).not.toBeNull();
+    expect(await box('New term').locator('.field__problem').textContent()).toContain('New term "Fall 2027" is not in the expected form');
+    expect(await box('Term').getAttribute('class')).not.toContain('field--invalid');
+    expect(await page.locator('.save-status--refused').textContent()).toContain('New term');
+    expect((await service.tickets.listTickets()).length).toBe(before);
+    await shot('12-new-ticket-highlighted');
+
+    await page.getByLabel('New term').fill('2027_Fall');
+    await expect.poll(() => box('New term').getAttribute('class')).not.toContain('field--invalid');
+  });
+
   it('the service refuses a missing or forged token, and the sidebar says why', async () => {
     const call = (authorization?: string) =>
       page.evaluate(async ([url, auth]) => (await fetch(url!, { headers: auth ? { authorization: auth } : {} })).status, [`${service.url}/api/tickets/101`, authorization] as const);
@@ -253,6 +296,14 @@ describe('Zendesk app in headless Chromium, hosted by the local help-desk page',
     // Days are the agent's own: the browser's time zone, not UTC.
     const localDay = (at: number) => page.evaluate((t) => new Date(t).toLocaleDateString('en-CA'), at);
     expect(await sidebar().getByLabel('Start on').inputValue()).toBe(await localDay(startAt));
+
+    // A day already past would start the work at once: the sidebar asks first, and Back changes nothing.
+    await sidebar().getByLabel('Start on').fill('2020-03-01');
+    await sidebar().getByRole('button', { name: 'Reschedule' }).click();
+    await expect.poll(() => sidebar().getByRole('alertdialog').textContent()).toContain('Mar 1, 2020 is in the past: rescheduling to it starts the work now.');
+    await sidebar().getByRole('button', { name: 'Back' }).click();
+    expect(await sidebar().getByRole('alertdialog').count()).toBe(0);
+    expect(await requestRow(biology)).toMatchObject({ status: 'scheduled', startAt });
 
     await sidebar().getByLabel('Start on').fill('2027-03-01');
     await sidebar().getByRole('button', { name: 'Reschedule' }).click();

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSqlite } from '../../src/db/sqlite';
 import { FIELDS, TITLE_PREFIX } from '../../src/courses/request-fields';
+import { validateDraft } from '../../src/requests/draft';
 import { loadZendeskIds, readStoredObjects } from '../../src/db/zendesk-objects';
 import { runSetup, zendeskWorld } from './world';
 
@@ -86,6 +87,75 @@ describe('zendesk setup', () => {
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('Nothing to change: all 24 objects are up to date.');
     expect(second.stdout).not.toContain('Stored');
+    expect(writes()).toHaveLength(before);
+  });
+
+  it('sends the form conditions (fields per request type, required for requesters), descriptions with examples, and format checks', async () => {
+    expect((await runSetup(world.env)).code).toBe(0);
+    const { admin } = world.sim;
+    const byKey = Object.fromEntries(FIELDS.map((spec) => [spec.key, admin.ticketFields().find((f) => f.title === `${TITLE_PREFIX}${spec.name}`)!]));
+    const nameOf = new Map(Object.entries(byKey).map(([key, f]) => [f.id, key]));
+    const [form] = admin.ticketForms();
+
+    const endUser = (tag: string) => form!.end_user_conditions.find((c) => c.value === tag);
+    const shown = (tag: string) => Object.fromEntries(endUser(tag)!.child_fields.map((c) => [nameOf.get(c.id), c.is_required ? 'required' : 'optional']));
+    expect(form!.end_user_conditions.map((c) => [c.parent_field_id, c.value])).toEqual(['new', 'publish', 'rerun'].map((t) => [byKey.request_type!.id, `orc_type_${t}`]));
+    expect(shown('orc_type_new')).toMatchObject({ course_number: 'required', course_title: 'required', team_members: 'required', term: 'required', initial_repo: 'optional', start_date: 'optional' });
+    expect(shown('orc_type_new')).not.toHaveProperty('new_term');
+    expect(shown('orc_type_rerun')).toMatchObject({ new_term: 'required', term: 'required', course_title: 'optional' });
+    expect(shown('orc_type_rerun')).not.toHaveProperty('initial_repo');
+    expect(Object.keys(shown('orc_type_publish')).sort()).toEqual(['course_kind', 'course_number', 'desired_completion', 'start_date', 'team', 'team_members', 'term']);
+    // Agents see the same fields per type, never required: they must be able to reply to or reject an incomplete request.
+    for (const c of form!.agent_conditions) {
+      expect(c.child_fields.map((f) => f.id)).toEqual(endUser(c.value as string)!.child_fields.map((f) => f.id));
+      expect(c.child_fields.every((f) => !f.is_required && f.required_on_statuses.type === 'NO_STATUSES')).toBe(true);
+    }
+    // The agent's own fields and the type itself show always.
+    const children = new Set(form!.agent_conditions.flatMap((c) => c.child_fields.map((f) => f.id)));
+    expect(['request_type', 'decision', 'rejection_reason'].filter((k) => children.has(byKey[k]!.id))).toEqual([]);
+
+    // Each says what to write with an example; a drop-down names its choices.
+    for (const spec of FIELDS) {
+      if ('options' in spec) for (const o of spec.options) expect(byKey[spec.key]!.description, spec.key).toContain(o.name);
+      else expect(byKey[spec.key]!.description, spec.key).toMatch(/e\.g\. \S/);
+    }
+    expect(byKey.term!.description).toContain('2027_Spring');
+    expect(byKey.course_number!.description).toContain('8.01r');
+    expect(byKey.team_members!.description).toContain('separated by spaces');
+
+    expect(['course_number', 'term', 'new_term'].map((k) => byKey[k]!.type)).toEqual(['regexp', 'regexp', 'regexp']);
+    const term = new RegExp(byKey.term!.regexp_for_validation!);
+    expect(['2027_Spring', '2027_IAP'].filter((v) => term.test(v))).toHaveLength(2);
+    expect(['Spring_2027', '2027 Spring', '2027_Spring\nx'].filter((v) => term.test(v))).toEqual([]);
+    const number = new RegExp(byKey.course_number!.regexp_for_validation!);
+    expect(['8.01r', '6.0001', 'STS.001x'].every((v) => number.test(v))).toBe(true);
+    expect(['8 01', '.801', '8..01'].some((v) => number.test(v))).toBe(false);
+    // The form checks what intake checks: a value the pattern refuses, intake refuses too.
+    for (const v of ['8 01', '8.01r']) expect(number.test(v)).toBe(!validateDraft({ type: 'publish', kind: 'xml', term: '2027_Spring', courseNumber: v }).problems.some((p) => p.field === 'courseNumber'));
+  });
+
+  it('updates an account set up by the previous version: descriptions and conditions; text fields stay text, and the plan says why', async () => {
+    expect((await runSetup(world.env)).code).toBe(0);
+    const { admin } = world.sim;
+    // What the previous version left: plain text fields, short descriptions, a form without conditions.
+    for (const f of admin.ticketFields().filter((f) => f.type === 'regexp')) Object.assign(f, { type: 'text', regexp_for_validation: null });
+    const term = admin.ticketFields().find((f) => f.title === '[Orcoursetrion] Term')!;
+    term.description = 'YEAR_SEASON';
+    const [form] = admin.ticketForms();
+    Object.assign(form!, { agent_conditions: [], end_user_conditions: [] });
+
+    const result = await runSetup(world.env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/update\s+ticket_field\s+\[Orcoursetrion\] Term \(description\); kept as a text field \(Zendesk cannot change a field's type\)/);
+    expect(result.stdout).toMatch(/unchanged\s+ticket_field\s+\[Orcoursetrion\] New term; kept as a text field/);
+    expect(result.stdout).toMatch(/update\s+ticket_form\s+\[Orcoursetrion\] Course request \(agent_conditions, end_user_conditions\)/);
+    expect(result.stdout).toContain('Created 0, updated 2; 22 unchanged.');
+    expect(admin.ticketFields().find((f) => f.id === term.id)).toMatchObject({ type: 'text', description: FIELDS.find((f) => f.key === 'term')!.description });
+    expect(admin.ticketForms()[0]!.end_user_conditions).toHaveLength(3);
+
+    const before = writes().length;
+    expect((await runSetup(world.env)).stdout).toContain('Nothing to change: all 24 objects are up to date.');
     expect(writes()).toHaveLength(before);
   });
 

@@ -33,8 +33,18 @@ export function tone(status: CourseRequest['status'] | Step['status']): 'ok' | '
   return 'idle';
 }
 
-const dateTime = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
+/**
+ * Dates the way the agent reads them: their browser's language, and their time zone named, so
+ * a time is never ambiguous ("Feb 1, 2027, 12:00 AM EST"). A calendar day (a ticket's
+ * desired completion) has no time and no zone: "Jan 15, 2027", never the raw 2027-01-15.
+ */
+const dateTime = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
+const calendarDay = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
 export const formatTime = (iso: string) => dateTime.format(new Date(iso));
+export function formatDay(day: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  return m ? calendarDay.format(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : day;
+}
 
 /** "approved" -> "Approved", "step_completed" -> "Step completed". */
 export const actionLabel = (action: string) => action.charAt(0).toUpperCase() + action.slice(1).replace(/_/g, ' ');

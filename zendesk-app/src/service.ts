@@ -96,7 +96,8 @@ export function createService(client: ZafClient, serviceUrl: string, user: Zende
     reject: (id: number, reason: string) => call('POST', `${requestPath(id)}/reject`, detailSchema, { reason }),
     cancel: (id: number, reason: string) => call('POST', `${requestPath(id)}/cancel`, detailSchema, { reason }),
     runNow: (id: number) => call('POST', `${requestPath(id)}/run-now`, detailSchema, {}),
-    reschedule: (id: number, startAt: string) => call('POST', `${requestPath(id)}/reschedule`, detailSchema, { startAt }),
+    /** `confirm`: the agent agreed that a start in the past starts the work now. */
+    reschedule: (id: number, startAt: string, confirm = false) => call('POST', `${requestPath(id)}/reschedule`, detailSchema, confirm ? { startAt, confirm } : { startAt }),
     complete: (id: number, key: string, note: string) => call('POST', `${stepPath(id, key)}/complete`, detailSchema, note ? { note } : {}),
     skip: (id: number, key: string, note: string) => call('POST', `${stepPath(id, key)}/skip`, detailSchema, { note }),
     retry: (id: number, key: string) => call('POST', `${stepPath(id, key)}/retry`, detailSchema, {}),

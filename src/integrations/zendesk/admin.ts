@@ -21,6 +21,26 @@ export interface TicketFieldPayload {
   visible_in_portal: boolean;
   editable_in_portal: boolean;
   custom_field_options?: Array<{ name: string; value: string }>;
+  /** For `regexp` fields only: the pattern a value must match. */
+  regexp_for_validation?: string;
+}
+
+/**
+ * A ticket form condition (https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_forms/):
+ * while `parent_field_id` holds `value`, the child fields show. Agent conditions also say on
+ * which ticket statuses a child is required; end-user ones only whether it is.
+ */
+export interface FormCondition<Child> {
+  parent_field_id: number;
+  value: string;
+  child_fields: Child[];
+}
+export interface EndUserChild {
+  id: number;
+  is_required: boolean;
+}
+export interface AgentChild extends EndUserChild {
+  required_on_statuses: { type: 'NO_STATUSES' | 'ALL_STATUSES' } | { type: 'SOME_STATUSES'; statuses: string[] };
 }
 
 export interface TicketFormPayload {
@@ -29,6 +49,8 @@ export interface TicketFormPayload {
   active: boolean;
   end_user_visible: boolean;
   ticket_field_ids: number[];
+  agent_conditions: FormCondition<AgentChild>[];
+  end_user_conditions: FormCondition<EndUserChild>[];
 }
 
 export interface RuleAction {

@@ -50,6 +50,7 @@ export const ticketFieldSchema = z.object({
   visible_in_portal: z.boolean().default(false),
   editable_in_portal: z.boolean().default(false),
   custom_field_options: z.array(optionSchema).nullish(),
+  regexp_for_validation: z.string().nullish(),
 });
 export type ZendeskTicketField = z.infer<typeof ticketFieldSchema>;
 
@@ -60,6 +61,9 @@ export const ticketFormSchema = z.object({
   active: z.boolean().default(true),
   end_user_visible: z.boolean().default(false),
   ticket_field_ids: z.array(z.number()).default([]),
+  // Read loosely: setup compares them with what it wants and rewrites them whole when they differ.
+  agent_conditions: z.array(z.unknown()).nullish(),
+  end_user_conditions: z.array(z.unknown()).nullish(),
 });
 export type ZendeskTicketForm = z.infer<typeof ticketFormSchema>;
 

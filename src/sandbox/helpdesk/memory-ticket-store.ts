@@ -1,14 +1,9 @@
-import { FIELDS, fieldTitle } from '../../courses/request-fields';
-import type { FieldValues, HelpdeskTicket, HelpdeskTicketField, HelpdeskTicketStore, NewHelpdeskTicket } from './ticket-store';
+import { FIELDS } from '../../courses/request-fields';
+import { type FieldValues, type HelpdeskTicket, type HelpdeskTicketField, type HelpdeskTicketStore, type NewHelpdeskTicket, helpdeskField } from './ticket-store';
 
 /** The catalogue's fields with made-up ids, as `zendesk setup` would create them. */
 export function catalogueFields(firstId = 9000): HelpdeskTicketField[] {
-  return FIELDS.map((f, i) => ({
-    id: firstId + i,
-    title: fieldTitle(f),
-    type: f.type,
-    options: 'options' in f ? f.options.map((o) => ({ name: o.name, value: o.tag })) : undefined,
-  }));
+  return FIELDS.map((f, i) => helpdeskField(f, firstId + i));
 }
 
 /** Tickets in memory: for tests, and for a sandbox that has no Zendesk simulator. */

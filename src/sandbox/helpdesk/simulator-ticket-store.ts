@@ -1,6 +1,6 @@
 import { FIELDS, type FieldKey, fieldTitle } from '../../courses/request-fields';
 import type { ZendeskSimulator } from '../../simulators/zendesk/simulator';
-import type { FieldValues, HelpdeskTicket, HelpdeskTicketField, HelpdeskTicketStore } from './ticket-store';
+import { type FieldValues, type HelpdeskTicket, type HelpdeskTicketField, type HelpdeskTicketStore, helpdeskField } from './ticket-store';
 
 /**
  * The sandbox's help desk: tickets live in the Zendesk simulator, so a ticket filed on the
@@ -43,7 +43,7 @@ export function simulatorTicketStore(sim: ZendeskSimulator, requesterEmail = 're
 
   return {
     async ticketFields(): Promise<HelpdeskTicketField[]> {
-      return managed().map(({ spec, id }) => ({ id, title: fieldTitle(spec), type: spec.type, options: 'options' in spec ? spec.options.map((o) => ({ name: o.name, value: o.tag })) : undefined }));
+      return managed().map(({ spec, id }) => helpdeskField(spec, id));
     },
     listTickets: async () => sim.ticketIds().reverse().flatMap((id) => toTicket(id) ?? []),
     getTicket: async (id) => toTicket(id),

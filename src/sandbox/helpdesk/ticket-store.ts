@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type FieldSpec, type FieldType, fieldTitle } from '../../courses/request-fields';
 
 /**
  * What the help-desk page needs from a ticket system: the part of Zendesk an agent sees. The
@@ -14,12 +15,29 @@ export type FieldValues = z.infer<typeof fieldValuesSchema>;
 
 export interface HelpdeskTicketField {
   id: number;
+  /** The catalogue key (request-fields.ts): the page finds the field's conditions by it. */
+  key: string;
   /** As agents see it (setup's "[Orcoursetrion] Course number"). */
   title: string;
-  type: 'text' | 'textarea' | 'tagger' | 'date' | 'integer';
+  type: FieldType;
+  /** What the field asks for, with an example: shown under it as Zendesk does. */
+  description: string;
   /** Dropdown options: `value` is the Zendesk tag. */
   options?: readonly { name: string; value: string }[];
+  /** A `regexp` field's pattern. */
+  pattern?: string;
 }
+
+/** A catalogue field as the page shows it, under the id Zendesk (or a test) gave it. */
+export const helpdeskField = (spec: FieldSpec, id: number): HelpdeskTicketField => ({
+  id,
+  key: spec.key,
+  title: fieldTitle(spec),
+  type: spec.type,
+  description: spec.description,
+  options: spec.options?.map((o) => ({ name: o.name, value: o.tag })),
+  ...(spec.pattern === undefined ? {} : { pattern: spec.pattern }),
+});
 
 export interface HelpdeskComment {
   author: string;

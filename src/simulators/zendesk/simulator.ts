@@ -6,6 +6,7 @@ import { type FieldValue, fieldValueSchema, TICKET_STATUSES, type TicketStatus }
 import { FORM_TITLE } from '../../integrations/zendesk/setup/desired';
 import { zendeskSignature, zendeskTimestamp } from '../../integrations/zendesk/signature';
 import { escapeHtml } from '../../story/html';
+import { agentConditionSchema, conditionProblems, endUserConditionSchema } from './form-conditions';
 import {
   type MacroInput,
   macroEffect,
@@ -121,10 +122,22 @@ const ticketFieldShape = z.object({
   visible_in_portal: z.boolean().default(false),
   editable_in_portal: z.boolean().default(false),
   custom_field_options: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
+  regexp_for_validation: z.string().nullish(),
 });
+const compiles = (pattern: string) => {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+};
 const ticketFieldInput = ticketFieldShape
   // https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_fields/ : drop-down (tagger) and multiselect fields need their options
-  .refine((f) => !['tagger', 'multiselect'].includes(f.type) || (f.custom_field_options?.length ?? 0) > 0, { message: 'needs custom_field_options', path: ['custom_field_options'] });
+  .refine((f) => !['tagger', 'multiselect'].includes(f.type) || (f.custom_field_options?.length ?? 0) > 0, { message: 'needs custom_field_options', path: ['custom_field_options'] })
+  // ticket_fields: regexp_for_validation is for "regexp" fields only, the pattern a value must match (JavaScript's reading stands in for Zendesk's)
+  .refine((f) => (f.type === 'regexp') === Boolean(f.regexp_for_validation), { message: 'is required for regexp fields and only for them', path: ['regexp_for_validation'] })
+  .refine((f) => !f.regexp_for_validation || compiles(f.regexp_for_validation), { message: 'is not a regular expression', path: ['regexp_for_validation'] });
 /** System fields (subject, description, status) are listed with their own types; custom ones are created through the API. */
 type TicketField = Omit<z.infer<typeof ticketFieldShape>, 'type'> & { type: string; id: number; custom_field_options?: Array<{ id: number; name: string; value: string }> };
 
@@ -134,6 +147,8 @@ const ticketFormInput = z.object({
   active: z.boolean().default(true),
   end_user_visible: z.boolean().default(false),
   ticket_field_ids: z.array(z.number()).default([]),
+  agent_conditions: z.array(agentConditionSchema).default([]),
+  end_user_conditions: z.array(endUserConditionSchema).default([]),
 });
 type TicketForm = z.infer<typeof ticketFormInput> & { id: number };
 
@@ -558,6 +573,8 @@ export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
     render?: (item: T) => unknown;
     parseId: (raw: string) => T['id'];
     updateAnswersNoContent?: boolean;
+    /** Properties set when the object is made that an update may not change. */
+    fixed?: readonly string[];
   }) {
     const render = spec.render ?? ((item: T) => item);
     app.get(spec.path, (c) => c.json({ [spec.plural]: [...spec.store.values()].map(render), next_page: null, count: spec.store.size }));
@@ -577,7 +594,10 @@ export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
       const old = spec.store.get(id);
       if (!old) return notFound(c);
       const change = await body(c, spec.singular);
-      const parsed = spec.input.safeParse({ ...record(render(old)), ...record(change) });
+      const before = record(render(old));
+      const moved = (spec.fixed ?? []).filter((k) => record(change)[k] !== undefined && record(change)[k] !== before[k]);
+      if (moved.length > 0) return c.json({ error: 'RecordInvalid', description: 'Record validation errors', details: Object.fromEntries(moved.map((k) => [k, [{ description: `${k} cannot be changed after creation` }]])) }, 422);
+      const parsed = spec.input.safeParse({ ...before, ...record(change) });
       if (!parsed.success) return invalid(c, parsed.error);
       const item = spec.make(parsed.data, id);
       spec.store.set(id, item);
@@ -592,8 +612,12 @@ export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
     id: id ?? newId(),
     custom_field_options: input.custom_field_options?.map((o) => ({ ...o, id: newId() })),
   });
-  crud({ path: '/ticket_fields', plural: 'ticket_fields', singular: 'ticket_field', store: fields, input: ticketFieldInput, make: withOptionIds, parseId: numericId });
-  crud({ path: '/ticket_forms', plural: 'ticket_forms', singular: 'ticket_form', store: forms, input: ticketFormInput, make: (i, id) => ({ ...i, id: id ?? newId() }), parseId: numericId });
+  // ticket_fields: a field's type is "editable for custom field types and only on creation" (refused here; Zendesk may ignore it instead)
+  crud({ path: '/ticket_fields', plural: 'ticket_fields', singular: 'ticket_field', store: fields, input: ticketFieldInput, make: withOptionIds, parseId: numericId, fixed: ['type'] });
+  const formInput = ticketFormInput.superRefine((form, ctx) => {
+    for (const p of conditionProblems(form, (id) => fields.get(id))) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+  });
+  crud({ path: '/ticket_forms', plural: 'ticket_forms', singular: 'ticket_form', store: forms, input: formInput, make: (i, id) => ({ ...i, id: id ?? newId() }), parseId: numericId });
   crud({ path: '/macros', plural: 'macros', singular: 'macro', store: macros, input: macroInputSchema, make: (i, id) => ({ ...i, id: id ?? newId() }), parseId: numericId });
   crud({ path: '/triggers', plural: 'triggers', singular: 'trigger', store: triggers, input: triggerInputSchema, make: (i, id) => ({ ...i, id: id ?? newId() }), parseId: numericId });
   crud({

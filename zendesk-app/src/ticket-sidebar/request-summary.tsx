@@ -1,4 +1,5 @@
-import { formatTime, REQUEST_TYPE_LABELS } from '../format';
+import { fieldLabel } from '../../../src/courses/request-fields';
+import { formatDay, formatTime, REQUEST_TYPE_LABELS } from '../format';
 import type { CourseRequest } from '../schemas';
 import { RequestStatusBadge } from '../status-badge';
 
@@ -33,7 +34,7 @@ export function RequestSummary({ request }: { request: CourseRequest }) {
         <Row label="Course key" value={request.courseKey} />
         <Row label="Repository" value={request.repo} />
         <Row label="Requester" value={request.requester} />
-        <Row label="Wanted by" value={request.desiredCompletion} />
+        <Row label="Wanted by" value={request.desiredCompletion && formatDay(request.desiredCompletion)} />
         <Row label="Starts" value={request.startAt && formatTime(request.startAt)} />
         <Row label={request.decision === 'rejected' ? 'Rejected by' : 'Approved by'} value={request.decidedBy} />
         <Row label="Reason" value={request.reason} />
@@ -44,7 +45,7 @@ export function RequestSummary({ request }: { request: CourseRequest }) {
           <ul>
             {request.problems.map((p) => (
               <li key={`${p.field}:${p.message}`}>
-                <strong>{p.field}</strong> {p.message}
+                <strong>{fieldLabel(p.field)}</strong> {p.message}
               </li>
             ))}
           </ul>

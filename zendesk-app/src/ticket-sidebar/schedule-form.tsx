@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { formatDay } from '../format';
 import type { RequestDetail } from '../schemas';
 import type { Service } from '../service';
 import type { ActionState } from '../use-action';
@@ -17,6 +18,10 @@ export function ScheduleForm(props: { detail: RequestDetail; service: Service; a
   const { detail, service, action, onChange } = props;
   const id = detail.request.id;
   const [date, setDate] = useState(detail.request.startAt ? localDay(detail.request.startAt) : '');
+  // A day already begun starts the work at once: the agent confirms that first.
+  const [confirming, setConfirming] = useState(false);
+  const reschedule = (confirm: boolean) => void action.run('reschedule', async () => onChange(await service.reschedule(id, startOfLocalDay(date), confirm)));
+  const onReschedule = () => (Date.parse(startOfLocalDay(date)) <= Date.now() ? setConfirming(true) : reschedule(false));
   return (
     <section class="decision" aria-label="Schedule">
       <div class="buttons">
@@ -26,13 +31,35 @@ export function ScheduleForm(props: { detail: RequestDetail; service: Service; a
       </div>
       <div class="field">
         <label for="reschedule-date">Start on</label>
-        <input id="reschedule-date" type="date" value={date} onInput={(e) => setDate(e.currentTarget.value)} />
+        <input
+          id="reschedule-date"
+          type="date"
+          value={date}
+          onInput={(e) => {
+            setDate(e.currentTarget.value);
+            setConfirming(false);
+          }}
+        />
       </div>
-      <div class="buttons">
-        <button type="button" class="button" disabled={!!action.busy || !date} onClick={() => void action.run('reschedule', async () => onChange(await service.reschedule(id, startOfLocalDay(date))))}>
-          {action.busy === 'reschedule' ? 'Saving…' : 'Reschedule'}
-        </button>
-      </div>
+      {confirming ? (
+        <div class="alert alert--warn" role="alertdialog" aria-labelledby="reschedule-confirm">
+          <p id="reschedule-confirm">{formatDay(date)} is in the past: rescheduling to it starts the work now.</p>
+          <div class="buttons">
+            <button type="button" class="button button--primary" disabled={!!action.busy} onClick={() => reschedule(true)}>
+              {action.busy === 'reschedule' ? 'Starting…' : 'Start now'}
+            </button>
+            <button type="button" class="button" disabled={!!action.busy} onClick={() => setConfirming(false)}>
+              Back
+            </button>
+          </div>
+        </div>
+      ) : (
+        <div class="buttons">
+          <button type="button" class="button" disabled={!!action.busy || !date} onClick={onReschedule}>
+            {action.busy === 'reschedule' ? 'Saving…' : 'Reschedule'}
+          </button>
+        </div>
+      )}
     </section>
   );
 }

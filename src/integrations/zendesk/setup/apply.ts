@@ -3,7 +3,7 @@ import { PermanentError } from '../../../errors';
 import type { AdminOperations } from '../admin';
 import { storeObjects, type StoredObject } from '../../../db/zendesk-objects';
 import { type DesiredObject, desiredObjects } from './desired';
-import { type AccountSnapshot, type Action, findCurrent, planObject, planSetup, systemFieldIds } from './plan';
+import { type AccountSnapshot, type Action, planFor, planSetup, systemFieldIds } from './plan';
 
 export async function readAccount(admin: AdminOperations): Promise<AccountSnapshot> {
   const [ticketFields, ticketForms, macros, triggers, webhooks] = await Promise.all([
@@ -66,8 +66,7 @@ export async function applySetup(deps: { admin: AdminOperations; db: Db; publicU
   const rows: StoredObject[] = [];
   const objects = desiredObjects(deps.publicUrl, systemFieldIds(snapshot));
   for (let next = objects.next(); !next.done; ) {
-    const desired = next.value;
-    const action = planObject(desired, findCurrent(snapshot, desired));
+    const { desired, action } = planFor(snapshot, next.value);
     const id = await perform(deps.admin, desired, action);
     actions.push(action);
     rows.push({ key: desired.key, kind: desired.kind, zendeskId: id, title: desired.title, secret: null });

@@ -1,5 +1,5 @@
-import type { MacroPayload, TicketFieldPayload, TicketFormPayload, TriggerPayload, WebhookPayload } from '../admin';
-import { type Decision, type FieldKey, FIELDS, fieldSpec, fieldTitle, managedTitle } from '../../../courses/request-fields';
+import type { AgentChild, EndUserChild, FormCondition, MacroPayload, TicketFieldPayload, TicketFormPayload, TriggerPayload, WebhookPayload } from '../admin';
+import { type Decision, type FieldKey, FIELDS, fieldNeed, fieldSpec, fieldTitle, managedTitle, requestTypeValues } from '../../../courses/request-fields';
 import { fieldObjectKey } from '../../../db/zendesk-objects';
 
 /**
@@ -50,8 +50,32 @@ function fields(): DesiredObject[] {
       visible_in_portal: field.requesterFacing,
       editable_in_portal: field.requesterFacing,
       ...('options' in field && { custom_field_options: field.options.map((o) => ({ name: o.name, value: o.tag })) }),
+      ...('pattern' in field && { regexp_for_validation: field.pattern }),
     },
   }));
+}
+
+/**
+ * The form's conditions, one per request type, from the catalogue's `shownFor`: a field shows
+ * only for the types it applies to. Requesters must fill in the required ones; agents never
+ * must (NO_STATUSES), so an agent can still reply to, or reject, a request that lacks them:
+ * intake names what is missing on the ticket.
+ */
+export function formConditions(ctx: Pick<DesiredContext, 'numericId'>): Pick<TicketFormPayload, 'agent_conditions' | 'end_user_conditions'> {
+  const typeField = fieldSpec('request_type');
+  const parent = ctx.numericId(fieldObjectKey('request_type'));
+  const endUser: FormCondition<EndUserChild>[] = [];
+  const agent: FormCondition<AgentChild>[] = [];
+  for (const type of requestTypeValues()) {
+    const value = typeField.options?.find((o) => o.value === type)?.tag ?? type;
+    const children = FIELDS.flatMap((f) => {
+      const need = fieldNeed(f, type);
+      return need === 'required' || need === 'optional' ? [{ id: ctx.numericId(fieldObjectKey(f.key)), required: need === 'required', requesterFacing: f.requesterFacing }] : [];
+    });
+    endUser.push({ parent_field_id: parent, value, child_fields: children.filter((c) => c.requesterFacing).map((c) => ({ id: c.id, is_required: c.required })) });
+    agent.push({ parent_field_id: parent, value, child_fields: children.map((c) => ({ id: c.id, is_required: false, required_on_statuses: { type: 'NO_STATUSES' } })) });
+  }
+  return { agent_conditions: agent, end_user_conditions: endUser };
 }
 
 function formAndMacros(ctx: DesiredContext): DesiredObject[] {
@@ -73,6 +97,7 @@ function formAndMacros(ctx: DesiredContext): DesiredObject[] {
         active: true,
         end_user_visible: true,
         ticket_field_ids: [...ctx.systemFieldIds, ...FIELDS.map((f) => fieldId(ctx, f.key))],
+        ...formConditions(ctx),
       },
     },
     macro('approve', 'Approve course request'),

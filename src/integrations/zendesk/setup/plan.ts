@@ -16,7 +16,7 @@ interface Target {
   title: string;
 }
 
-export type Action = Target &
+export type Action = Target & { note?: string } &
   (
     | { type: 'create' }
     | { type: 'update'; id: string; changes: string[] }
@@ -55,23 +55,63 @@ export function findCurrent(snapshot: AccountSnapshot, desired: DesiredObject): 
   }
 }
 
+/** Arrays whose order means nothing: a form's conditions and their children, matched by identity. */
+const UNORDERED = new Set(['agent_conditions', 'end_user_conditions', 'child_fields']);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const identity = (v: unknown) => {
+  const o = isRecord(v) ? v : {};
+  return JSON.stringify([String(o['parent_field_id'] ?? ''), String(o['value'] ?? ''), String(o['id'] ?? '')]);
+};
+
 /**
  * Canonical form for comparing: Zendesk echoes ids as numbers or strings depending on the
- * object (unverified for rule conditions), adds `id`s to options, and sends null for empty text.
+ * object (unverified for rule conditions), sends null for empty text, and may list conditions
+ * in its own order (unverified).
  */
-function canonical(value: unknown): unknown {
+function canonical(value: unknown, key = ''): unknown {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return value.map(canonical);
+  if (Array.isArray(value)) {
+    const items = value.map((v) => canonical(v));
+    return UNORDERED.has(key) ? items.sort((a, b) => identity(a).localeCompare(identity(b))) : items;
+  }
   if (typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value)
-        .filter(([k]) => k !== 'id')
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([k, v]) => [k, canonical(v)]),
+        .map(([k, v]) => [k, canonical(v, k)]),
     );
   }
   return value;
+}
+
+/**
+ * What the account holds, cut to the shape of what setup sends: Zendesk adds to what it echoes
+ * (option ids, timestamps, read-only extras), and those are no difference.
+ */
+function project(current: unknown, shape: unknown): unknown {
+  if (Array.isArray(shape) && Array.isArray(current)) return current.map((c, i) => project(c, shape[i]));
+  if (isRecord(shape) && isRecord(current)) return Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, project(current[k], v)]));
+  return current;
+}
+
+const differs = (key: string, desired: unknown, current: unknown) => {
+  const want = canonical(desired, key);
+  return JSON.stringify(want) !== JSON.stringify(project(canonical(current, key), want));
+};
+
+/**
+ * Zendesk sets a field's type when the field is made and never changes it. A field an earlier
+ * version made as plain text, which now asks for a checked format (`regexp`), stays text: the
+ * form then does not check the format (intake still does), and the plan says so.
+ */
+export function fitToAccount(desired: DesiredObject, current: Current | undefined): { desired: DesiredObject; note?: string } {
+  if (desired.kind !== 'ticket_field' || !current || desired.payload.type !== 'regexp' || current.body['type'] !== 'text') return { desired };
+  const { regexp_for_validation: _pattern, ...payload } = desired.payload;
+  return {
+    desired: { ...desired, payload: { ...payload, type: 'text' } },
+    note: 'kept as a text field (Zendesk cannot change a field\'s type), so the form does not check its format; intake still does',
+  };
 }
 
 /** Compares one desired object with what the account holds. Pure. */
@@ -79,12 +119,19 @@ export function planObject(desired: DesiredObject, current: Current | undefined)
   const target = { kind: desired.kind, key: desired.key, title: desired.title };
   if (!current) return { ...target, type: 'create' };
   const changes = Object.entries(desired.payload)
-    .filter(([k, v]) => JSON.stringify(canonical(v)) !== JSON.stringify(canonical(current.body[k])))
+    .filter(([k, v]) => differs(k, v, current.body[k]))
     .map(([k]) => k);
   const blocked = changes.map((k) => IMMUTABLE[desired.kind]?.[k]).find(Boolean);
   if (blocked) return { ...target, type: 'conflict', id: current.id, reason: blocked };
   if (changes.length === 0) return { ...target, type: 'unchanged', id: current.id };
   return { ...target, type: 'update', id: current.id, changes };
+}
+
+/** One object's action against the account, and the payload to send for it (fitted to what Zendesk allows). */
+export function planFor(snapshot: AccountSnapshot, wanted: DesiredObject): { desired: DesiredObject; action: Action } {
+  const current = findCurrent(snapshot, wanted);
+  const { desired, note } = fitToAccount(wanted, current);
+  return { desired, action: { ...planObject(desired, current), ...(note && { note }) } };
 }
 
 export const systemFieldIds = (snapshot: AccountSnapshot): number[] =>
@@ -95,7 +142,7 @@ export function planSetup(snapshot: AccountSnapshot, publicUrl: string): Action[
   const actions: Action[] = [];
   const objects = desiredObjects(publicUrl, systemFieldIds(snapshot));
   for (let next = objects.next(); !next.done; ) {
-    const action = planObject(next.value, findCurrent(snapshot, next.value));
+    const { action } = planFor(snapshot, next.value);
     actions.push(action);
     next = objects.next(action.type === 'create' ? undefined : action.id);
   }

@@ -24,7 +24,7 @@ export function reportJson(report: SetupReport): string {
 function line(action: Action): string {
   const detail =
     action.type === 'update' ? ` (${action.changes.join(', ')})` : action.type === 'conflict' ? `: ${action.reason}` : '';
-  return `  ${action.type.padEnd(9)} ${action.kind.padEnd(12)} ${action.title}${detail}`;
+  return `  ${action.type.padEnd(9)} ${action.kind.padEnd(12)} ${action.title}${detail}${action.note ? `; ${action.note}` : ''}`;
 }
 
 export function reportText(report: SetupReport): string {

@@ -5,9 +5,12 @@ import * as z from 'zod/mini';
 const fieldValue = z.union([z.string(), z.number(), z.null()]);
 export const ticketFieldSchema = z.object({
   id: z.number(),
+  key: z.string(),
   title: z.string(),
-  type: z.enum(['text', 'textarea', 'tagger', 'date', 'integer']),
+  type: z.enum(['text', 'textarea', 'tagger', 'date', 'integer', 'regexp']),
+  description: z.string(),
   options: z.optional(z.array(z.object({ name: z.string(), value: z.string() }))),
+  pattern: z.optional(z.string()),
 });
 export type TicketField = z.infer<typeof ticketFieldSchema>;
 export const ticketSchema = z.object({

@@ -1,11 +1,18 @@
 import { appFrame, fieldChangedEvent } from './app-frame';
+import { formatDay, formatTime } from '../../../../zendesk-app/src/format';
 import { sanitizeInstructions } from '../../../../zendesk-app/src/sanitize';
 import { el } from './dom';
+import { fieldRefusal, fieldState, requestTypeOf } from './form-rules';
 import type { PageApi, PageConfig, Ticket, TicketField } from './page-api';
 
 const shortTitle = (f: TicketField) => f.title.replace(/^\[[^\]]+\]\s*/, '');
 const valueOf = (ticket: Ticket, id: number) => ticket.customFields.find((f) => f.id === id)?.value ?? null;
-const shown = (f: TicketField, value: string | number | null) => (value === null || value === '' ? '' : (f.options?.find((o) => o.value === value)?.name ?? String(value)));
+/** A value as the agent reads it: a dropdown's name, a day in their format (as the sidebar writes it). */
+function shown(f: TicketField, value: string | number | null): string {
+  if (value === null || value === '') return '';
+  if (f.type === 'date') return formatDay(String(value));
+  return f.options?.find((o) => o.value === value)?.name ?? String(value);
+}
 const link = (config: PageConfig, path: string, text: string) => el('a', { href: `${config.basePath}${path}` }, text);
 
 export async function ticketListView(config: PageConfig, api: PageApi): Promise<HTMLElement> {
@@ -94,29 +101,60 @@ function commentItem(c: NonNullable<Ticket['comments']>[number]): HTMLElement {
   return el(
     'li',
     { class: c.public ? 'comment' : 'comment comment--internal' },
-    el('p', { class: 'muted' }, `${c.author} · ${c.public ? 'public reply' : 'internal note'} · ${new Date(c.createdAt).toLocaleString()}`),
+    el('p', { class: 'muted' }, `${c.author} · ${c.public ? 'public reply' : 'internal note'} · ${formatTime(c.createdAt)}`),
     body,
   );
 }
 
 function fieldInput(f: TicketField, onChange: () => void): HTMLElement {
   const id = `field-${f.id}`;
+  const hint = `${id}-hint`;
+  const common = { id, name: id, 'aria-describedby': hint };
   const input =
     f.type === 'tagger'
-      ? el('select', { id, name: id }, el('option', { value: '' }, '-'), ...(f.options ?? []).map((o) => el('option', { value: o.value }, o.name)))
+      ? el('select', common, el('option', { value: '' }, '-'), ...(f.options ?? []).map((o) => el('option', { value: o.value }, o.name)))
       : f.type === 'textarea'
-        ? el('textarea', { id, name: id, rows: '2' })
-        : el('input', { id, name: id, type: f.type === 'date' ? 'date' : f.type === 'integer' ? 'number' : 'text' });
+        ? el('textarea', { ...common, rows: '2' })
+        : el('input', { ...common, type: f.type === 'date' ? 'date' : f.type === 'integer' ? 'number' : 'text' });
   input.addEventListener('input', onChange);
-  return el('div', { class: 'field' }, el('label', { for: id }, shortTitle(f)), input);
+  return el('div', { class: 'field', 'data-field': f.key }, el('label', { for: id }, shortTitle(f)), input, el('p', { id: hint, class: 'field__hint muted' }, f.description), el('p', { class: 'field__problem', role: 'alert', hidden: true }));
 }
 
 export async function newTicketView(config: PageConfig, api: PageApi, navigate: (path: string) => void): Promise<HTMLElement> {
   const fields = (await api.fields()).filter((f) => !/Decision|Rejection reason/.test(f.title));
   const form = el('form', { class: 'panel new-ticket', novalidate: true });
-  const read = (fieldId: number): string | number | null => {
+  const raw = (fieldId: number): string | null => {
     const input = form.querySelector<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>(`#field-${fieldId}`);
     return input && input.value !== '' ? input.value : null;
+  };
+  const typeField = fields.find((f) => f.key === 'request_type');
+  const stateOf = (f: TicketField) => fieldState(f, requestTypeOf(typeField ? raw(typeField.id) : null));
+  // A field hidden for the chosen type is not part of the ticket, as on Zendesk's form.
+  const read = (fieldId: number): string | number | null => {
+    const field = fields.find((f) => f.id === fieldId);
+    return field && stateOf(field) === 'hidden' ? null : raw(fieldId);
+  };
+  const box = (f: TicketField) => form.querySelector<HTMLElement>(`[data-field="${f.key}"]`);
+  const mark = (f: TicketField, problem: string | undefined) => {
+    const node = box(f);
+    node?.classList.toggle('field--invalid', problem !== undefined);
+    node?.querySelector('#field-' + f.id)?.toggleAttribute('aria-invalid', problem !== undefined);
+    const text = node?.querySelector<HTMLElement>('.field__problem');
+    if (text) {
+      text.textContent = problem ? `${shortTitle(f)} ${problem}` : '';
+      text.hidden = problem === undefined;
+    }
+  };
+  const applyConditions = () => {
+    for (const f of fields) {
+      const state = stateOf(f);
+      const node = box(f);
+      if (!node) continue;
+      node.hidden = state === 'hidden';
+      node.classList.toggle('field--required', state === 'required');
+      node.querySelector(`#field-${f.id}`)?.toggleAttribute('aria-required', state === 'required');
+      if (state === 'hidden') mark(f, undefined);
+    }
   };
   const { iframe, host } = appFrame(config, api, {
     location: 'new_ticket_sidebar',
@@ -125,6 +163,7 @@ export async function newTicketView(config: PageConfig, api: PageApi, navigate: 
     async setFieldValue(fieldId, value) {
       const input = form.querySelector<HTMLInputElement>(`#field-${fieldId}`);
       if (input) input.value = value === null ? '' : String(value);
+      applyConditions();
     },
     routeToTicket: (t) => navigate(`/tickets/${t}`),
   });
@@ -133,20 +172,34 @@ export async function newTicketView(config: PageConfig, api: PageApi, navigate: 
     el('h1', {}, 'New course request'),
     el('div', { class: 'field' }, el('label', { for: 'subject' }, 'Subject'), el('input', { id: 'subject', name: 'subject', required: true, value: 'Course request' })),
     el('div', { class: 'field' }, el('label', { for: 'requester' }, 'Requester email'), el('input', { id: 'requester', name: 'requester', type: 'email', value: 'instructor@example.edu' })),
-    ...fields.map((f) => fieldInput(f, () => host.trigger(fieldChangedEvent(f.id), read(f.id)))),
+    ...fields.map((f) =>
+      fieldInput(f, () => {
+        if (f === typeField) applyConditions();
+        if (box(f)?.classList.contains('field--invalid')) mark(f, fieldRefusal(f, stateOf(f), raw(f.id)));
+        host.trigger(fieldChangedEvent(f.id), read(f.id));
+      }),
+    ),
     el('div', { class: 'field' }, el('label', { for: 'description' }, 'Description'), el('textarea', { id: 'description', name: 'description', rows: '3' })),
     status,
     el('button', { type: 'submit', class: 'button' }, 'Submit'),
   );
+  applyConditions();
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     void (async () => {
       status.textContent = '';
       status.className = 'save-status';
+      // Zendesk's own checks (required for the type, a regexp field's format) and the app's ticket.save hook.
+      const refusals = fields.flatMap((f) => {
+        const problem = fieldRefusal(f, stateOf(f), raw(f.id));
+        mark(f, problem);
+        return problem ? [`• ${shortTitle(f)} ${problem}`] : [];
+      });
       const refusal = await host.hook('ticket.save');
-      if (refusal !== undefined) {
-        status.textContent = refusal;
+      if (refusal !== undefined || refusals.length > 0) {
+        status.textContent = [refusal, refusals.length > 0 ? `The form needs:\n${refusals.join('\n')}` : undefined].filter(Boolean).join('\n\n');
         status.className = 'save-status save-status--refused';
+        form.querySelector<HTMLElement>('.field--invalid input, .field--invalid select, .field--invalid textarea')?.focus();
         return;
       }
       const value = (name: string) => form.querySelector<HTMLInputElement>(`#${name}`)?.value ?? '';
