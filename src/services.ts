@@ -13,6 +13,8 @@ import { edxSites } from './instructions/sites';
 import { lazyClient } from './lazy-client';
 import type { Logger } from './log';
 import { externalProblems } from './requests/checks';
+import { carriedTeam } from './requests/course-team';
+import type { AssessDeps } from './requests/create';
 import { validateDraft, type Problem } from './requests/draft';
 import { resumeCancellations } from './requests/actions';
 import { processDelivery } from './requests/intake';
@@ -33,6 +35,8 @@ export interface Services {
   agents: AgentDirectory;
   flow: FlowDeps;
   validateDraft(draft: unknown): Promise<Problem[]>;
+  /** What a draft is checked against beyond its own rules (intake, CLI requests, rollover): the world, and the course team. */
+  assess: Pick<AssessDeps, 'externalProblems' | 'courseTeam'>;
   checkCourse(request: RequestRow): Promise<CourseCheck>;
   /** Gives intake the engine it hands approved work to (the engine is built from these services). */
   bind(runtime: { engine: Pick<Engine, 'refreshRequestStatus'>; wake(): void }): void;
@@ -68,6 +72,10 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   const workflows = createWorkflowResolver(flow);
   const checks = (fields: Parameters<typeof externalProblems>[1], plan: Parameters<typeof externalProblems>[2], requestId: number | undefined) =>
     externalProblems({ db, github, edx }, fields, plan, requestId);
+  const assess: Services['assess'] = {
+    externalProblems: checks,
+    courseTeam: (fields, plan, requestId) => carriedTeam({ db, github, timeZone: config.ORC_TIMEZONE }, fields, plan, requestId),
+  };
 
   let runtime: Parameters<Services['bind']>[0] | undefined;
   const bound = () => {
@@ -89,7 +97,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       processDelivery: desk
         ? (delivery, deliveryLog) =>
             processDelivery(
-              { db, clock, config, desk, workflows, externalProblems: checks, engine: { refreshRequestStatus: (id) => bound().engine.refreshRequestStatus(id) }, wake: () => bound().wake(), timeZone: config.ORC_TIMEZONE },
+              { db, clock, config, desk, workflows, ...assess, engine: { refreshRequestStatus: (id) => bound().engine.refreshRequestStatus(id) }, wake: () => bound().wake(), timeZone: config.ORC_TIMEZONE },
               delivery,
               deliveryLog,
             )
@@ -100,6 +108,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       if (!shape.fields) return shape.problems;
       return [...shape.problems, ...(await checks(shape.fields, decidePlan(shape.fields, config), undefined))];
     },
+    assess,
     checkCourse: (request) => checkRequestCourse(github, request),
   };
 }

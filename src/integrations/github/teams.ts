@@ -163,5 +163,19 @@ export function teamOperations(ctx: GithubContext) {
     return Boolean((await findTeam(org, name)) ?? (await findTeamByListing(org, name)));
   }
 
-  return { ensureTeam, grantTeamRepo, teamExists };
+  /**
+   * The members of the team of that name, or undefined when there is no such team: what a
+   * course's team holds when our records have no team for it (intake carries it forward).
+   */
+  async function teamMembers(org: string, name: string): Promise<{ name: string; slug: string; members: string[] } | undefined> {
+    const guess = teamSlug(name);
+    const listed = await listMembers(org, guess);
+    if (listed) return { name, slug: guess, members: listed };
+    // The slug guess missed: the team may exist under another slug (as in ensureTeam).
+    const team = await findTeamByListing(org, name);
+    const members = team && (await listMembers(org, team.slug));
+    return team && members ? { ...team, members } : undefined;
+  }
+
+  return { ensureTeam, grantTeamRepo, teamExists, teamMembers };
 }
