@@ -125,7 +125,8 @@ describe('approval rules (ORC_APPROVAL_RULES)', { timeout: 60_000 }, () => {
   });
 
   it('approves a publish whose quality check passed', async () => {
-    sb.sims.github.seed.repo('mitx', 'content-mit-8051-2027_Spring', { files: courseRepoFiles('8.051', '2027_Spring') });
+    // No members on the form: the course's GitHub team is carried forward.
+    sb.sims.github.seed.repo('mitx', 'content-mit-8051-2027_Spring', { files: courseRepoFiles('8.051', '2027_Spring') }).team('mitx', 'content-mit-8051-2027_Spring', { members: ['ada'] });
     const ok = await file('someone@mit.test', { request_type: 'publish', course_number: '8.051', course_kind: 'xml', term: '2027_Spring' });
     expectApprovedBy(ok.ticketId, ok.view, 'clean publish');
   });
