@@ -122,6 +122,10 @@ describe('approval rules (ORC_APPROVAL_RULES)', { timeout: 60_000 }, () => {
 
     const changed = await file('someone@mit.test', rerun('2028_Spring', 'grace, alan'));
     expectWaitingForAgent(changed.ticketId, changed.view);
+    // Naming nobody carries the same team forward, but is not the requester's word for it.
+    const unnamed = await file('someone@mit.test', rerun('2029_Spring', ''));
+    expect(unnamed.view.request.plan.teamSource).toMatchObject({ from: 'request', requestId: first.view.request.id });
+    expectWaitingForAgent(unnamed.ticketId, unnamed.view);
   });
 
   it('approves a publish whose quality check passed', async () => {
