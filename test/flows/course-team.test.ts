@@ -64,6 +64,13 @@ describe('the course team carried forward', { timeout: 180_000 }, () => {
     expect(known.view.request.plan).toMatchObject({ members: ['carol', 'dan'], teamSource: { from: 'github', team: 'mitx/content-mit-1802-2026_Fall' } });
     expect(await planNoteOf(sb, known.ticketId)).toContain('Course team: carol, dan (from GitHub team mitx/content-mit-1802-2026_Fall).');
 
+    // A Studio rerun made by hand in Studio gets the carried team as its own agent step (Studio's UI rerun copies no team).
+    sb.sims.github.seed.repo('MITx-Studio2LMS', 'content-mit-1804-2026_Fall', { files: courseRepoFiles('2026_Fall', '18.04', 'Calculus') }).team('MITx-Studio2LMS', 'content-mit-1804-2026_Fall', { members: ['grace'] });
+    const studio = await sb.file({ request_type: 'rerun', course_number: '18.04', course_kind: 'studio', term: '2026_Fall', new_term: '2027_Spring' });
+    const teamStep = studio.view.steps.find((s: { key: string }) => s.key === 'edx-course-team');
+    expect(teamStep).toMatchObject({ kind: 'manual' });
+    expect(teamStep.instructions.text).toContain('lists grace (Staff)');
+
     const unknown = await sb.file(publish('18.03'), 'waiting_on_requester');
     expect(unknown.view.request.problems).toEqual([{ field: 'teamMembers', message: expect.stringContaining("list the course team's GitHub usernames") }]);
     const reply = await sb.until('the public reply', () => sb.sims.zendesk.comments(unknown.ticketId).filter((c) => c.public).slice(1)[0]);
