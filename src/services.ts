@@ -14,8 +14,8 @@ import { lazyClient } from './lazy-client';
 import type { Logger } from './log';
 import { externalProblems } from './requests/checks';
 import { carriedTeam } from './requests/course-team';
-import type { AssessDeps } from './requests/create';
-import { validateDraft, type Problem } from './requests/draft';
+import { assessDraft, type AssessDeps } from './requests/create';
+import type { Problem } from './requests/draft';
 import { resumeCancellations } from './requests/actions';
 import { processDelivery } from './requests/intake';
 import { checkRequestCourse, type CourseCheck } from './requests/quality-check';
@@ -25,7 +25,6 @@ import { storyHooks } from './story/hooks';
 import { zendeskDesk } from './story/zendesk-desk';
 import type { FlowDeps } from './workflows/context';
 import { createWorkflowResolver } from './workflows/index';
-import { decidePlan } from './workflows/plan';
 
 export interface Services {
   workflows: WorkflowResolver;
@@ -34,7 +33,7 @@ export interface Services {
   /** Who the sidebar's tokens name: looked up in Zendesk when it is configured. */
   agents: AgentDirectory;
   flow: FlowDeps;
-  validateDraft(draft: unknown): Promise<Problem[]>;
+  validateDraft(draft: Record<string, unknown>): Promise<Problem[]>;
   /** What a draft is checked against beyond its own rules (intake, CLI requests, rollover): the world, and the course team. */
   assess: Pick<AssessDeps, 'externalProblems' | 'courseTeam'>;
   checkCourse(request: RequestRow): Promise<CourseCheck>;
@@ -104,9 +103,9 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
         : undefined,
     },
     async validateDraft(draft) {
-      const shape = validateDraft(draft);
-      if (!shape.fields) return shape.problems;
-      return [...shape.problems, ...(await checks(shape.fields, decidePlan(shape.fields, config), undefined))];
+      // Intake's own assessment, so the sidebar's check also names a team found nowhere.
+      const { problems, warnings } = await assessDraft({ config, ...assess }, draft);
+      return [...problems, ...warnings];
     },
     assess,
     checkCourse: (request) => checkRequestCourse(github, request),
