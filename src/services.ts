@@ -13,7 +13,9 @@ import { edxSites } from './instructions/sites';
 import { lazyClient } from './lazy-client';
 import type { Logger } from './log';
 import { externalProblems } from './requests/checks';
-import { validateDraft, type Problem } from './requests/draft';
+import { carriedTeam } from './requests/course-team';
+import { assessDraft, type AssessDeps } from './requests/create';
+import type { Problem } from './requests/draft';
 import { resumeCancellations } from './requests/actions';
 import { processDelivery } from './requests/intake';
 import { checkRequestCourse, type CourseCheck } from './requests/quality-check';
@@ -23,7 +25,6 @@ import { storyHooks } from './story/hooks';
 import { zendeskDesk } from './story/zendesk-desk';
 import type { FlowDeps } from './workflows/context';
 import { createWorkflowResolver } from './workflows/index';
-import { decidePlan } from './workflows/plan';
 
 export interface Services {
   workflows: WorkflowResolver;
@@ -32,7 +33,9 @@ export interface Services {
   /** Who the sidebar's tokens name: looked up in Zendesk when it is configured. */
   agents: AgentDirectory;
   flow: FlowDeps;
-  validateDraft(draft: unknown): Promise<Problem[]>;
+  validateDraft(draft: Record<string, unknown>): Promise<Problem[]>;
+  /** What a draft is checked against beyond its own rules (intake, CLI requests, rollover): the world, and the course team. */
+  assess: Pick<AssessDeps, 'externalProblems' | 'courseTeam'>;
   checkCourse(request: RequestRow): Promise<CourseCheck>;
   /** Gives intake the engine it hands approved work to (the engine is built from these services). */
   bind(runtime: { engine: Pick<Engine, 'refreshRequestStatus'>; wake(): void }): void;
@@ -68,6 +71,10 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   const workflows = createWorkflowResolver(flow);
   const checks = (fields: Parameters<typeof externalProblems>[1], plan: Parameters<typeof externalProblems>[2], requestId: number | undefined) =>
     externalProblems({ db, github, edx }, fields, plan, requestId);
+  const assess: Services['assess'] = {
+    externalProblems: checks,
+    courseTeam: (fields, plan, requestId) => carriedTeam({ db, github, timeZone: config.ORC_TIMEZONE }, fields, plan, requestId),
+  };
 
   let runtime: Parameters<Services['bind']>[0] | undefined;
   const bound = () => {
@@ -89,17 +96,18 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       processDelivery: desk
         ? (delivery, deliveryLog) =>
             processDelivery(
-              { db, clock, config, desk, workflows, externalProblems: checks, engine: { refreshRequestStatus: (id) => bound().engine.refreshRequestStatus(id) }, wake: () => bound().wake(), timeZone: config.ORC_TIMEZONE },
+              { db, clock, config, desk, workflows, ...assess, engine: { refreshRequestStatus: (id) => bound().engine.refreshRequestStatus(id) }, wake: () => bound().wake(), timeZone: config.ORC_TIMEZONE },
               delivery,
               deliveryLog,
             )
         : undefined,
     },
     async validateDraft(draft) {
-      const shape = validateDraft(draft);
-      if (!shape.fields) return shape.problems;
-      return [...shape.problems, ...(await checks(shape.fields, decidePlan(shape.fields, config), undefined))];
+      // Intake's own assessment, so the sidebar's check also names a team found nowhere.
+      const { problems, warnings } = await assessDraft({ config, ...assess }, draft);
+      return [...problems, ...warnings];
     },
+    assess,
     checkCourse: (request) => checkRequestCourse(github, request),
   };
 }

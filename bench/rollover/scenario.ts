@@ -81,7 +81,9 @@ export async function runRolloverScenario(s: RolloverScenario): Promise<Rollover
   seedGithub(sims.github, config);
   for (let i = 1; i <= s.courses; i++) {
     const course = `${i}.01`;
-    sims.github.seed.repo(config.ORC_XML_ORG, `${config.ORC_COURSE_PREFIX}-${i}01-${FROM}`, { files: courseFiles(course), hooks: [config.ORC_STAGING_GITRELOAD!] });
+    const repo = `${config.ORC_COURSE_PREFIX}-${i}01-${FROM}`;
+    // Each course's team lives on GitHub only (no records): intake carries it forward from there.
+    sims.github.seed.repo(config.ORC_XML_ORG, repo, { files: courseFiles(course), hooks: [config.ORC_STAGING_GITRELOAD!] }).team(config.ORC_XML_ORG, repo, { members: ['ada', 'grace'] });
   }
   sims.github.setSecondaryLimit({ perMinute: s.limitPerMinute, timeScale: s.timeScale });
   sims.github.stats.reset();

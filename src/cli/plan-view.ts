@@ -2,7 +2,7 @@ import type { RequestRow, StepRow } from '../db/schema';
 import type { StepDefinition } from '../engine/types';
 import { githubPage, lmsPage, studioPage, type EdxSites } from '../instructions/sites';
 import { plannedStepView, stepView } from '../requests/views';
-import { planOf } from '../workflows/plan';
+import { describeTeam, planOf } from '../workflows/plan';
 
 /**
  * A request's plan for the terminal: what will be created where (with the web addresses), and
@@ -27,6 +27,8 @@ export function planView(request: RequestRow, defs: StepDefinition[], rows: Step
   return {
     request: { id: request.id || null, type: request.type, status: request.id ? request.status : null, courseNumber: request.courseNumber, term: request.term, newTerm: request.newTerm, courseKey: request.courseKey, repo: request.repo },
     plan: plan ?? null,
+    /** The course team and where it came from (the plan note's words). */
+    team: plan ? describeTeam(plan, request.ticketId !== null) : null,
     links,
     steps,
     ...(approval && { approval }),
@@ -43,6 +45,7 @@ export function planText(view: PlanView): string {
   lines.push(`${request.id ? `Request ${request.id} (${request.status})` : 'Plan (nothing was changed)'}: ${request.type} ${plan?.kind ?? ''} ${request.courseNumber} ${terms}`.replace(/\s+/g, ' '));
   if (plan) {
     lines.push(`  course key  ${plan.courseKey}`);
+    if (view.team) lines.push(`  course team ${view.team}`);
     lines.push(`  edX APIs    ${plan.api.length ? plan.api.join(', ') : 'none: every edX step is a manual step with instructions'}`);
     for (const l of view.links) lines.push(`  ${l.label}: ${l.url}`);
   }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { createPacer } from '../integrations/github/pacer';
 import type { BatchEntry, RequestProgress } from '../rollover/batch';
-import type { CourseSource } from '../rollover/courses';
+import type { CourseSource, SkippedRepo } from '../rollover/courses';
 import { runRollover as runBatch } from '../rollover/run';
 import { startBatchRuntime } from '../rollover/runtime';
 import { cliActor, cliSettings, runCommand } from './context';
@@ -51,6 +51,10 @@ const summaryTable = (rows: SummaryRow[]) =>
     rows.map((r) => [r.course, r.repo ?? '-', r.status, r.waiting ? `${r.waiting.step}${r.waiting.manualAfter ? ` (+${r.waiting.manualAfter} more)` : ''}` : '-', r.error ?? '']),
   );
 
+/** The repos left out, each with why: the operator reruns them with --course once the number is known. */
+const skippedText = (skipped: SkippedRepo[]) =>
+  skipped.length === 0 ? '' : `Skipped ${skipped.length} repositor${skipped.length === 1 ? 'y' : 'ies'}:\n${skipped.map((s) => `  ${s.repo}: ${s.reason}\n`).join('')}`;
+
 /** The engine runs the reruns here (GitHub and edX); no sidebar is served. */
 const ROLLOVER_USE = { sidebar: false, github: true, edx: true };
 
@@ -91,12 +95,13 @@ async function rollover(io: CliIo, o: RolloverOptions, tuning: RolloverTuning): 
     });
     if (!o.dryRun) reporter.done();
     const rows = result.entries.map((e) => summaryRow(e, result.progress.find((p) => p.id === e.requestId)));
-    const ok = rows.every((r) => r.error === null);
+    // A repo whose course number is unknown is left for the operator: the run is not ok.
+    const ok = rows.every((r) => r.error === null) && result.skipped.length === 0;
     const elapsedMs = Date.now() - started;
     if (o.json) {
-      io.stdout(settings.scrub(JSON.stringify({ ok, from: o.from, to: o.to, source: result.source, dryRun: Boolean(o.dryRun), concurrency: o.concurrency, elapsedMs, courses: rows }) + '\n'));
+      io.stdout(settings.scrub(JSON.stringify({ ok, from: o.from, to: o.to, source: result.source, dryRun: Boolean(o.dryRun), concurrency: o.concurrency, elapsedMs, courses: rows, skipped: result.skipped }) + '\n'));
     } else {
-      io.stdout(settings.scrub(`${o.dryRun ? 'Dry run: nothing was changed. ' : ''}Rollover ${o.from} -> ${o.to}: ${rows.length} courses in ${(elapsedMs / 1000).toFixed(1)} s\n${summaryTable(rows)}`));
+      io.stdout(settings.scrub(`${o.dryRun ? 'Dry run: nothing was changed. ' : ''}Rollover ${o.from} -> ${o.to}: ${rows.length} courses in ${(elapsedMs / 1000).toFixed(1)} s\n${summaryTable(rows)}${skippedText(result.skipped)}`));
     }
     return ok ? 0 : 1;
   } finally {

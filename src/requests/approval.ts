@@ -75,11 +75,14 @@ const teamOf = (members: string[]) => [...new Set(members.map((m) => m.toLowerCa
 /**
  * A rerun or publish whose course run's latest completed request (the run a rerun copies, the
  * run a publish moves) had the same team members as this one. A request naming no members is
- * never "the same team": an unknown team must not be approved on someone else's behalf.
+ * never "the same team", even when intake carried the course's team forward: an unnamed team
+ * must not be approved on someone else's behalf.
  */
 async function sameTeamAsPrevious(db: Db, request: RequestRow): Promise<boolean> {
   const plan = planOf(request);
   if (!plan || (request.type !== 'rerun' && request.type !== 'publish') || plan.members.length === 0) return false;
+  // A team carried forward (the form named nobody) is the previous team by construction: not the requester's word.
+  if (plan.teamSource && plan.teamSource.from !== 'form') return false;
   const key = (request.type === 'rerun' ? plan.sourceCourseKey : plan.courseKey)?.toLowerCase();
   if (!key) return false;
   const [previous] = await db

@@ -8,6 +8,7 @@ import { escapeHtml } from '../story/html';
 import type { TicketDesk } from '../story/desk';
 import type { Config } from '../config';
 import { startOfDay } from './dates';
+import { emptyTeamProblem, type CarriedTeam } from './course-team';
 import { recordEvent, type Actor } from './events';
 
 /**
@@ -20,6 +21,11 @@ export interface AssessDeps {
   config: PlanConfig & Pick<Config, 'ORC_TIMEZONE'>;
   /** Checks against the database, GitHub and edX (see checks.ts); `warning` ones never block. */
   externalProblems(fields: CourseRequestFields, plan: Plan, requestId: number | undefined): Promise<Problem[]>;
+  /**
+   * The course team when the form lists nobody (see course-team.ts). Absent only in a plan
+   * preview, which reads no records: there an empty team is left for intake to settle.
+   */
+  courseTeam?(fields: CourseRequestFields, plan: Plan, requestId: number | undefined): Promise<CarriedTeam | undefined>;
 }
 
 export interface Assessment {
@@ -36,8 +42,12 @@ export interface Assessment {
 /** Validates a draft; `requestId` is the request being revalidated (it is not its own duplicate). */
 export async function assessDraft(deps: AssessDeps, draft: Record<string, unknown>, requestId?: number): Promise<Assessment> {
   const shape = validateDraft(draft);
-  const plan = shape.fields ? decidePlan(shape.fields, deps.config) : undefined;
-  const found = shape.fields && plan ? [...shape.problems, ...(await deps.externalProblems(shape.fields, plan, requestId))] : shape.problems;
+  const decided = shape.fields ? decidePlan(shape.fields, deps.config) : undefined;
+  const team = shape.fields && decided && deps.courseTeam ? await deps.courseTeam(shape.fields, decided, requestId) : undefined;
+  // The resolved team is part of the recorded plan: steps, the sidebar and a restart all see it.
+  const plan = decided && team ? { ...decided, members: team.members, teamSource: team.source } : decided;
+  const teamless = shape.fields && plan && deps.courseTeam && plan.members.length === 0 ? [emptyTeamProblem(shape.fields, plan)] : [];
+  const found = shape.fields && plan ? [...shape.problems, ...teamless, ...(await deps.externalProblems(shape.fields, plan, requestId))] : shape.problems;
   const startAt = shape.fields?.startDate ? startOfDay(shape.fields.startDate, deps.config.ORC_TIMEZONE) : null;
   return { draft, fields: shape.fields, plan, problems: found.filter((p) => !p.warning), warnings: found.filter((p) => p.warning), startAt };
 }

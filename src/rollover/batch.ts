@@ -36,7 +36,6 @@ export function rerunDraft(course: RolloverCourse, from: string, to: string): Re
     courseTitle: course.title,
     term: from,
     newTerm: to,
-    teamMembers: course.members,
     instructor: course.instructor,
   };
 }

@@ -1,20 +1,27 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import pLimit from 'p-limit';
 import type { Config } from '../config';
-import { repoName } from '../courses/naming';
-import { courses, runs, teamMembers, terms, type CourseKind } from '../db/schema';
+import { courseKey, repoName } from '../courses/naming';
+import { courses, requests, runs, terms, type CourseKind } from '../db/schema';
 import type { Db } from '../db/types';
+import type { EdxClient } from '../integrations/edx/client';
 import { RepoNotFound } from '../integrations/github/errors';
+import { isTransient, messageOf } from '../errors';
 import type { GithubClient } from '../integrations/github/client';
+import { COURSE_NUMBER_PATTERN } from '../requests/draft';
 
-/** A course to rerun: what its rerun request needs beyond the two terms. */
+/** A course to rerun: what its rerun request needs beyond the two terms (the team is carried forward at intake). */
 export interface RolloverCourse {
   courseNumber: string;
   kind: CourseKind;
   title?: string;
   instructor?: string;
-  /** GitHub usernames of the course team (our records; empty for a course found on GitHub only). */
-  members: string[];
+}
+
+/** A repository of the term whose course number could not be established: never rerun on a guess. */
+export interface SkippedRepo {
+  repo: string;
+  reason: string;
 }
 
 export type CourseSource = 'database' | 'github' | 'named';
@@ -22,43 +29,88 @@ export type CourseSource = 'database' | 'github' | 'named';
 export interface CourseLookupDeps {
   db: Db;
   github: Pick<GithubClient, 'listRepoNames' | 'readFile' | 'getRepo'>;
-  config: Pick<Config, 'ORC_COURSE_PREFIX' | 'ORC_XML_ORG' | 'ORC_STUDIO_ORG'>;
+  edx: Pick<EdxClient, 'findCourseRun'>;
+  config: Pick<Config, 'ORC_COURSE_PREFIX' | 'ORC_XML_ORG' | 'ORC_STUDIO_ORG' | 'ORC_EDX_ORG' | 'ORC_EDX_API'>;
   concurrency: number;
 }
 
-/** Courses with a run in `term` in our records (runs, courses, team_members tables). */
+/** Courses with a run in `term` in our records (runs and courses tables). */
 export async function coursesInTerm(db: Db, term: string, only?: string[]): Promise<RolloverCourse[]> {
   const rows = await db
-    .select({ id: courses.id, courseNumber: courses.courseNumber, kind: courses.kind, title: courses.title, instructor: courses.instructor })
+    .select({ courseNumber: courses.courseNumber, kind: courses.kind, title: courses.title, instructor: courses.instructor })
     .from(runs)
     .innerJoin(terms, eq(terms.id, runs.termId))
     .innerJoin(courses, eq(courses.id, runs.courseId))
     .where(and(eq(terms.name, term), only ? inArray(sql`lower(${courses.courseNumber})`, only.map((c) => c.toLowerCase())) : undefined))
     .orderBy(courses.courseNumber);
-  const members = rows.length ? await db.select().from(teamMembers).where(inArray(teamMembers.courseId, rows.map((r) => r.id))) : [];
-  return rows.map((r) => ({
-    courseNumber: r.courseNumber,
-    kind: r.kind,
-    title: r.title,
-    instructor: r.instructor ?? undefined,
-    members: members.filter((m) => m.courseId === r.id).map((m) => m.username),
-  }));
+  return rows.map((r) => ({ courseNumber: r.courseNumber, kind: r.kind, title: r.title, instructor: r.instructor ?? undefined }));
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/**
- * The course number of a repo found by name: repo names drop the dots (8.01r -> 801r), so the
- * number is read back from course.xml's `course` attribute, which both the XML scaffold and the
- * Studio export write; the name part is the fallback when course.xml says nothing.
- */
-async function courseNumberOf(github: CourseLookupDeps['github'], org: string, repo: string, namePart: string): Promise<string> {
-  const xml = await github.readFile(org, repo, 'course.xml').catch(() => undefined);
-  return /\bcourse="([^"]+)"/.exec(xml ?? '')?.[1] ?? namePart;
+/** Repo names drop the dots of a course number (18.01 -> 1801): a number fits a repo when it gives back the name's part. */
+const fitsName = (courseNumber: string, namePart: string) => COURSE_NUMBER_PATTERN.test(courseNumber) && courseNumber.replace(/\./g, '').toLowerCase() === namePart.toLowerCase();
+
+/** The course number our records give the repo: a request that made or worked on it, else a recorded run. */
+async function recordedNumber(db: Db, fullName: string): Promise<string | undefined> {
+  const name = fullName.toLowerCase();
+  const [request] = await db
+    .select({ courseNumber: requests.courseNumber })
+    .from(requests)
+    .where(and(sql`lower(${requests.repo}) = ${name}`, isNotNull(requests.courseNumber)))
+    .orderBy(desc(requests.id))
+    .limit(1);
+  if (request?.courseNumber) return request.courseNumber;
+  const [run] = await db.select({ courseNumber: courses.courseNumber }).from(runs).innerJoin(courses, eq(courses.id, runs.courseId)).where(sql`lower(${runs.gitRepo}) = ${name}`).limit(1);
+  return run?.courseNumber;
 }
 
-/** Courses with a repo named `{prefix}-{course}-{term}` in the XML and Studio orgs. */
-export async function coursesOnGithub(deps: CourseLookupDeps, term: string): Promise<RolloverCourse[]> {
+/**
+ * The numbers a repo's name part can stand for when one dot was dropped (1801 -> 1801, 1.801,
+ * 18.01, 180.1): at most one per character, each checked by its exact course key.
+ */
+function dottedCandidates(namePart: string): string[] {
+  const list = [namePart, ...[...namePart].slice(1).map((_, i) => `${namePart.slice(0, i + 1)}.${namePart.slice(i + 1)}`)];
+  return list.filter((n) => COURSE_NUMBER_PATTERN.test(n));
+}
+
+type NumberFound = { courseNumber: string } | { reason: string };
+
+/**
+ * The course number of a repo found by name, never guessed from the name: our records first,
+ * then course.xml's `course` attribute (which the XML scaffold and Studio's export write), then
+ * the edX course runs of the term, read by exact key only (listing runs walks the modulestore
+ * per page, see docs/real-systems.md). Otherwise the reason it could not be established.
+ */
+async function courseNumberOf(deps: CourseLookupDeps, org: string, repo: string, namePart: string, term: string): Promise<NumberFound> {
+  const fullName = `${org}/${repo}`;
+  const recorded = await recordedNumber(deps.db, fullName);
+  if (recorded && fitsName(recorded, namePart)) return { courseNumber: recorded };
+  let xml: string | undefined;
+  try {
+    xml = await deps.github.readFile(org, repo, 'course.xml');
+  } catch (err) {
+    // An outage stops the rollover (run it again); a refusal for one repo skips that repo only.
+    if (isTransient(err)) throw err;
+    return { reason: `course number not established: our records do not name it and its course.xml could not be read (${messageOf(err)})` };
+  }
+  const declared = /\bcourse="([^"]+)"/.exec(xml ?? '')?.[1];
+  if (declared && fitsName(declared, namePart)) return { courseNumber: declared };
+  const why = xml === undefined ? 'it has no course.xml' : declared ? `its course.xml names course "${declared}", which is not this repository's course` : 'its course.xml names no course';
+  if (!deps.config.ORC_EDX_API.includes('course_runs')) {
+    return { reason: `course number not established: ${why}, our records do not name it, and the edX course runs API is off (ORC_EDX_API); rerun it with --course NUMBER` };
+  }
+  const found: string[] = [];
+  for (const candidate of dottedCandidates(namePart)) {
+    if (await deps.edx.findCourseRun(courseKey(deps.config.ORC_EDX_ORG, candidate, term))) found.push(candidate);
+  }
+  if (found.length === 1) return { courseNumber: found[0]! };
+  const onEdx = found.length === 0 ? `no edX run of ${term} matches its name` : `edX has a run of ${term} for each of ${found.join(', ')}`;
+  return { reason: `course number not established: ${why}, our records do not name it, and ${onEdx}; rerun it with --course NUMBER` };
+}
+
+/** Courses with a repo named `{prefix}-{course}-{term}` in the XML and Studio orgs, and the repos whose course number is unknown. */
+export async function coursesOnGithub(deps: CourseLookupDeps, term: string): Promise<{ courses: RolloverCourse[]; skipped: SkippedRepo[] }> {
   const { config, github } = deps;
   const pattern = new RegExp(`^${escapeRegExp(config.ORC_COURSE_PREFIX)}-(.+)-${escapeRegExp(term)}$`);
   const orgs: [string, CourseKind][] = [
@@ -72,8 +124,14 @@ export async function coursesOnGithub(deps: CourseLookupDeps, term: string): Pro
       if (m) found.push({ org, kind, repo, part: m[1]! });
     }
   }
-  const list = await pLimit(deps.concurrency).map(found, async (f) => ({ courseNumber: await courseNumberOf(github, f.org, f.repo, f.part), kind: f.kind, members: [] }));
-  return list.sort((a, b) => a.courseNumber.localeCompare(b.courseNumber));
+  const numbered = await pLimit(deps.concurrency).map(found, async (f) => ({ ...f, number: await courseNumberOf(deps, f.org, f.repo, f.part, term) }));
+  const list: RolloverCourse[] = [];
+  const skipped: SkippedRepo[] = [];
+  for (const f of numbered) {
+    if ('courseNumber' in f.number) list.push({ courseNumber: f.number.courseNumber, kind: f.kind });
+    else skipped.push({ repo: `${f.org}/${f.repo}`, reason: f.number.reason });
+  }
+  return { courses: list.sort((a, b) => a.courseNumber.localeCompare(b.courseNumber)), skipped };
 }
 
 /** Which org holds the course's repo for `term` decides its kind; XML when neither does (the check then says so). */
@@ -96,14 +154,14 @@ async function kindOnGithub(deps: CourseLookupDeps, courseNumber: string, term: 
  * else (an install that predates this service's records) the repos of `from` on GitHub; or the
  * named courses, from our records where we have them and from GitHub otherwise.
  */
-export async function rolloverCourses(deps: CourseLookupDeps, from: string, named: string[] | 'all'): Promise<{ source: CourseSource; courses: RolloverCourse[] }> {
+export async function rolloverCourses(deps: CourseLookupDeps, from: string, named: string[] | 'all'): Promise<{ source: CourseSource; courses: RolloverCourse[]; skipped: SkippedRepo[] }> {
   if (named === 'all') {
     const known = await coursesInTerm(deps.db, from);
-    if (known.length > 0) return { source: 'database', courses: known };
-    return { source: 'github', courses: await coursesOnGithub(deps, from) };
+    if (known.length > 0) return { source: 'database', courses: known, skipped: [] };
+    return { source: 'github', ...(await coursesOnGithub(deps, from)) };
   }
   const known = await coursesInTerm(deps.db, from, named);
   const rest = named.filter((n) => !known.some((k) => k.courseNumber.toLowerCase() === n.toLowerCase()));
-  const looked = await pLimit(deps.concurrency).map(rest, async (courseNumber) => ({ courseNumber, kind: await kindOnGithub(deps, courseNumber, from), members: [] }));
-  return { source: 'named', courses: [...known, ...looked] };
+  const looked = await pLimit(deps.concurrency).map(rest, async (courseNumber) => ({ courseNumber, kind: await kindOnGithub(deps, courseNumber, from) }));
+  return { source: 'named', courses: [...known, ...looked], skipped: [] };
 }

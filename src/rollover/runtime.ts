@@ -7,7 +7,6 @@ import { engineOptionsFrom, type Clock } from '../engine/types';
 import type { Pacer } from '../integrations/github/pacer';
 import { createScrubber, type Logger } from '../log';
 import type { RequestDeps } from '../requests/actions';
-import { externalProblems } from '../requests/checks';
 import type { CreateDeps } from '../requests/create';
 import { createServices, type Services } from '../services';
 
@@ -63,13 +62,12 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   });
   const runtime = { wake: () => {} };
   services.bind({ engine, wake: () => runtime.wake() });
-  const { github, edx } = services.flow;
   return {
     handle,
     services,
     engine,
     requestDeps: { db, clock, workflows: services.workflows, engine, wake: () => runtime.wake(), desk: services.desk, timeZone: config.ORC_TIMEZONE },
-    createDeps: { db, clock, config, desk: services.desk, externalProblems: (fields, plan, requestId) => externalProblems({ db, github, edx }, fields, plan, requestId) },
+    createDeps: { db, clock, config, desk: services.desk, ...services.assess },
     onWake(wake) {
       runtime.wake = wake;
     },

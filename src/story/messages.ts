@@ -2,7 +2,7 @@ import type { Instructions, StepDefinition } from '../engine/types';
 import { fieldLabel } from '../courses/request-fields';
 import type { Problem } from '../requests/draft';
 import { formatInZone } from '../requests/dates';
-import type { Plan } from '../workflows/plan';
+import { describeTeam, type Plan } from '../workflows/plan';
 import { escapeHtml, link } from './html';
 
 /**
@@ -93,6 +93,7 @@ export function planNote(plan: Plan, steps: StepDefinition[], approval: PlanAppr
   const manual = steps.filter((s) => s.kind === 'manual' && !s.skipReason).length;
   return (
     `<p><strong>Course request is valid.</strong> Repository <code>${escapeHtml(`${plan.org}/${plan.repo}`)}</code>, course key <code>${escapeHtml(plan.courseKey)}</code>.</p>` +
+    `<p>Course team: ${escapeHtml(describeTeam(plan, true))}.</p>` +
     `<p>Plan (${steps.length} steps, ${manual} manual):</p><ol>${rows}</ol>` +
     (approval.by === 'agent'
       ? '<p>Approve it with the <strong>Approve course request</strong> macro or in the Orcoursetrion sidebar, or reject it with a reason.</p>'

@@ -9,6 +9,17 @@ import type { CourseRequestFields } from '../requests/draft';
  * (so a later config change or a re-run never changes a plan under way): which org and repo,
  * which course keys, and which edX operations run through an API.
  */
+/**
+ * Where the course team (`members`) came from: the request's own form, the course's latest
+ * completed request (our records), or the course's GitHub team, read at intake.
+ */
+export const teamSourceSchema = z.discriminatedUnion('from', [
+  z.object({ from: z.literal('form') }),
+  z.object({ from: z.literal('request'), requestId: z.number().int(), ticketId: z.number().int().nullable(), completedOn: z.string() }),
+  z.object({ from: z.literal('github'), team: z.string() }),
+]);
+export type TeamSource = z.infer<typeof teamSourceSchema>;
+
 export const planSchema = z.object({
   kind: z.enum(COURSE_KINDS),
   org: z.string(),
@@ -23,6 +34,8 @@ export const planSchema = z.object({
   /** GitHub team of the course (named by the request, or after the repo). */
   team: z.string(),
   members: z.array(z.string()),
+  /** Absent in plans recorded before teams were carried forward (those took the form's members). */
+  teamSource: teamSourceSchema.optional(),
   /** edX operations done through an API; the others are manual steps. */
   api: z.array(z.enum(EDX_OPERATIONS)),
   stagingHook: z.boolean(),
@@ -49,6 +62,8 @@ export function decidePlan(fields: CourseRequestFields, config: PlanConfig): Pla
     deployTeam: xml ? config.ORC_XML_DEPLOY_TEAM : config.ORC_STUDIO_DEPLOY_TEAM,
     team: fields.team || repo,
     members: fields.teamMembers,
+    // An empty form leaves the team to intake, which carries the course's team forward.
+    teamSource: fields.teamMembers.length > 0 ? { from: 'form' } : undefined,
     api: [...config.ORC_EDX_API],
     stagingHook: Boolean(config.ORC_STAGING_GITRELOAD),
     productionHook: Boolean(config.ORC_PRODUCTION_GITRELOAD),
@@ -62,3 +77,18 @@ export function planOf(request: Pick<RequestRow, 'plan'>): Plan | undefined {
 }
 
 export const usesApi = (plan: Plan, op: EdxOperation) => plan.api.includes(op);
+
+function teamOrigin(source: TeamSource | undefined, ticketed: boolean): string {
+  if (source?.from === 'request') return `from request #${source.requestId}${source.ticketId === null ? '' : ` (ticket #${source.ticketId})`}, completed ${source.completedOn}`;
+  if (source?.from === 'github') return `from GitHub team ${source.team}`;
+  return ticketed ? 'from this ticket' : 'from this request';
+}
+
+/**
+ * The course team and where it came from, as the plan note and `orcoursetrion plan` say it:
+ * "ada, grace (from request #12, completed 2027-01-03)". `ticketed`: the request has a ticket.
+ */
+export function describeTeam(plan: Plan, ticketed: boolean): string {
+  if (plan.members.length === 0) return "none given: intake carries the course's team forward (its latest completed request, else its GitHub team) or asks for it";
+  return `${plan.members.join(', ')} (${teamOrigin(plan.teamSource, ticketed)})`;
+}

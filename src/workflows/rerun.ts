@@ -5,12 +5,14 @@ import { githubPage, lmsPage, studioPage } from '../instructions/sites';
 import { fullRepo, type FlowDeps, type FlowInput } from './context';
 import { deleteOldRunStep, edxCourseTeamStep, exportToGitStep, gitImportStep, setGiturlStep, splitRerunStep } from './edx-steps';
 import { copyRepoStep, courseTeamStep, createRepoStep, deployTeamStep, exportRepoFilesStep, hookStep, removeHooksStep, rewriteCourseKeyStep, stagingBranchStep } from './github-steps';
+import { usesApi } from './plan';
 import { finishStep } from './ticket-steps';
 
 /**
  * course_rerun.png: unhook and delete the old run (manual, destructive), then for XML a
  * history-free copy with the new course key, hooked and imported into staging; for Studio an
- * export of the old run, a new export repo, a split rerun and its giturl. Ends by telling the
+ * export of the old run, a new export repo, a split rerun, its giturl and (when the rerun is made
+ * by hand) its course team. Ends by telling the
  * course team and the residential team on the ticket.
  *
  * One change from the diagram's order: a Studio rerun copies the old run inside Studio, so the
@@ -57,6 +59,9 @@ export function rerunFlow(d: FlowDeps, input: FlowInput): StepDefinition[] {
     exportRepoFilesStep(d, input),
     splitRerunStep(d, input),
     setGiturlStep(d, input),
+    // A rerun through the API sends the team; one made in Studio's UI gives only the agent who
+    // ran it a role (edx-platform cms/djangoapps/contentstore/tasks.py rerun_course: initialize_permissions).
+    ...(usesApi(plan, 'rerun') ? [] : [edxCourseTeamStep(d, input, 'staging')]),
     deleteOldRunStep(d, input, 'staging'),
     notify,
   ];

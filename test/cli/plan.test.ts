@@ -43,6 +43,9 @@ describe('orcoursetrion plan', () => {
     for (const s of view.steps) if (s.kind === 'manual') expect(s.instructions.text.length).toBeGreaterThan(50);
     expect(view.links[0].url).toBe(`https://github.test/${view.plan.org}/${view.plan.repo}`);
     expect(io.out + io.err).not.toContain('stagingpass');
+    // A preview reads no records: a team on the command line is used as given, none is left to intake.
+    const team = Array.isArray(draft.teamMembers) ? `${draft.teamMembers.join(', ')} (from this request)` : expect.stringContaining("none given: intake carries the course's team forward");
+    expect(view.team).toEqual(team);
 
     const text = captured({ ...env, ...extraEnv, ORC_DATABASE: ':memory:' });
     registerPlanCommand(text.program, text.cli);
@@ -50,6 +53,7 @@ describe('orcoursetrion plan', () => {
     expect(text.io.out.split('\n')[0]).toContain('Plan (nothing was changed)');
     for (const s of view.steps) expect(text.io.out).toContain(`${s.key}: ${s.title}`);
     expect(text.io.out).not.toMatch(/jenkins/i);
+    expect(text.io.out).toContain(`  course team ${view.team}\n`);
   });
 
   it('needs no ORC_APP_SHARED_SECRET, GitHub token or edX credentials: it serves no sidebar and calls nothing', async () => {

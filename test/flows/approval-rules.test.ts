@@ -122,10 +122,15 @@ describe('approval rules (ORC_APPROVAL_RULES)', { timeout: 60_000 }, () => {
 
     const changed = await file('someone@mit.test', rerun('2028_Spring', 'grace, alan'));
     expectWaitingForAgent(changed.ticketId, changed.view);
+    // Naming nobody carries the same team forward, but is not the requester's word for it.
+    const unnamed = await file('someone@mit.test', rerun('2029_Spring', ''));
+    expect(unnamed.view.request.plan.teamSource).toMatchObject({ from: 'request', requestId: first.view.request.id });
+    expectWaitingForAgent(unnamed.ticketId, unnamed.view);
   });
 
   it('approves a publish whose quality check passed', async () => {
-    sb.sims.github.seed.repo('mitx', 'content-mit-8051-2027_Spring', { files: courseRepoFiles('8.051', '2027_Spring') });
+    // No members on the form: the course's GitHub team is carried forward.
+    sb.sims.github.seed.repo('mitx', 'content-mit-8051-2027_Spring', { files: courseRepoFiles('8.051', '2027_Spring') }).team('mitx', 'content-mit-8051-2027_Spring', { members: ['ada'] });
     const ok = await file('someone@mit.test', { request_type: 'publish', course_number: '8.051', course_kind: 'xml', term: '2027_Spring' });
     expectApprovedBy(ok.ticketId, ok.view, 'clean publish');
   });

@@ -1,16 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { managedTitle } from '../../src/courses/request-fields';
-import { startSandbox, type Sandbox } from './sandbox';
-
-/** A course repo as a course team leaves it after a term: passes the publish quality check. */
-const courseRepoFiles = (run: string) => ({
-  'course.xml': `<course url_name="${run}" org="MITx" course="8.01r"/>\n`,
-  [`course/${run}.xml`]: `<course display_name="Physics I"><chapter url_name="week1"/></course>\n`,
-  'chapter/week1.xml': '<chapter display_name="Week 1"><sequential display_name="Forces"><vertical><html>Forces</html></vertical></sequential></chapter>\n',
-  [`policies/${run}/policy.json`]: JSON.stringify({ [`course/${run}`]: { display_name: 'Physics I', start: '2026-09-01T00:00:00Z' } }),
-  'about/overview.html': '<section class="about"><p>Physics</p></section>\n',
-  'static/images_course_image.jpg': 'JPEG',
-});
+import { courseRepoFiles, startSandbox, type Sandbox } from './sandbox';
 
 const base = { course_number: '8.01r', course_title: 'Physics I', team_members: 'ada, grace', instructor: 'ada' };
 const stepKeys = (view: { steps: { key: string }[] }) => view.steps.map((s) => s.key);

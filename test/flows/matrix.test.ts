@@ -25,7 +25,7 @@ const cases = [
   ['publish', 'studio', 'all', 1],
   ['rerun', 'xml', '', 4],
   ['rerun', 'xml', 'all', 2],
-  ['rerun', 'studio', '', 5],
+  ['rerun', 'studio', '', 6],
   ['rerun', 'studio', 'all', 3],
 ] as const;
 

@@ -83,3 +83,13 @@ export async function startSandbox(env: Record<string, string> = {}): Promise<Sa
   };
   return sb;
 }
+
+/** A course repo as a course team leaves it after a term: passes the publish quality check. */
+export const courseRepoFiles = (run: string, course = '8.01r', title = 'Physics I') => ({
+  'course.xml': `<course url_name="${run}" org="MITx" course="${course}"/>\n`,
+  [`course/${run}.xml`]: `<course display_name="${title}"><chapter url_name="week1"/></course>\n`,
+  'chapter/week1.xml': '<chapter display_name="Week 1"><sequential display_name="Forces"><vertical><html>Forces</html></vertical></sequential></chapter>\n',
+  [`policies/${run}/policy.json`]: JSON.stringify({ [`course/${run}`]: { display_name: title, start: '2026-09-01T00:00:00Z' } }),
+  'about/overview.html': `<section class="about"><p>${title}</p></section>\n`,
+  'static/images_course_image.jpg': 'JPEG',
+});

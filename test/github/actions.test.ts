@@ -171,6 +171,16 @@ describe('put_team', () => {
     expect(h.sim.read.team(XML, 'odd-name')?.members).toEqual([]);
   });
 
+  it('reads a course team\'s people: by name even under another slug, without the token\'s own user; undefined for no such team', async () => {
+    const gh = await client();
+    h.sim.seed.team(XML, 'Odd--Name', { members: ['alice', 'bob'] });
+    expect(await gh.teamMembers(XML, 'Odd--Name')).toEqual({ name: 'Odd--Name', slug: 'odd-name', members: ['alice', 'bob'] });
+    await actions.createXmlRepo(gh, settings, course); // a team made without members holds only its creator
+    expect(h.sim.read.team(XML, 'content-mit-801r-2027_spring')?.members).toEqual(['orc-bot']);
+    expect((await gh.teamMembers(XML, 'content-mit-801r-2027_Spring'))?.members).toEqual([]);
+    expect(await gh.teamMembers(XML, 'no-such-team')).toBeUndefined();
+  });
+
   it('reports a deploy team that does not exist', async () => {
     const s = parseGithubConfig(githubEnv({ ORC_STUDIO_DEPLOY_TEAM: 'no-such-team' }));
     await expect(actions.createExportRepo(await client(), s, course)).rejects.toBeInstanceOf(TeamNotFound);

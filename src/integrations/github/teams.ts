@@ -163,5 +163,22 @@ export function teamOperations(ctx: GithubContext) {
     return Boolean((await findTeam(org, name)) ?? (await findTeamByListing(org, name)));
   }
 
-  return { ensureTeam, grantTeamRepo, teamExists };
+  /**
+   * The people of the team of that name, or undefined when there is no such team: what a
+   * course's team holds when our records have no team for it (intake carries it forward). The
+   * token's own user is left out: GitHub makes a team's creator its maintainer, and a team made
+   * without members (put_team) keeps it, but it is nobody's course team.
+   */
+  async function teamMembers(org: string, name: string): Promise<{ name: string; slug: string; members: string[] } | undefined> {
+    const guess = teamSlug(name);
+    const [listed, login] = await Promise.all([listMembers(org, guess), authenticatedLogin()]);
+    const people = (members: string[]) => members.filter((m) => login === undefined || !sameLogin(m, login));
+    if (listed) return { name, slug: guess, members: people(listed) };
+    // The slug guess missed: the team may exist under another slug (as in ensureTeam).
+    const team = await findTeamByListing(org, name);
+    const members = team && (await listMembers(org, team.slug));
+    return team && members ? { ...team, members: people(members) } : undefined;
+  }
+
+  return { ensureTeam, grantTeamRepo, teamExists, teamMembers };
 }
