@@ -4,6 +4,7 @@ import type { Db } from '../db/types';
 import { decidePlan, type Plan, type PlanConfig } from '../workflows/plan';
 import { REQUEST_TYPES } from '../db/schema';
 import { validateDraft, type CourseRequestFields, type Problem } from './draft';
+import type { CheckOptions } from './checks';
 import { escapeHtml } from '../story/html';
 import type { TicketDesk } from '../story/desk';
 import type { Config } from '../config';
@@ -19,7 +20,7 @@ import { recordEvent, type Actor } from './events';
 export interface AssessDeps {
   config: PlanConfig & Pick<Config, 'ORC_TIMEZONE'>;
   /** Checks against the database, GitHub and edX (see checks.ts); `warning` ones never block. */
-  externalProblems(fields: CourseRequestFields, plan: Plan, requestId: number | undefined): Promise<Problem[]>;
+  externalProblems(fields: CourseRequestFields, plan: Plan, requestId: number | undefined, options?: CheckOptions): Promise<Problem[]>;
 }
 
 export interface Assessment {
@@ -34,10 +35,10 @@ export interface Assessment {
 }
 
 /** Validates a draft; `requestId` is the request being revalidated (it is not its own duplicate). */
-export async function assessDraft(deps: AssessDeps, draft: Record<string, unknown>, requestId?: number): Promise<Assessment> {
+export async function assessDraft(deps: AssessDeps, draft: Record<string, unknown>, requestId?: number, options?: CheckOptions): Promise<Assessment> {
   const shape = validateDraft(draft);
   const plan = shape.fields ? decidePlan(shape.fields, deps.config) : undefined;
-  const found = shape.fields && plan ? [...shape.problems, ...(await deps.externalProblems(shape.fields, plan, requestId))] : shape.problems;
+  const found = shape.fields && plan ? [...shape.problems, ...(await deps.externalProblems(shape.fields, plan, requestId, options))] : shape.problems;
   const startAt = shape.fields?.startDate ? startOfDay(shape.fields.startDate, deps.config.ORC_TIMEZONE) : null;
   return { draft, fields: shape.fields, plan, problems: found.filter((p) => !p.warning), warnings: found.filter((p) => p.warning), startAt };
 }

@@ -69,7 +69,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     services,
     engine,
     requestDeps: { db, clock, workflows: services.workflows, engine, wake: () => runtime.wake(), desk: services.desk, timeZone: config.ORC_TIMEZONE },
-    createDeps: { db, clock, config, desk: services.desk, externalProblems: (fields, plan, requestId) => externalProblems({ db, github, edx }, fields, plan, requestId) },
+    createDeps: { db, clock, config, desk: services.desk, externalProblems: (fields, plan, requestId) => externalProblems({ db, github, edx, config }, fields, plan, requestId) },
     onWake(wake) {
       runtime.wake = wake;
     },

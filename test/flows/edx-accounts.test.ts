@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from './sandbox';
+
+/** Team members are edX usernames too: intake checks them on the LMS when the edX API is configured. */
+
+const base = { request_type: 'new', course_number: '8.01r', course_title: 'Physics I', course_kind: 'studio', term: '2027_Spring', instructor: 'Gil Strang' };
+const accountCalls = (sb: Sandbox) => sb.sims.edx.state.requests.filter((r) => r.app === 'lms' && r.path === '/api/user/v1/accounts');
+const notes = (sb: Sandbox, ticketId: number) => sb.sims.zendesk.comments(ticketId).filter((c) => !c.public).map((c) => c.html_body);
+
+describe('team members without an edX account', () => {
+  let sb: Sandbox;
+  afterEach(async () => sb?.close());
+
+  it('intake names them in its reply under Team members, with where to register, and nothing runs', async () => {
+    sb = await startSandbox({ ORC_EDX_API: 'all' });
+    // On GitHub, not on edX: only the edX check can find it.
+    sb.sims.github.seed.user('barbara');
+    const { ticketId, view } = await sb.file({ ...base, team_members: 'ada, barbara' }, 'waiting_on_requester');
+    expect(view.request.problems).toEqual([expect.objectContaining({ field: 'teamMembers', message: expect.stringContaining('no edX account with the username barbara') })]);
+    const reply = sb.sims.zendesk.comments(ticketId).filter((c) => c.public)[1]!.html_body;
+    expect(reply).toContain('<strong>Team members</strong>: no edX account with the username barbara;');
+    expect(reply).toContain(`register at ${sb.service.config.ORC_EDX_STAGING_URL} with that username, or correct the username`);
+    expect(sb.sims.zendesk.ticket(ticketId).status).toBe('pending');
+    // One lookup for the whole team; nothing was created anywhere.
+    expect(accountCalls(sb)).toHaveLength(1);
+    expect(view.steps.map((s: { status: string }) => s.status)).toEqual(view.steps.map(() => 'pending'));
+    expect(sb.sims.edx.state.requests.filter((r) => r.method !== 'GET' && r.app === 'studio')).toEqual([]);
+    expect(sb.sims.github.read.repo('MITx-Studio2LMS', 'content-mit-801r-2027_Spring')).toBeUndefined();
+  });
+
+  it('all known: the request completes with the listed people as the run\'s team', async () => {
+    sb = await startSandbox({ ORC_EDX_API: 'all' });
+    const { ticketId } = await sb.fileAndApprove({ ...base, team_members: 'ada, grace' });
+    expect(await sb.followInstructions(ticketId)).toBe(0);
+    expect(accountCalls(sb).map((r) => r.status)).toEqual([200]);
+    expect(sb.sims.edx.findRun('course-v1:MITx+8.01r+2027_Spring')!.team).toEqual([
+      { user: 'ada', role: 'staff' },
+      { user: 'grace', role: 'staff' },
+    ]);
+  });
+
+  it('edX down through every attempt: intake tells the agents it could not check, and neither refuses nor passes silently', async () => {
+    sb = await startSandbox({ ORC_EDX_API: 'all', ORC_STEP_MAX_ATTEMPTS: '2', ORC_RETRY_BASE_MS: '1', ORC_RETRY_MAX_MS: '1' });
+    sb.sims.edx.faults.next({ status: 503, path: /^\/api\/user\/v1\/accounts$/, count: 2 });
+    const { ticketId, view } = await sb.file({ ...base, team_members: 'ada, grace' });
+    expect(view.request.problems).toEqual([]);
+    expect(accountCalls(sb)).toHaveLength(2);
+    const plan = await sb.until('the plan note', () => notes(sb, ticketId).find((n) => n.includes('Worth checking before approval')));
+    expect(plan).toContain('<strong>Team members</strong>: not checked on edX (look up the edX accounts of ada, grace: edX answered 503');
+  });
+
+  it('edX down once: the delivery is retried and the second look finds everyone', async () => {
+    sb = await startSandbox({ ORC_EDX_API: 'all', ORC_RETRY_BASE_MS: '1', ORC_RETRY_MAX_MS: '1' });
+    sb.sims.edx.faults.next({ status: 503, path: /^\/api\/user\/v1\/accounts$/ });
+    const { ticketId } = await sb.file({ ...base, team_members: 'ada, grace' });
+    expect(accountCalls(sb).map((r) => r.status)).toEqual([503, 200]);
+    const plan = await sb.until('the plan note', () => notes(sb, ticketId).find((n) => n.includes('Course request is valid')));
+    expect(plan).not.toContain('not checked on edX');
+  });
+});
