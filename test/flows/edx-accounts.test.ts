@@ -57,4 +57,33 @@ describe('team members without an edX account', () => {
     const plan = await sb.until('the plan note', () => notes(sb, ticketId).find((n) => n.includes('Course request is valid')));
     expect(plan).not.toContain('not checked on edX');
   });
+
+  it('the manual course-team step lists each person\'s email, looked up once when it starts and replayed the same', async () => {
+    // The edX token is there (course runs through the API), the course team is left to an agent.
+    sb = await startSandbox({ ORC_EDX_API: 'course_runs,advanced_settings,import' });
+    sb.sims.github.seed.user('barbara');
+    sb.sims.edx.addAccount({ username: 'barbara', email: 'barbara.liskov@mit.test' });
+    const { ticketId, pending } = await sb.fileAndApprove({ ...base, team_members: 'ada, barbara' });
+    const preview = pending.steps.find((s: { key: string }) => s.key === 'edx-course-team');
+    expect(preview.instructions.text).toContain('Orcoursetrion looks up the email of each of ada, barbara on the LMS when this step starts');
+
+    const view = await sb.until('the course-team step to wait', async () => {
+      const r = await sb.api(`/tickets/${ticketId}`);
+      return r.body.steps.find((s: { key: string; status: string }) => s.key === 'edx-course-team' && s.status === 'waiting') ? r.body : undefined;
+    });
+    const text: string = view.steps.find((s: { key: string }) => s.key === 'edx-course-team').instructions.text;
+    expect(text).toContain('enter ada@example.edu (ada)');
+    expect(text).toContain('enter barbara.liskov@mit.test (barbara)');
+    expect(text).not.toContain('To look up first');
+    const note = notes(sb, ticketId).find((n) => n.includes('Your turn: Add the course team'))!;
+    expect(note).toContain('<code>barbara.liskov@mit.test</code> (<code>barbara</code>)');
+
+    // Intake's check and the step's lookup; reading the step again asks the LMS nothing.
+    expect(accountCalls(sb)).toHaveLength(2);
+    sb.sims.edx.addAccount({ username: 'ada', email: 'changed@mit.test' });
+    const again = (await sb.api(`/tickets/${ticketId}`)).body;
+    expect(again.steps.find((s: { key: string }) => s.key === 'edx-course-team').instructions.text).toBe(text);
+    expect(accountCalls(sb)).toHaveLength(2);
+    expect(await sb.followInstructions(ticketId)).toBe(1);
+  });
 });
