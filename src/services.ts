@@ -12,7 +12,7 @@ import { createUserOperations } from './integrations/zendesk/users';
 import { edxSites } from './instructions/sites';
 import { lazyClient } from './lazy-client';
 import type { Logger } from './log';
-import { externalProblems } from './requests/checks';
+import { externalProblems, type CheckOptions } from './requests/checks';
 import { carriedTeam } from './requests/course-team';
 import { assessDraft, type AssessDeps } from './requests/create';
 import type { Problem } from './requests/draft';
@@ -69,8 +69,8 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   const users = config.zendesk.configured ? lazyClient(() => createUserOperations(createZendeskHttp({ config, logger: log, fetch: fetchFor('zendesk') }))) : undefined;
   const flow: FlowDeps = { config, db, clock, github, edx, desk, sites: edxSites(config), importPollMs: deps.importPollMs };
   const workflows = createWorkflowResolver(flow);
-  const checks = (fields: Parameters<typeof externalProblems>[1], plan: Parameters<typeof externalProblems>[2], requestId: number | undefined) =>
-    externalProblems({ db, github, edx }, fields, plan, requestId);
+  const checks = (fields: Parameters<typeof externalProblems>[1], plan: Parameters<typeof externalProblems>[2], requestId: number | undefined, options?: CheckOptions) =>
+    externalProblems({ db, github, edx, config }, fields, plan, requestId, options);
   const assess: Services['assess'] = {
     externalProblems: checks,
     courseTeam: (fields, plan, requestId) => carriedTeam({ db, github, timeZone: config.ORC_TIMEZONE }, fields, plan, requestId),

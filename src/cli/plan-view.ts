@@ -1,4 +1,5 @@
 import type { RequestRow, StepRow } from '../db/schema';
+import { instructionsOf } from '../engine/instructions-of';
 import type { StepDefinition } from '../engine/types';
 import { githubPage, lmsPage, studioPage, type EdxSites } from '../instructions/sites';
 import { plannedStepView, stepView } from '../requests/views';
@@ -13,7 +14,7 @@ export function planView(request: RequestRow, defs: StepDefinition[], rows: Step
   const plan = planOf(request);
   const steps =
     rows.length > 0
-      ? rows.map((s) => stepView(s, defs.find((d) => d.key === s.key)?.instructions?.(request)))
+      ? rows.map((s) => stepView(s, instructionsOf(defs.find((d) => d.key === s.key), request, s)))
       : defs.map((d) => plannedStepView(d, request));
   const links = plan
     ? [

@@ -3,7 +3,8 @@ import { messageOf } from '../errors';
 import type { ZendeskAdapter } from '../integrations/zendesk/adapter';
 import { ZendeskRequestFailed } from '../integrations/zendesk/errors';
 import { readAccount } from '../integrations/zendesk/setup/apply';
-import { WEBHOOK_PATH } from '../integrations/zendesk/setup/desired';
+import { REQUESTER_UPDATE_CONDITION, UPDATED_TRIGGER_TITLE, WEBHOOK_PATH } from '../integrations/zendesk/setup/desired';
+import type { ZendeskTrigger } from '../integrations/zendesk/schemas';
 import { planSetup, type Action } from '../integrations/zendesk/setup/plan';
 import { PROBE_FIELD } from '../routes/webhooks';
 import { fail, ok, skip, type Check } from './check';
@@ -37,8 +38,11 @@ export async function zendeskChecks(adapter: () => ZendeskAdapter, config: Zende
     return checks;
   }
   let actions: Action[];
+  let triggers: ZendeskTrigger[];
   try {
-    actions = planSetup(await readAccount(zendesk.admin), publicUrl);
+    const snapshot = await readAccount(zendesk.admin);
+    actions = planSetup(snapshot, publicUrl);
+    triggers = snapshot.triggers;
   } catch (err) {
     checks.push(fail('zendesk setup', `cannot read the account's objects: ${messageOf(err)}`, 'ORC_ZENDESK_EMAIL', 'use an admin\'s credentials'));
     return checks;
@@ -49,6 +53,7 @@ export async function zendeskChecks(adapter: () => ZendeskAdapter, config: Zende
       ? ok('zendesk setup', `applied and unchanged (${actions.length} objects)`)
       : fail('zendesk setup', `changes pending: ${pending.map(describe).join('; ')}`, 'ORC_PUBLIC_URL', SETUP),
   );
+  checks.push(requesterUpdates(triggers));
   const webhook = actions.find((a) => a.kind === 'webhook');
   if (!webhook || webhook.type === 'create') {
     checks.push(skip('zendesk webhook test', 'no webhook yet: zendesk setup creates it'));
@@ -56,6 +61,19 @@ export async function zendeskChecks(adapter: () => ZendeskAdapter, config: Zende
   }
   checks.push(await webhookTest(zendesk, webhook.id, `${publicUrl}${WEBHOOK_PATH}`, nonce()));
   return checks;
+}
+
+/** Intake hears of a requester's edits and replies only through this condition of the "updated" trigger. */
+function requesterUpdates(triggers: ZendeskTrigger[]): Check {
+  const name = 'zendesk requester updates';
+  const trigger = triggers.find((t) => t.title === UPDATED_TRIGGER_TITLE);
+  const { field, operator, value } = REQUESTER_UPDATE_CONDITION;
+  const condition = `${field} ${operator} ${value}`;
+  if (!trigger) return skip(name, `no trigger "${UPDATED_TRIGGER_TITLE}" yet: zendesk setup creates it`);
+  const found = trigger.active && trigger.conditions.any.some((c) => c.field === field && c.operator === operator && c.value === value);
+  return found
+    ? ok(name, `"${UPDATED_TRIGGER_TITLE}" fires on a requester's edit or reply (${condition})`)
+    : fail(name, `"${UPDATED_TRIGGER_TITLE}" is ${trigger.active ? `missing its "${condition}" condition` : 'inactive'}: a requester's fixes would never be checked again`, 'ORC_PUBLIC_URL', SETUP);
 }
 
 const describe = (a: Action) => `${a.type} ${a.kind} "${a.title}"${a.type === 'update' ? ` (${a.changes.join(', ')})` : a.type === 'conflict' ? ` (${a.reason})` : ''}`;

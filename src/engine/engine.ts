@@ -6,6 +6,7 @@ import { isTransient, messageOf, PermanentError, retryAfterOf } from '../errors'
 import type { Logger } from '../log';
 import { backoffDelay } from './backoff';
 import { claimDelivery, claimStep, nextDueAt } from './claim';
+import { instructionsOf } from './instructions-of';
 import type { Clock, EngineHooks, EngineObserver, EngineOptions, StepContext, StepDefinition, StepOutcome, WorkflowResolver } from './types';
 
 export interface EngineDeps {
@@ -184,7 +185,13 @@ export function createEngine(deps: EngineDeps): Engine {
     try {
       if (!def) throw new PermanentError(`Step "${step.key}" is not part of the ${request.type} workflow any more`);
       if (def.kind === 'manual') {
-        await deps.hooks.stepWaiting?.(ctx, def.instructions?.(request));
+        if (step.result === null && def.prepare) {
+          const prepared = await def.prepare(ctx);
+          // Memoised before the instructions go out: every later rendering reads the same facts.
+          if (!(await settle(step, { result: prepared }))) return;
+          step.result = prepared;
+        }
+        await deps.hooks.stepWaiting?.(ctx, instructionsOf(def, request, step));
         if (await settle(step, { status: 'waiting', error: null, leaseOwner: null, leaseExpiresAt: null })) {
           log.info('step waiting for an agent');
           observe('waiting');

@@ -30,8 +30,16 @@ export interface StepDefinition {
   kind: StepKind;
   /** Auto steps: do the work and return what to remember (JSON). */
   run?(ctx: StepContext): Promise<Record<string, unknown> | void>;
-  /** Manual steps: what the agent must do. */
-  instructions?(request: RequestRow): Instructions;
+  /**
+   * Manual steps: what the agent must do; `prepared` is what `prepare` found when the step
+   * started (undefined before, as in a plan's preview).
+   */
+  instructions?(request: RequestRow, prepared?: Record<string, unknown>): Instructions;
+  /**
+   * Manual steps: facts the instructions need from outside (emails on the LMS), fetched once when
+   * the step starts and memoised in the step row, so the instructions replay the same text.
+   */
+  prepare?(ctx: StepContext): Promise<Record<string, unknown>>;
   /** Recorded as skipped when the plan is made (e.g. a gitreload hook whose URL is not set), with this reason. */
   skipReason?: string;
 }

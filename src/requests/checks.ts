@@ -1,9 +1,13 @@
 import { and, eq, ne, notInArray, sql } from 'drizzle-orm';
+import type { Config } from '../config';
 import { requests, runs } from '../db/schema';
 import type { Db } from '../db/types';
 import { RepoNotFound } from '../integrations/github/errors';
 import type { GithubClient } from '../integrations/github/client';
 import type { EdxClient } from '../integrations/edx/client';
+import type { EdxAccount } from '../integrations/edx/accounts';
+import { canLookUpEdxAccounts } from '../integrations/edx/enabled';
+import { isTransient, messageOf } from '../errors';
 import { type Plan, usesApi } from '../workflows/plan';
 import type { CourseRequestFields, Problem } from './draft';
 import { courseQualityProblems } from './quality-check';
@@ -11,7 +15,16 @@ import { courseQualityProblems } from './quality-check';
 export interface CheckDeps {
   db: Db;
   github: Pick<GithubClient, 'missingUsers' | 'getRepo' | 'readTree' | 'readRepoFiles'>;
-  edx: Pick<EdxClient, 'findCourseRun'>;
+  edx: Pick<EdxClient, 'findCourseRun' | 'lookupAccounts'>;
+  config: Pick<Config, 'edx' | 'ORC_EDX_STAGING_URL'>;
+}
+
+export interface CheckOptions {
+  /**
+   * The caller will not retry (intake's last attempt at a delivery): a check whose system stays
+   * unreachable becomes a warning for the agents instead of an error that asks for a retry.
+   */
+  lastAttempt?: boolean;
 }
 
 /** Paths a crashed earlier run of ours may have left in a new repo: such a repo is adoptable. */
@@ -22,7 +35,7 @@ const OWN_PATHS = new Set(['.gitignore', 'course.xml', 'course', 'policies', 'ab
  * They throw on transient failures (the delivery is retried) and return problems otherwise;
  * a publish's course check adds warnings (`warning: true`), which never block.
  */
-export async function externalProblems(deps: CheckDeps, fields: CourseRequestFields, plan: Plan, requestId: number | undefined): Promise<Problem[]> {
+export async function externalProblems(deps: CheckDeps, fields: CourseRequestFields, plan: Plan, requestId: number | undefined, options: CheckOptions = {}): Promise<Problem[]> {
   const problems: Problem[] = [];
   const termField = fields.type === 'rerun' ? 'newTerm' : 'term';
   const checks: Promise<void>[] = [];
@@ -73,6 +86,7 @@ export async function externalProblems(deps: CheckDeps, fields: CourseRequestFie
         if (missing.length > 0) problems.push({ field: 'teamMembers', message: `not GitHub users: ${missing.join(', ')}; check the spelling of each username` });
       })(),
     );
+    if (canLookUpEdxAccounts(deps.config)) checks.push(edxAccountProblems(deps, plan.members, options).then((found) => void problems.push(...found)));
   }
 
   if (fields.type !== 'new') {
@@ -94,4 +108,31 @@ export async function externalProblems(deps: CheckDeps, fields: CourseRequestFie
 
   await Promise.all(checks);
   return problems;
+}
+
+/**
+ * The team members are edX usernames too (Studio refuses a team with anyone unknown): one lookup
+ * for all of them on the LMS. An outage is retried like any other; if edX stays down for the
+ * caller's last attempt, the agents are told it was not checked (the request is neither refused
+ * nor silently passed: the course-team step meets the same accounts again).
+ */
+async function edxAccountProblems(deps: CheckDeps, members: string[], options: CheckOptions): Promise<Problem[]> {
+  const lms = deps.config.ORC_EDX_STAGING_URL ?? 'the LMS';
+  let accounts: Map<string, EdxAccount>;
+  try {
+    accounts = await deps.edx.lookupAccounts(members);
+  } catch (err) {
+    if (isTransient(err) && !options.lastAttempt) throw err;
+    return [{ field: 'teamMembers', warning: true, message: `not checked on edX (${messageOf(err)}): make sure ${members.join(', ')} have accounts on ${lms} before the course team is added` }];
+  }
+  const found: Problem[] = [];
+  const missing = members.filter((m) => !accounts.has(m));
+  if (missing.length > 0) {
+    found.push({ field: 'teamMembers', message: `no edX account with the username ${missing.join(', ')}; ask ${missing.length === 1 ? 'them' : 'each of them'} to register at ${lms} with that username, or correct the username` });
+  }
+  const inactive = members.filter((m) => accounts.get(m)?.isActive === false);
+  if (inactive.length > 0) {
+    found.push({ field: 'teamMembers', warning: true, message: `${inactive.join(', ')} ${inactive.length === 1 ? 'has' : 'have'} not activated ${inactive.length === 1 ? 'their edX account' : 'their edX accounts'} yet; Studio's New team member refuses them until they follow the activation email` });
+  }
+  return found;
 }

@@ -4,6 +4,7 @@ import type { Db } from '../db/types';
 import { decidePlan, type Plan, type PlanConfig } from '../workflows/plan';
 import { REQUEST_TYPES } from '../db/schema';
 import { validateDraft, type CourseRequestFields, type Problem } from './draft';
+import type { CheckOptions } from './checks';
 import { escapeHtml } from '../story/html';
 import type { TicketDesk } from '../story/desk';
 import type { Config } from '../config';
@@ -20,7 +21,7 @@ import { recordEvent, type Actor } from './events';
 export interface AssessDeps {
   config: PlanConfig & Pick<Config, 'ORC_TIMEZONE'>;
   /** Checks against the database, GitHub and edX (see checks.ts); `warning` ones never block. */
-  externalProblems(fields: CourseRequestFields, plan: Plan, requestId: number | undefined): Promise<Problem[]>;
+  externalProblems(fields: CourseRequestFields, plan: Plan, requestId: number | undefined, options?: CheckOptions): Promise<Problem[]>;
   /**
    * The course team when the form lists nobody (see course-team.ts). Absent only in a plan
    * preview, which reads no records: there an empty team is left for intake to settle.
@@ -40,14 +41,14 @@ export interface Assessment {
 }
 
 /** Validates a draft; `requestId` is the request being revalidated (it is not its own duplicate). */
-export async function assessDraft(deps: AssessDeps, draft: Record<string, unknown>, requestId?: number): Promise<Assessment> {
+export async function assessDraft(deps: AssessDeps, draft: Record<string, unknown>, requestId?: number, options?: CheckOptions): Promise<Assessment> {
   const shape = validateDraft(draft);
   const decided = shape.fields ? decidePlan(shape.fields, deps.config) : undefined;
   const team = shape.fields && decided && deps.courseTeam ? await deps.courseTeam(shape.fields, decided, requestId) : undefined;
   // The resolved team is part of the recorded plan: steps, the sidebar and a restart all see it.
   const plan = decided && team ? { ...decided, members: team.members, teamSource: team.source } : decided;
   const teamless = shape.fields && plan && deps.courseTeam && plan.members.length === 0 ? [emptyTeamProblem(shape.fields, plan)] : [];
-  const found = shape.fields && plan ? [...shape.problems, ...teamless, ...(await deps.externalProblems(shape.fields, plan, requestId))] : shape.problems;
+  const found = shape.fields && plan ? [...shape.problems, ...teamless, ...(await deps.externalProblems(shape.fields, plan, requestId, options))] : shape.problems;
   const startAt = shape.fields?.startDate ? startOfDay(shape.fields.startDate, deps.config.ORC_TIMEZONE) : null;
   return { draft, fields: shape.fields, plan, problems: found.filter((p) => !p.warning), warnings: found.filter((p) => p.warning), startAt };
 }

@@ -17,7 +17,7 @@ import type { Problem } from './draft';
 import { recordEvent, type Actor } from './events';
 
 export interface IntakeDeps extends RequestDeps, AssessDeps {
-  config: Pick<Config, 'ORC_AUTO_APPROVE' | 'ORC_RERUN_APPROVAL' | 'approvalRules'> & AssessDeps['config'];
+  config: Pick<Config, 'ORC_AUTO_APPROVE' | 'ORC_RERUN_APPROVAL' | 'approvalRules' | 'ORC_STEP_MAX_ATTEMPTS'> & AssessDeps['config'];
   desk: TicketDesk;
 }
 
@@ -69,7 +69,8 @@ export async function processDelivery(deps: IntakeDeps, delivery: DeliveryRow, l
     return;
   }
 
-  const assessment = await assessDraft(deps, draft, existing?.id);
+  // The engine retries a delivery up to ORC_STEP_MAX_ATTEMPTS times; the last one must answer.
+  const assessment = await assessDraft(deps, draft, existing?.id, { lastAttempt: delivery.attempts >= deps.config.ORC_STEP_MAX_ATTEMPTS });
   const { plan, problems, warnings } = assessment;
 
   const request = await upsertRequest(deps, existing, ticketId, assessment, ticket.requester);

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { REQUEST_STATUSES, requests, type RequestRow } from '../db/schema';
 import { stepsOf } from '../engine/engine';
+import { instructionsOf } from '../engine/instructions-of';
 import { AppError, notFound } from '../errors';
 import { approveRequest, cancelRequest, completeStep, getRequest, rejectRequest, rescheduleRequest, retryStep, skipStep, type RequestDeps } from '../requests/actions';
 import { bulkBodySchema, runBulk } from '../requests/bulk';
@@ -53,7 +54,7 @@ export function apiRoutes(deps: ApiDeps) {
     const rows = await stepsOf(deps.db, request.id);
     const steps =
       rows.length > 0
-        ? rows.map((s) => stepView(s, defs.find((d) => d.key === s.key)?.instructions?.(request)))
+        ? rows.map((s) => stepView(s, instructionsOf(defs.find((d) => d.key === s.key), request, s)))
         : defs.map((d) => plannedStepView(d, request));
     const events = (await eventsOf(deps.db, request.id)).map(eventView);
     return { request: requestView(request, now, deps.timeZone), planned: rows.length === 0, steps, events };

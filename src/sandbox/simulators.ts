@@ -69,6 +69,8 @@ export async function startSimulators(
   const edx: EdxSimulator = createEdxSimulator({ ...edxOptions, gitreload: lmsHook(branches.staging, () => edx) });
   // The production LMS is another installation: its own SYSADMIN_DEFAULT_BRANCH and its own courses.
   const productionEdx: EdxSimulator = createEdxSimulator({ ...edxOptions, gitreload: lmsHook(branches.production, () => productionEdx) });
+  // Open edX runs on MySQL, whose default collation ignores case in usernames (not verified: see docs/real-systems.md).
+  for (const lms of [edx, productionEdx]) lms.quirks.usernamesIgnoreCase = true;
 
   let listener = async () => {};
   const changed = () => listener();

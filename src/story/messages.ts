@@ -62,12 +62,15 @@ function findingsList(findings: Problem[]): string {
   return `<ul>${items}</ul>${rest > 0 ? `<p>… and ${rest} more.</p>` : ''}`;
 }
 
+/** Problems with the ticket's fields, each under the field's label as the form shows it. */
+const fieldList = (problems: Problem[]) => `<ul>${problems.map((p) => `<li><strong>${escapeHtml(fieldLabel(p.field))}</strong>: ${escapeHtml(p.message)}</li>`).join('')}</ul>`;
+
 export function problemsReply(problems: Problem[]): string {
   const fields = problems.filter((p) => p.file === undefined);
   const course = problems.filter((p) => p.file !== undefined);
   return (
     '<p>Thank you for your course request. Before we can start, please fix the following' + (fields.length > 0 ? " in the ticket's fields:</p>" : ':</p>') +
-    (fields.length > 0 ? `<ul>${fields.map((p) => `<li><strong>${escapeHtml(fieldLabel(p.field))}</strong>: ${escapeHtml(p.message)}</li>`).join('')}</ul>` : '') +
+    (fields.length > 0 ? fieldList(fields) : '') +
     (course.length > 0
       ? `<p>The course in the repository has ${course.length} problem${course.length === 1 ? '' : 's'} that would break it for students; fix ${course.length === 1 ? 'it' : 'them'}, push to the repository and save the ticket again:</p>${findingsList(course)}`
       : '') +
@@ -77,7 +80,12 @@ export function problemsReply(problems: Problem[]): string {
 
 /** The course check's warnings, for the agents: worth a look, never blocking. */
 export function warningsNote(warnings: Problem[]): string {
-  return `<p><strong>Course check: ${warnings.length} warning${warnings.length === 1 ? '' : 's'}</strong> (not blocking; worth telling the course team):</p>${findingsList(warnings)}`;
+  const fields = warnings.filter((p) => p.file === undefined);
+  const course = warnings.filter((p) => p.file !== undefined);
+  return (
+    (fields.length > 0 ? `<p><strong>Worth checking before approval</strong> (not blocking):</p>${fieldList(fields)}` : '') +
+    (course.length > 0 ? `<p><strong>Course check: ${course.length} warning${course.length === 1 ? '' : 's'}</strong> (not blocking; worth telling the course team):</p>${findingsList(course)}` : '')
+  );
 }
 
 /**

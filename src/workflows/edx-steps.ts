@@ -4,11 +4,12 @@ import { termDates } from '../courses/terms';
 import type { StepContext, StepDefinition } from '../engine/types';
 import type { EdxEnvironment } from '../courses/edx';
 import { gitreloadBranch } from '../integrations/edx/git-import';
-import { PermanentError, TransientError } from '../errors';
+import { isTransient, messageOf, PermanentError, TransientError } from '../errors';
 import { buildCourseTarball } from '../integrations/edx/course-tarball';
 import { EdxPermanentError } from '../integrations/edx/errors';
 import type { TeamRole } from '../courses/edx';
-import { courseTeamInstructions } from '../instructions/course-team';
+import { accountLookupSchema, courseTeamInstructions, type AccountLookup } from '../instructions/course-team';
+import { canLookUpEdxAccounts } from '../integrations/edx/enabled';
 import { createCourseInstructions } from '../instructions/create-course';
 import { deleteCourseInstructions } from '../instructions/delete-course';
 import { exportToGitInstructions } from '../instructions/export-to-git';
@@ -25,7 +26,7 @@ import { usesApi } from './plan';
  * once, from ORC_EDX_API) and otherwise a manual step with instructions for the agent.
  */
 
-type Instructed = Pick<StepDefinition, 'key' | 'title'> & { instructions: StepDefinition['instructions'] };
+type Instructed = Pick<StepDefinition, 'key' | 'title' | 'prepare'> & { instructions: StepDefinition['instructions'] };
 
 function edxStep(input: FlowInput, op: EdxOperation, manual: Instructed, run: (ctx: StepContext) => Promise<Record<string, unknown>>): StepDefinition {
   return usesApi(input.plan, op) ? { key: manual.key, title: manual.title, kind: 'auto', run } : { ...manual, kind: 'manual' };
@@ -90,13 +91,20 @@ export function importInitialCourseStep(d: FlowDeps, input: FlowInput): StepDefi
 export function edxCourseTeamStep(d: FlowDeps, input: FlowInput, environment: EdxEnvironment): StepDefinition {
   const key = input.plan.courseKey;
   const members = edxTeam(input);
+  // With the edX token, the agent gets each person's email (Studio asks for one) instead of a lookup to do.
+  const lookup = canLookUpEdxAccounts(d.config);
   return edxStep(
     input,
     'course_team',
     {
       key: environment === 'staging' ? 'edx-course-team' : 'edx-course-team-production',
       title: `Add the course team to ${key}${environment === 'production' ? ' on production' : ''}`,
-      instructions: () => courseTeamInstructions({ sites: d.sites, courseKey: key, members, environment }),
+      instructions: (_request, prepared) => {
+        const found = accountLookupSchema.safeParse(prepared);
+        const accounts = lookup ? (found.success ? found.data : 'pending') : undefined;
+        return courseTeamInstructions({ sites: d.sites, courseKey: key, members, environment, accounts });
+      },
+      ...(lookup && { prepare: async () => lookUpTeam(d, members) }),
     },
     async () => {
       const change = await d.edx.addCourseTeam(key, members).catch((err: unknown) => {
@@ -107,6 +115,19 @@ export function edxCourseTeamStep(d: FlowDeps, input: FlowInput, environment: Ed
       return { summary: `Course team of ${key}: ${members.map((m) => `${m.user} (${m.role})`).join(', ') || 'nobody to add'}.`, change: { ...change } };
     },
   );
+}
+
+/**
+ * The team's LMS accounts, for the manual step's instructions. An outage is retried like any
+ * step's; a refusal (say, a service user without staff) leaves the agent the lookup to do, with why.
+ */
+async function lookUpTeam(d: FlowDeps, members: { user: string }[]): Promise<AccountLookup> {
+  try {
+    return { found: Object.fromEntries(await d.edx.lookupAccounts(members.map((m) => m.user))) };
+  } catch (err) {
+    if (isTransient(err)) throw err;
+    return { failed: messageOf(err) };
+  }
 }
 
 /**

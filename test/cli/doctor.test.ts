@@ -41,7 +41,7 @@ describe('orcoursetrion doctor', () => {
     registerDoctorCommand(program, cli);
     expect(await run(['doctor'])).toBe(0);
     expect(io.out).not.toMatch(/^FAIL/m);
-    for (const check of ['github token', 'github scopes', 'github org mitx', 'zendesk credentials', 'zendesk role', 'zendesk setup', 'zendesk webhook test', 'edx token', 'edx global staff', 'edx staging gitreload', 'edx production gitreload']) {
+    for (const check of ['github token', 'github scopes', 'github org mitx', 'zendesk credentials', 'zendesk role', 'zendesk setup', 'zendesk requester updates', 'zendesk webhook test', 'edx token', 'edx global staff', 'edx staging gitreload', 'edx production gitreload']) {
       expect(io.out).toMatch(new RegExp(`^ok +${check}:`, 'm'));
     }
     expect(io.out).toMatch(/^doctor: \d+ ok, 0 FAIL, \d+ skip$/m);
@@ -134,6 +134,32 @@ describe('orcoursetrion doctor', () => {
     const checks = JSON.parse(io.out) as Array<{ check: string; status: string; detail: string; setting?: string; fix?: string }>;
     expect(failures(checks)).toEqual([expect.objectContaining({ check: 'zendesk setup', detail: expect.stringContaining('changes pending'), fix: expect.stringContaining('orcoursetrion zendesk setup') })]);
     expect(checks.find((c) => c.check === 'zendesk webhook test')).toMatchObject({ status: 'skip' });
+  }, 30_000);
+
+  it('fails zendesk requester updates when the updated trigger lost its "role is end_user" condition', async () => {
+    const world = await startCliWorld('doctor', SECRET);
+    sims = world.sims;
+    const zendesk = Object.fromEntries(Object.entries(world.sims.env).filter(([k]) => k.startsWith('ORC_ZENDESK_')));
+    const env = { ...world.env, ...zendesk, ORC_PUBLIC_URL: 'https://orcoursetrion.example.edu' };
+    const setup = { out: '', err: '' };
+    expect(await runZendeskSetup({ env, dryRun: false, json: false, stdout: (t) => void (setup.out += t), stderr: (t) => void (setup.err += t) }), setup.err).toBe(0);
+    const doctorChecks = async () => {
+      const { io, cli, program, run } = captured(env);
+      registerDoctorCommand(program, cli);
+      await run(['doctor', '--json']);
+      return JSON.parse(io.out) as Array<{ check: string; status: string; detail: string; setting?: string; fix?: string }>;
+    };
+    expect((await doctorChecks()).find((c) => c.check === 'zendesk requester updates')).toMatchObject({ status: 'ok', detail: expect.stringContaining('role is end_user') });
+
+    // An admin edits the trigger in Admin Center and drops the requester condition.
+    const trigger = world.sims.zendesk.admin.triggers().find((t) => t.title.includes('Course request updated'))!;
+    trigger.conditions.any = trigger.conditions.any.filter((c) => c.field !== 'role');
+    expect((await doctorChecks()).find((c) => c.check === 'zendesk requester updates')).toMatchObject({
+      status: 'FAIL',
+      detail: expect.stringContaining('missing its "role is end_user" condition'),
+      setting: 'ORC_PUBLIC_URL',
+      fix: expect.stringContaining('orcoursetrion zendesk setup'),
+    });
   }, 30_000);
 
   it('passes Zendesk\'s webhook test against a running service, and names ORC_ZENDESK_WEBHOOK_SECRET once the webhook\'s secret changed', async () => {

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { requests, webhookDeliveries } from '../../src/db/schema';
 import { claimStep } from '../../src/engine/claim';
 import { createEngine, stepsOf } from '../../src/engine/engine';
+import { instructionsOf } from '../../src/engine/instructions-of';
 import type { StepDefinition } from '../../src/engine/types';
 import { PermanentError, TransientError } from '../../src/errors';
 import { silentLogger } from '../../src/log';
@@ -212,6 +213,39 @@ describe('durable step engine', () => {
     expect(rows[1]).toMatchObject({ completedBy: 'Ada', note: 'imported, checked the outline' });
     expect(ran).toEqual(['a', 'c']);
     expect((await h.handle.db.select().from(requests))[0]?.status).toBe('completed');
+  });
+
+  it('prepares a manual step once when it starts (an outage retried), memoised, and renders its instructions from that', async () => {
+    let lookups = 0;
+    const flow: StepDefinition[] = [
+      {
+        key: 'team',
+        title: 'Add the team',
+        kind: 'manual',
+        prepare: async () => {
+          lookups++;
+          if (lookups === 1) throw new TransientError('LMS answered 503');
+          return { email: `ada-${lookups}@mit.test` };
+        },
+        instructions: (_request, prepared) => ({ text: `Add ${String(prepared?.email ?? 'ada (email to look up)')}`, html: '<p>Add</p>' }),
+      },
+    ];
+    const waiting: string[] = [];
+    h = createHarness({ workflows: () => flow, hooks: { stepWaiting: async (_ctx, i) => void waiting.push(i?.text ?? '') } });
+    const req = await insertRequest(h);
+    await approveRequest(deps(h, () => flow), req.id, agent, 'test');
+    await h.engine.runDue();
+    let [step] = await stepsOf(h.handle.db, req.id);
+    expect(step).toMatchObject({ status: 'pending', error: 'LMS answered 503', result: null });
+    expect(waiting).toEqual([]);
+
+    h.clock.advance(step!.nextRunAt - h.clock.now);
+    await h.engine.runDue();
+    [step] = await stepsOf(h.handle.db, req.id);
+    expect(step).toMatchObject({ status: 'waiting', result: { email: 'ada-2@mit.test' } });
+    expect(waiting).toEqual(['Add ada-2@mit.test']);
+    expect(instructionsOf(flow[0], req, step!)?.text).toBe('Add ada-2@mit.test');
+    expect(lookups).toBe(2);
   });
 
   it('processes a delivery once, in order per ticket, and retries a transient intake failure', async () => {

@@ -30,7 +30,7 @@ describe('LMS accounts (GET /api/user/v1/accounts?username=a,b) as staff', () =>
   it('where the LMS matches any case (MySQL), keeps its spelling under the name asked; no names, no call', async () => {
     const { client, sim } = edx.h;
     expect((await client.lookupAccounts(['alan'])).size).toBe(0);
-    sim.quirks.accountLookupIgnoresCase = true;
+    sim.quirks.usernamesIgnoreCase = true;
     expect((await client.lookupAccounts(['alan'])).get('alan')).toMatchObject({ username: 'Alan' });
     expect((await client.lookupAccounts([])).size).toBe(0);
     expect(accountCalls(sim.state.requests)).toHaveLength(2);

@@ -29,6 +29,9 @@ function everyTemplate(v: string): Record<string, Instructions> {
     createCourse: createCourseInstructions({ sites, courseKey: KEY, title: v }),
     setGitUrl: setGitUrlInstructions({ sites, courseKey: v, repo: `mitx/${v}` }),
     courseTeam: courseTeamInstructions({ sites, courseKey: v, environment: 'staging', members: [{ user: v, role: 'instructor' }, { user: `${v}2`, role: 'staff' }] }),
+    // What the LMS answers is outside data too.
+    courseTeamEmails: courseTeamInstructions({ sites, courseKey: KEY, environment: 'staging', members: [{ user: v, role: 'staff' }], accounts: { found: { [v]: { username: v, email: v, isActive: true } } } }),
+    courseTeamLookupFailed: courseTeamInstructions({ sites, courseKey: KEY, environment: 'staging', members: [{ user: 'ada', role: 'staff' }], accounts: { failed: v } }),
     rerun: rerunInstructions({ sites, sourceKey: v, newKey: NEXT, title: v }),
     importTarball: importTarballInstructions({ sites, courseKey: v, filename: v, downloadUrl: `javascript:alert(${v})` }),
   };
@@ -153,5 +156,28 @@ describe('course team instructions without the edX API', () => {
     const out = courseTeamInstructions({ sites, courseKey: 'course-v1:MITx+8.01r+2027_Spring', environment: 'staging', members: [{ user: 'ada', role: 'staff' }, { user: 'grace', role: 'staff' }] });
     expect(out.text).toContain('To look up first: the email address of each of ada, grace.');
     expect(out.text).toContain('Orcoursetrion cannot look emails up for you');
+  });
+});
+
+describe('course team instructions with the edX API', () => {
+  const members = [{ user: 'ada', role: 'instructor' as const }, { user: 'barbara', role: 'staff' as const }, { user: 'grace', role: 'staff' as const }];
+  const base = { sites, courseKey: KEY, environment: 'staging' as const, members };
+
+  it('give each person\'s email as the LMS had it, and what to do about anyone without an active account', () => {
+    const out = courseTeamInstructions({
+      ...base,
+      accounts: { found: { ada: { username: 'Ada', email: 'ada@mit.test', isActive: true }, grace: { username: 'grace', email: 'grace@navy.test', isActive: false } } },
+    });
+    expect(out.text).not.toContain('To look up first');
+    expect(out.text).toContain('enter ada@mit.test (Ada), click Add User and then Add Admin Access next to them, so they are Admin.');
+    expect(out.text).toContain('barbara has no account on the LMS: ask them to register at https://staging.mitx.example.edu with that username');
+    expect(out.text).toContain('enter grace@navy.test (grace), click Add User, so they are Staff. They have not activated their account yet');
+  });
+
+  it('before the step starts (a plan preview), say the emails will be looked up; after a refused lookup, what to look up and why', () => {
+    expect(courseTeamInstructions({ ...base, accounts: 'pending' }).text).toContain('Orcoursetrion looks up the email of each of ada, barbara, grace on the LMS when this step starts');
+    const failed = courseTeamInstructions({ ...base, accounts: { failed: 'the LMS hid their email' } }).text;
+    expect(failed).toContain('To look up first: the email address of each of ada, barbara, grace. Orcoursetrion could not look them up on the LMS (the LMS hid their email)');
+    expect(failed).toContain('enter the email of ada');
   });
 });

@@ -70,8 +70,8 @@ export interface EdxSimQuirks {
   duplicateCreateAnswers500: boolean;
   /** Studio with git export disabled: `giturl` is hidden from GET and silently dropped by PATCH. */
   hideGiturl: boolean;
-  /** An LMS on MySQL with a case-insensitive collation: `username__in` matches any case. Off: exact (SQLite, a binary collation). */
-  accountLookupIgnoresCase: boolean;
+  /** An LMS on MySQL with a case-insensitive collation: usernames match in any case (accounts API and Studio's team). Off: exact. */
+  usernamesIgnoreCase: boolean;
 }
 
 export interface EdxSimulatorOptions {
@@ -202,7 +202,7 @@ export function createEdxSimulator(options: EdxSimulatorOptions = {}): EdxSimula
     gitImports: [],
     requests: [],
   };
-  const quirks: EdxSimQuirks = { duplicateCreateAnswers500: true, hideGiturl: false, accountLookupIgnoresCase: false };
+  const quirks: EdxSimQuirks = { duplicateCreateAnswers500: true, hideGiturl: false, usernamesIgnoreCase: false };
   const faults = createFaults();
   const tokens = new Map<string, { kind: 'jwt' | 'bearer'; expiresAt: number }>();
 
@@ -210,7 +210,8 @@ export function createEdxSimulator(options: EdxSimulatorOptions = {}): EdxSimula
   const exactRun = (key: string) => state.runs.find((r) => r.id === key);
   const openWorld = !options.users;
   /** The account with exactly this username; in an open world, one made up for any username. */
-  const accountOf = (username: string) => state.accounts.find((a) => a.username === username) ?? (openWorld ? account({ username }) : undefined);
+  const sameUser = (a: string, b: string) => (quirks.usernamesIgnoreCase ? a.toLowerCase() === b.toLowerCase() : a === b);
+  const accountOf = (username: string) => state.accounts.find((a) => sameUser(a.username, username)) ?? (openWorld ? account({ username }) : undefined);
   const userExists = (user: string) => accountOf(user) !== undefined;
 
   function newRun(input: { org: string; number: string; run: string; title: string }): SimCourseRun {
@@ -461,8 +462,7 @@ export function createEdxSimulator(options: EdxSimulatorOptions = {}): EdxSimula
     // accounts/views.py AccountViewSet.list: `usernames.strip(",").split(",")`; none given means the caller's own account.
     const wanted = param ? param.replace(/^,+|,+$/g, '').split(',') : [serviceUser];
     // accounts/api.py get_account_settings: `filter(username__in=...)` drops unknown names silently; 404 (no body) only when none exists.
-    const fold = (name: string) => (quirks.accountLookupIgnoresCase ? name.toLowerCase() : name);
-    const found = state.accounts.filter((a) => wanted.some((name) => fold(name) === fold(a.username)));
+    const found = state.accounts.filter((a) => wanted.some((name) => sameUser(name, a.username)));
     if (openWorld) for (const name of new Set(wanted)) if (name && !found.some((a) => a.username === name)) found.push(account({ username: name }));
     if (found.length === 0) return c.body(null, 404);
     return c.json(found.map((a) => accountView(c, a)));

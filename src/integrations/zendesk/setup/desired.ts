@@ -28,6 +28,9 @@ interface DesiredContext {
 
 export const FORM_TITLE = managedTitle('Course request');
 export const WEBHOOK_TITLE = managedTitle('Course request events');
+export const UPDATED_TRIGGER_TITLE = managedTitle('Course request updated');
+/** The "updated" trigger's condition for a requester's edit or reply (doctor checks it is there). */
+export const REQUESTER_UPDATE_CONDITION = { field: 'role', operator: 'is', value: 'end_user' } as const;
 export const WEBHOOK_PATH = '/webhooks/zendesk';
 
 /** The trigger bodies carry ids only: the service re-reads the ticket through the API. */
@@ -127,7 +130,7 @@ function triggers(ctx: DesiredContext): DesiredObject[] {
   const onForm = { field: 'ticket_form_id', operator: 'is', value: ctx.numericId('form') };
   const notify = (event: 'created' | 'updated') => [{ field: 'notification_webhook', value: [ctx.webhookId(), triggerBody(event)] }];
   const created = managedTitle('Course request created');
-  const updated = managedTitle('Course request updated');
+  const updated = UPDATED_TRIGGER_TITLE;
   return [
     {
       kind: 'trigger',
@@ -155,7 +158,7 @@ function triggers(ctx: DesiredContext): DesiredObject[] {
             { field: 'status', operator: 'changed' },
             { field: customField(ctx, 'decision'), operator: 'changed' },
             { field: customField(ctx, 'rejection_reason'), operator: 'changed' },
-            { field: 'role', operator: 'is', value: 'end_user' },
+            { ...REQUESTER_UPDATE_CONDITION },
           ],
         },
         actions: notify('updated'),
