@@ -18,7 +18,7 @@ export async function runPlan(io: CliIo, type: RequestType | undefined, options:
   const o = requestOptionsSchema.extend({ request: z.number().int().positive().optional() }).parse(options);
   const id = o.request;
   if (!type === (id === undefined)) {
-    io.stderr('orcoursetrion plan: give a request type (new, publish or rerun) with its options, or --request ID\n');
+    io.stderr('orcoursetrion plan: give a request type (new, publish, rerun or team) with its options, or --request ID\n');
     process.exitCode = 2;
     return;
   }

@@ -20,6 +20,8 @@ export interface ApprovalFacts {
   requesterEmail?: string;
   /** Absent where there is no Zendesk requester (CLI, plan preview): such conditions do not hold. */
   memberships?: () => Promise<Memberships>;
+  /** Whether the requester is on the course team of a team change; absent: unknown, so it does not hold. */
+  requesterOnCourseTeam?: () => Promise<boolean>;
 }
 
 /**
@@ -60,6 +62,7 @@ async function holds(when: ApprovalConditions, facts: ApprovalFacts): Promise<bo
     if (when.group && !when.group.some((id) => groups.includes(id))) return false;
   }
   if (when.sameTeamAsPrevious && !(await sameTeamAsPrevious(facts.db, request))) return false;
+  if (when.requesterOnCourseTeam && !(request.type === 'team' && facts.requesterOnCourseTeam && (await facts.requesterOnCourseTeam()))) return false;
   return true;
 }
 

@@ -10,7 +10,7 @@ import { courseQualityProblems } from './quality-check';
 
 export interface CheckDeps {
   db: Db;
-  github: Pick<GithubClient, 'missingUsers' | 'getRepo' | 'readTree' | 'readRepoFiles'>;
+  github: Pick<GithubClient, 'missingUsers' | 'getRepo' | 'readTree' | 'readRepoFiles' | 'readTeam'>;
   edx: Pick<EdxClient, 'findCourseRun'>;
 }
 
@@ -27,7 +27,7 @@ export async function externalProblems(deps: CheckDeps, fields: CourseRequestFie
   const termField = fields.type === 'rerun' ? 'newTerm' : 'term';
   const checks: Promise<void>[] = [];
 
-  if (fields.type !== 'publish') {
+  if (fields.type === 'new' || fields.type === 'rerun') {
     // Duplicate course key: our own records first, then edX when its course list is enabled.
     checks.push(
       (async () => {
@@ -70,7 +70,7 @@ export async function externalProblems(deps: CheckDeps, fields: CourseRequestFie
     checks.push(
       (async () => {
         const missing = await deps.github.missingUsers(plan.members);
-        if (missing.length > 0) problems.push({ field: 'teamMembers', message: `not GitHub users: ${missing.join(', ')}; check the spelling of each username` });
+        if (missing.length > 0) problems.push({ field: fields.type === 'team' ? 'teamAdd' : 'teamMembers', message: `not GitHub users: ${missing.join(', ')}; check the spelling of each username` });
       })(),
     );
   }
@@ -92,6 +92,26 @@ export async function externalProblems(deps: CheckDeps, fields: CourseRequestFie
     );
   }
 
+  if (fields.type === 'team') checks.push(teamChangeProblems(deps, fields, plan).then((found) => void problems.push(...found)));
+
   await Promise.all(checks);
+  return problems;
+}
+
+/**
+ * A team change needs the course's GitHub team and, where the edX API is configured, its run on
+ * edX (the additions go there). Removing someone who is not on the GitHub team only warns: they
+ * may still be on the edX team, which the removal step covers.
+ */
+async function teamChangeProblems(deps: CheckDeps, fields: CourseRequestFields, plan: Plan): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  const [team, run] = await Promise.all([deps.github.readTeam(plan.org, plan.team), usesApi(plan, 'course_team') ? deps.edx.findCourseRun(plan.courseKey) : null]);
+  if (!team) {
+    problems.push({ field: 'team', message: `there is no GitHub team ${plan.team} in ${plan.org} for ${fields.courseNumber} in ${fields.term}; give the course team's name if it is not named after the repository` });
+  } else {
+    const absent = (plan.remove ?? []).filter((r) => !team.members.some((m) => m.toLowerCase() === r.toLowerCase()));
+    if (absent.length > 0) problems.push({ field: 'teamRemove', message: `not on the GitHub team ${team.name}: ${absent.join(', ')}; they are removed from the edX course team only`, warning: true });
+  }
+  if (run === undefined) problems.push({ field: 'term', message: `${plan.courseKey} is not on edX; check the course number, term and course kind` });
   return problems;
 }

@@ -116,8 +116,16 @@ export async function createRequest(deps: CreateDeps, draft: Record<string, unkn
 
 const requestOfTicket = async (db: Db, ticketId: number) => (await db.select().from(requests).where(eq(requests.ticketId, ticketId)))[0];
 
-/** The external id of the ticket a command-line request opens: the same request asked again finds it. */
-const ticketKey = (values: RequestValues) => `orcoursetrion:${values.type}:${String(values.courseKey ?? values.courseNumber).toLowerCase()}`;
+/**
+ * The external id of the ticket a command-line request opens: the same request asked again finds
+ * it. A course has many team changes, so theirs name the change too.
+ */
+function ticketKey(values: RequestValues): string {
+  const key = `orcoursetrion:${values.type}:${String(values.courseKey ?? values.courseNumber).toLowerCase()}`;
+  if (values.type !== 'team' || !values.plan) return key;
+  const names = (list: string[]) => list.map((m) => m.toLowerCase()).sort().join(',');
+  return `${key}:+${names(values.plan.members)}-${names(values.plan.remove ?? [])}`;
+}
 
 function ticketNote(values: RequestValues, actor: Actor): { subject: string; html: string } {
   const what = values.type === 'rerun' ? `rerun ${values.courseNumber} ${values.term} -> ${values.newTerm}` : `${values.type} ${values.courseNumber} ${values.term}`;

@@ -22,7 +22,10 @@ export const planSchema = z.object({
   deployTeam: z.string(),
   /** GitHub team of the course (named by the request, or after the repo). */
   team: z.string(),
+  /** The course team's members (a team change: the people it adds). */
   members: z.array(z.string()),
+  /** A team change: the people it removes. */
+  remove: z.array(z.string()).optional(),
   /** edX operations done through an API; the others are manual steps. */
   api: z.array(z.enum(EDX_OPERATIONS)),
   stagingHook: z.boolean(),
@@ -48,7 +51,8 @@ export function decidePlan(fields: CourseRequestFields, config: PlanConfig): Pla
     sourceCourseKey: fields.type === 'rerun' ? courseKey(config.ORC_EDX_ORG, fields.courseNumber, fields.term) : undefined,
     deployTeam: xml ? config.ORC_XML_DEPLOY_TEAM : config.ORC_STUDIO_DEPLOY_TEAM,
     team: fields.team || repo,
-    members: fields.teamMembers,
+    members: fields.type === 'team' ? fields.teamAdd : fields.teamMembers,
+    remove: fields.type === 'team' ? fields.teamRemove : undefined,
     api: [...config.ORC_EDX_API],
     stagingHook: Boolean(config.ORC_STAGING_GITRELOAD),
     productionHook: Boolean(config.ORC_PRODUCTION_GITRELOAD),
