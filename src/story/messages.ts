@@ -17,6 +17,8 @@ const FIELD_LABELS: Record<string, string> = {
   term: 'Term',
   newTerm: 'New term',
   teamMembers: 'Team members',
+  teamAdd: 'Members to add',
+  teamRemove: 'Members to remove',
   team: 'Course team',
   instructor: 'Instructor',
   weeks: 'Weeks',
