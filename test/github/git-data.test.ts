@@ -63,12 +63,12 @@ describe('copy without history and rewrite the course key', () => {
 });
 
 describe('branches, reads and lookups', () => {
-  it('creates live from the default branch once', async () => {
+  it('creates a branch from the default branch once', async () => {
     h.sim.seed.repo('mitx', OLD, { files: courseFiles });
     const gh = await client();
-    expect(await gh.ensureLiveBranch('mitx', OLD, 'main')).toEqual({ created: true });
+    expect(await gh.ensureBranch('mitx', OLD, 'live', 'main')).toEqual({ created: true });
     h.sim.seed.push('mitx', OLD, { 'about/overview.html': 'new' });
-    expect(await gh.ensureLiveBranch('mitx', OLD, 'main')).toEqual({ created: false });
+    expect(await gh.ensureBranch('mitx', OLD, 'live', 'main')).toEqual({ created: false });
     const repo = h.sim.read.repo('mitx', OLD)!;
     expect(repo.branches.live).not.toBe(repo.branches.main);
     expect(h.sim.read.files('mitx', OLD, 'live')?.['about/overview.html']).toBe('<p>Physics</p>\n');

@@ -2,6 +2,7 @@ import axios, { type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import type { Config } from '../../config';
 import type { Logger } from '../../log';
 import { rateLimitOf, type CallObserver } from '../calls';
+import { lookupAccounts, type EdxAccount } from './accounts';
 import { readAdvancedSettings, setAdvancedSettings, type SettingsChange } from './advanced-settings';
 import { importCourseTarball, type CourseArchive, type ImportOptions, type ImportResult } from './course-import';
 import {
@@ -19,7 +20,7 @@ import type { EdxEnvironment, TeamRole } from '../../courses/edx';
 import { checkGitreloadHook, triggerGitImport, type GitImportConfig, type GitImportInput, type GitImportResult, type HookCheck } from './git-import';
 import type { CourseRun } from './schemas';
 import { createStudioApi, type StudioApi } from './studio-api';
-import { createTokenSource } from './token';
+import { createTokenSource, type TokenSource } from './token';
 
 export type EdxClientConfig = Pick<Config, 'ORC_EDX_STUDIO_URL' | 'ORC_EDX_STAGING_URL' | 'ORC_EDX_CLIENT_ID' | 'ORC_EDX_CLIENT_SECRET'> & GitImportConfig;
 
@@ -53,6 +54,8 @@ export interface EdxClient {
   triggerGitImport(input: GitImportInput): Promise<GitImportResult>;
   /** Preflight (doctor): a signed push of a branch that does not exist, to `repo`; never imports. */
   checkGitreloadHook(environment: EdxEnvironment, repo: string): Promise<HookCheck>;
+  /** The staging LMS's accounts of `usernames`, keyed as asked; a name absent from the map has no account. */
+  lookupAccounts(usernames: readonly string[]): Promise<Map<string, EdxAccount>>;
 }
 
 export function createEdxClient(deps: EdxClientDeps): EdxClient {
@@ -89,15 +92,28 @@ export function createEdxClient(deps: EdxClientDeps): EdxClient {
 
   // Built on first use, so a deployment that only uses git_import needs no Studio settings.
   let studio: StudioApi | undefined;
-  const api = (): StudioApi => {
-    if (studio) return studio;
+  let lms: StudioApi | undefined;
+  let tokens: TokenSource | undefined;
+  const settings = () => {
     const { ORC_EDX_STUDIO_URL: studioUrl, ORC_EDX_STAGING_URL: lmsUrl, ORC_EDX_CLIENT_ID: clientId, ORC_EDX_CLIENT_SECRET: clientSecret } = deps.config;
     if (!studioUrl || !lmsUrl || !clientId || !clientSecret) {
       throw new EdxPermanentError('edX API calls need ORC_EDX_STUDIO_URL, ORC_EDX_STAGING_URL, ORC_EDX_CLIENT_ID and ORC_EDX_CLIENT_SECRET; set them or remove the operation from ORC_EDX_API');
     }
-    const tokens = createTokenSource({ http, lmsUrl, clientId, clientSecret, clock, log });
+    // One token for both: the staging LMS issues it and Studio shares its installation.
+    tokens ??= createTokenSource({ http, lmsUrl, clientId, clientSecret, clock, log });
+    return { studioUrl, lmsUrl, tokens };
+  };
+  const api = (): StudioApi => {
+    if (studio) return studio;
+    const { studioUrl, tokens } = settings();
     studio = createStudioApi({ http, studioUrl, tokens, clock });
     return studio;
+  };
+  const lmsApi = (): StudioApi => {
+    if (lms) return lms;
+    const { lmsUrl, tokens } = settings();
+    lms = createStudioApi({ http, studioUrl: lmsUrl, tokens, clock, service: 'LMS' });
+    return lms;
   };
 
   return {
@@ -111,5 +127,6 @@ export function createEdxClient(deps: EdxClientDeps): EdxClient {
     importCourseTarball: async (key, archive, options) => importCourseTarball({ api: api(), clock, sleep, log }, key, archive, options),
     triggerGitImport: (input) => triggerGitImport({ http, config: deps.config, clock, log }, input),
     checkGitreloadHook: (environment, repo) => checkGitreloadHook({ http, config: deps.config, clock, log }, environment, repo),
+    lookupAccounts: async (usernames) => lookupAccounts(lmsApi(), usernames),
   };
 }

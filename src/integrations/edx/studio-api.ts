@@ -24,16 +24,19 @@ export interface StudioApiDeps {
   studioUrl: string;
   tokens: TokenSource;
   clock: () => number;
+  /** Who answers, for messages: the same JWT calls reach the LMS's own APIs (accounts). Default "Studio". */
+  service?: 'Studio' | 'LMS';
 }
 
 export function createStudioApi(deps: StudioApiDeps): StudioApi {
   const studio = new URL(deps.studioUrl);
+  const service = deps.service ?? 'Studio';
 
   function resolve(path: string, what: string): string {
     const url = new URL(path, studio);
     // The JWT goes only to Studio, whatever URL an answer points us at. Behind a TLS proxy
     // Django may build `http://` links to itself: same host means the configured origin.
-    if (url.host !== studio.host) throw new EdxPermanentError(`${what}: Studio pointed at ${url.origin}, which is not ${studio.origin}`);
+    if (url.host !== studio.host) throw new EdxPermanentError(`${what}: ${service} pointed at ${url.origin}, which is not ${studio.origin}`);
     return new URL(`${url.pathname}${url.search}`, studio.origin).toString();
   }
 
@@ -66,7 +69,7 @@ export function createStudioApi(deps: StudioApiDeps): StudioApi {
       }
       const parsed = schema.safeParse(data);
       if (!parsed.success) {
-        throw new EdxPermanentError(`${request.what}: Studio answered in an unexpected shape (${parsed.error.issues[0]?.message ?? 'invalid'} at ${parsed.error.issues[0]?.path.join('.') || 'top level'})`);
+        throw new EdxPermanentError(`${request.what}: ${service} answered in an unexpected shape (${parsed.error.issues[0]?.message ?? 'invalid'} at ${parsed.error.issues[0]?.path.join('.') || 'top level'})`);
       }
       return parsed.data;
     },

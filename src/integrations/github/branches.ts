@@ -3,8 +3,6 @@ import type { GithubContext } from './context';
 import { fullName } from './context';
 import { RepoNotFound, isAlreadyExists, isStatus, toGithubError } from './errors';
 
-export const LIVE_BRANCH = 'live';
-
 export function branchOperations(ctx: GithubContext) {
   const { octokit } = ctx;
 
@@ -34,9 +32,6 @@ export function branchOperations(ctx: GithubContext) {
     }
   }
 
-  /** The 2015 tool's release: branch `live` from the default branch. */
-  const ensureLiveBranch = (owner: string, repo: string, defaultBranch: string) => ensureBranch(owner, repo, LIVE_BRANCH, defaultBranch);
-
   async function branchExists(owner: string, repo: string, branch: string): Promise<boolean> {
     try {
       await headOf(owner, repo, branch);
@@ -63,5 +58,5 @@ export function branchOperations(ctx: GithubContext) {
     }
   }
 
-  return { ensureBranch, ensureLiveBranch, ensureDefaultBranch, branchExists, headOf };
+  return { ensureBranch, ensureDefaultBranch, branchExists, headOf };
 }

@@ -45,8 +45,18 @@ export interface SimRequest {
   status: number;
 }
 
+/** An LMS user account (auth_user and its profile), as the accounts API shows it to staff. */
+export interface SimAccount {
+  username: string;
+  email: string;
+  name: string;
+  isActive: boolean;
+}
+
 export interface EdxSimState {
   runs: SimCourseRun[];
+  /** LMS accounts; with no `users` option the world is open and this holds only the seeded ones. */
+  accounts: SimAccount[];
   tokensIssued: number;
   imports: Map<string, SimImportTask>;
   gitImports: GitImportRecord[];
@@ -59,6 +69,8 @@ export interface EdxSimQuirks {
   duplicateCreateAnswers500: boolean;
   /** Studio with git export disabled: `giturl` is hidden from GET and silently dropped by PATCH. */
   hideGiturl: boolean;
+  /** An LMS on MySQL with a case-insensitive collation: `username__in` matches any case. Off: exact (SQLite, a binary collation). */
+  accountLookupIgnoresCase: boolean;
 }
 
 export interface EdxSimulatorOptions {
@@ -68,8 +80,10 @@ export interface EdxSimulatorOptions {
   clock?: () => number;
   /** The OAuth application's service user (becomes instructor of every run it creates). */
   serviceUser?: string;
-  /** Usernames that exist in the LMS; default: every username exists. */
+  /** Usernames that exist in the LMS (email `{username}@example.edu`); default: every username exists. */
   users?: string[];
+  /** Whether the OAuth application's service user is global staff (is_staff); default true. */
+  serviceUserIsStaff?: boolean;
   /** Course runs per page of the list API. */
   pageSize?: number;
   /** Status polls an import spends Pending / In Progress before it finishes. */
@@ -94,6 +108,8 @@ export interface EdxSimulator {
   findRun(key: string): SimCourseRun | undefined;
   /** Invalidates every issued token (the next API call answers 401). */
   revokeTokens(): void;
+  /** Registers an LMS account (someone signing up); in a closed world only these exist. */
+  addAccount(input: { username: string; email?: string; name?: string; isActive?: boolean }): SimAccount;
 }
 
 // opaque-keys ALLOWED_ID_CHARS, as Studio checks it.
@@ -170,14 +186,31 @@ export function createEdxSimulator(options: EdxSimulatorOptions = {}): EdxSimula
   const importPolls = options.importPolls ?? 2;
   const ttl = options.tokenTtlSeconds ?? 3600;
 
-  const state: EdxSimState = { runs: [], tokensIssued: 0, imports: new Map(), gitImports: [], requests: [] };
-  const quirks: EdxSimQuirks = { duplicateCreateAnswers500: true, hideGiturl: false };
+  const serviceUserIsStaff = options.serviceUserIsStaff ?? true;
+  const account = (input: { username: string; email?: string; name?: string; isActive?: boolean }): SimAccount => ({
+    username: input.username,
+    email: input.email ?? `${input.username}@example.edu`,
+    name: input.name ?? input.username,
+    isActive: input.isActive ?? true,
+  });
+  const state: EdxSimState = {
+    runs: [],
+    accounts: [serviceUser, ...(options.users ?? [])].map((username) => account({ username })),
+    tokensIssued: 0,
+    imports: new Map(),
+    gitImports: [],
+    requests: [],
+  };
+  const quirks: EdxSimQuirks = { duplicateCreateAnswers500: true, hideGiturl: false, accountLookupIgnoresCase: false };
   const faults = createFaults();
   const tokens = new Map<string, { kind: 'jwt' | 'bearer'; expiresAt: number }>();
 
   const findRun = (key: string) => state.runs.find((r) => r.id.toLowerCase() === key.toLowerCase());
   const exactRun = (key: string) => state.runs.find((r) => r.id === key);
-  const userExists = (user: string) => user === serviceUser || !options.users || options.users.includes(user);
+  const openWorld = !options.users;
+  /** The account with exactly this username; in an open world, one made up for any username. */
+  const accountOf = (username: string) => state.accounts.find((a) => a.username === username) ?? (openWorld ? account({ username }) : undefined);
+  const userExists = (user: string) => accountOf(user) !== undefined;
 
   function newRun(input: { org: string; number: string; run: string; title: string }): SimCourseRun {
     const run: SimCourseRun = {
@@ -223,14 +256,27 @@ export function createEdxSimulator(options: EdxSimulatorOptions = {}): EdxSimula
     };
   }
 
-  const requireJwt: MiddlewareHandler = async (c, next) => {
+  /** DRF authentication: a token of a scheme the view lists, issued and unexpired, or 401. */
+  const requireToken = (...schemes: ('JWT' | 'Bearer')[]): MiddlewareHandler => async (c, next) => {
     const [scheme, token] = (c.req.header('authorization') ?? '').split(' ');
     const found = token ? tokens.get(token) : undefined;
-    if (scheme !== 'JWT' || !found || found.kind !== 'jwt' || found.expiresAt <= clock()) {
+    const accepted = schemes.some((s) => s === scheme && found?.kind === (s === 'JWT' ? 'jwt' : 'bearer'));
+    if (!accepted || !found || found.expiresAt <= clock()) {
       c.header('WWW-Authenticate', 'JWT realm="api"');
       return c.json({ detail: found ? 'Signature has expired.' : 'Authentication credentials were not provided.' }, 401);
     }
     return next();
+  };
+  const requireJwt = requireToken('JWT');
+
+  /**
+   * edx-platform openedx/core/djangoapps/user_api/accounts/api.py get_account_settings: staff and the user
+   * themself get the admin fields (email among them); anyone else only the public ones, no email.
+   */
+  const accountView = (c: Context, a: SimAccount) => {
+    const profile_image = { has_image: false, image_url_full: `${new URL(c.req.url).origin}/static/images/profiles/default_500.png` };
+    if (!serviceUserIsStaff && a.username !== serviceUser) return { username: a.username, account_privacy: 'private', profile_image };
+    return { username: a.username, name: a.name, email: a.email, is_active: a.isActive, date_joined: '2026-01-05T09:00:00Z', account_privacy: 'private', profile_image };
   };
 
   function applySchedule(run: SimCourseRun, schedule: z.infer<typeof scheduleBody> | undefined) {
@@ -408,6 +454,18 @@ export function createEdxSimulator(options: EdxSimulatorOptions = {}): EdxSimula
     state.tokensIssued++;
     return c.json({ access_token: token, expires_in: ttl, token_type: kind === 'jwt' ? 'JWT' : 'Bearer', scope: 'read write profile email' });
   });
+  // edx-platform openedx/core/djangoapps/user_api/urls.py: `^v1/accounts$` (no trailing slash) is AccountViewSet.list; it also takes Bearer tokens.
+  lms.get('/api/user/v1/accounts', requireToken('JWT', 'Bearer'), (c) => {
+    const param = c.req.query('username');
+    // accounts/views.py AccountViewSet.list: `usernames.strip(",").split(",")`; none given means the caller's own account.
+    const wanted = param ? param.replace(/^,+|,+$/g, '').split(',') : [serviceUser];
+    // accounts/api.py get_account_settings: `filter(username__in=...)` drops unknown names silently; 404 (no body) only when none exists.
+    const fold = (name: string) => (quirks.accountLookupIgnoresCase ? name.toLowerCase() : name);
+    const found = state.accounts.filter((a) => wanted.some((name) => fold(name) === fold(a.username)));
+    if (openWorld) for (const name of new Set(wanted)) if (name && !found.some((a) => a.username === name)) found.push(account({ username: name }));
+    if (found.length === 0) return c.body(null, 404);
+    return c.json(found.map((a) => accountView(c, a)));
+  });
   const gitreloadSettings = options.gitreload ?? {};
   lms.route('/sysadmin/api/gitreload/', sysadminGitreloadRoute(gitreloadSettings, recordGitImport));
 
@@ -433,6 +491,11 @@ export function createEdxSimulator(options: EdxSimulatorOptions = {}): EdxSimula
     },
     findRun,
     revokeTokens: () => tokens.clear(),
+    addAccount(input) {
+      const added = account(input);
+      state.accounts.push(added);
+      return added;
+    },
   };
 }
 
