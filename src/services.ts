@@ -89,7 +89,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       processDelivery: desk
         ? (delivery, deliveryLog) =>
             processDelivery(
-              { db, clock, config, desk, workflows, externalProblems: checks, engine: { refreshRequestStatus: (id) => bound().engine.refreshRequestStatus(id) }, wake: () => bound().wake(), timeZone: config.ORC_TIMEZONE },
+              { db, clock, config, desk, workflows, externalProblems: checks, courseTeam: { github, edx }, engine: { refreshRequestStatus: (id) => bound().engine.refreshRequestStatus(id) }, wake: () => bound().wake(), timeZone: config.ORC_TIMEZONE },
               delivery,
               deliveryLog,
             )

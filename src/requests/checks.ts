@@ -11,7 +11,7 @@ import { courseQualityProblems } from './quality-check';
 export interface CheckDeps {
   db: Db;
   github: Pick<GithubClient, 'missingUsers' | 'getRepo' | 'readTree' | 'readRepoFiles' | 'readTeam'>;
-  edx: Pick<EdxClient, 'findCourseRun'>;
+  edx: Pick<EdxClient, 'findCourseRun' | 'lookupAccounts'>;
 }
 
 /** Paths a crashed earlier run of ours may have left in a new repo: such a repo is adoptable. */
@@ -100,12 +100,17 @@ export async function externalProblems(deps: CheckDeps, fields: CourseRequestFie
 
 /**
  * A team change needs the course's GitHub team and, where the edX API is configured, its run on
- * edX (the additions go there). Removing someone who is not on the GitHub team only warns: they
+ * edX and an edX account for everyone added (the additions go there). Removing someone who is not on the GitHub team only warns: they
  * may still be on the edX team, which the removal step covers.
  */
 async function teamChangeProblems(deps: CheckDeps, fields: CourseRequestFields, plan: Plan): Promise<Problem[]> {
   const problems: Problem[] = [];
-  const [team, run] = await Promise.all([deps.github.readTeam(plan.org, plan.team), usesApi(plan, 'course_team') ? deps.edx.findCourseRun(plan.courseKey) : null]);
+  const api = usesApi(plan, 'course_team');
+  const [team, run, accounts] = await Promise.all([
+    deps.github.readTeam(plan.org, plan.team),
+    api ? deps.edx.findCourseRun(plan.courseKey) : null,
+    api && plan.members.length > 0 ? deps.edx.lookupAccounts(plan.members) : undefined,
+  ]);
   if (!team) {
     problems.push({ field: 'team', message: `there is no GitHub team ${plan.team} in ${plan.org} for ${fields.courseNumber} in ${fields.term}; give the course team's name if it is not named after the repository` });
   } else {
@@ -113,5 +118,8 @@ async function teamChangeProblems(deps: CheckDeps, fields: CourseRequestFields, 
     if (absent.length > 0) problems.push({ field: 'teamRemove', message: `not on the GitHub team ${team.name}: ${absent.join(', ')}; they are removed from the edX course team only`, warning: true });
   }
   if (run === undefined) problems.push({ field: 'term', message: `${plan.courseKey} is not on edX; check the course number, term and course kind` });
+  // Studio adds only existing users (400 "Course team user does not exist"): say so now, not mid-run.
+  const noAccount = accounts ? plan.members.filter((m) => !accounts.has(m)) : [];
+  if (noAccount.length > 0) problems.push({ field: 'teamAdd', message: `no edX account: ${noAccount.join(', ')}; each must sign in to the LMS once (or register) under their GitHub username, then save the ticket again` });
   return problems;
 }

@@ -27,11 +27,13 @@ const teamChange = (course: string, change: { add?: string; remove?: string }, t
   ...(change.remove && { team_remove: change.remove }),
 });
 
+const RULES = { rules: [{ name: 'course team asks', when: { type: ['team'], requesterOnCourseTeam: true } }] };
+
 // Each test files tickets whose approved work runs meanwhile: room for a busy 2-core machine (every wait is for a state).
 describe('course team change requests', { timeout: 60_000 }, () => {
   let sb: Sandbox;
   beforeAll(async () => {
-    sb = await startSandbox({ ORC_EDX_API: 'all' });
+    sb = await startSandbox({ ORC_EDX_API: 'all', ORC_APPROVAL_RULES: JSON.stringify(RULES) });
   });
   afterAll(async () => sb?.close());
 
@@ -84,9 +86,45 @@ describe('course team change requests', { timeout: 60_000 }, () => {
     const both = await sb.file(teamChange('8.062', { add: 'grace, Ada', remove: 'ada' }), 'waiting_on_requester');
     expect(problemsOf(both.view)).toEqual(['teamRemove: Ada is both added and removed: list each person once']);
     const unknownUser = await sb.file(teamChange('8.062', { add: 'grace, nosuchperson' }), 'waiting_on_requester');
-    expect(problemsOf(unknownUser.view)).toEqual([expect.stringMatching(/^teamAdd: not GitHub users: nosuchperson/)]);
+    expect(problemsOf(unknownUser.view)).toEqual([expect.stringMatching(/^teamAdd: not GitHub users: nosuchperson;/), expect.stringMatching(/^teamAdd: no edX account: nosuchperson;/)]);
+    // On GitHub but never signed in to the LMS: Studio would refuse to add them.
+    sb.sims.github.seed.user('barbara');
+    const noEdxAccount = await sb.file(teamChange('8.062', { add: 'grace, barbara' }), 'waiting_on_requester');
+    expect(problemsOf(noEdxAccount.view)).toEqual([expect.stringMatching(/^teamAdd: no edX account: barbara;/)]);
     // The requester is told on the ticket, by the form's field names.
     const reply = await sb.until('the reply to the requester', () => sb.sims.zendesk.comments(unknownUser.ticketId).find((c) => c.public && c.html_body.includes('Before we can start')));
     expect(reply.html_body).toContain('<strong>Members to add</strong>');
+  });
+
+  /** Files a ticket as `email` and waits until intake has approved it or left it to an agent (the plan note says which). */
+  async function fileAs(email: string, fields: Record<string, string>) {
+    const ticketId = sb.sims.zendesk.createTicketAsRequester({ email, fields });
+    const view = await sb.until(`ticket from ${email} to be taken in`, async () => {
+      const r = await sb.api(`/tickets/${ticketId}`);
+      if (r.status !== 200 || r.body.request.status === 'waiting_on_requester') return undefined;
+      const waitsForAgent = sb.sims.zendesk.comments(ticketId).some((c) => !c.public && c.html_body.includes('Course request is valid') && c.html_body.includes('Approve it with the'));
+      return r.body.request.status !== 'pending_approval' || waitsForAgent ? r.body : undefined;
+    });
+    return { ticketId, view };
+  }
+
+  it('approves a change asked by a member of the course team (by their edX account email); removals still wait for an agent', async () => {
+    const { repo } = seedCourse(sb, '8.063', ['ada', 'grace']);
+    const member = await fileAs('Ada@example.edu', teamChange('8.063', { add: 'edsger', remove: 'grace' }));
+    expect(member.view.request.decidedBy).toBe('approval rule "course team asks"');
+    const waiting = await sb.until('the removal to wait for an agent', async () => {
+      const r = await sb.api(`/tickets/${member.ticketId}`);
+      return r.body.request.status === 'waiting_on_agent' ? r.body : undefined;
+    });
+    expect(waiting.steps.find((s: { status: string }) => s.status === 'waiting')).toMatchObject({ key: 'edx-course-team-remove', kind: 'manual' });
+    expect(sb.sims.github.read.team(ORG, repo)?.members).toEqual(['ada', 'edsger']);
+
+    // Someone with an edX account who is not on the team, and an address no account has, wait for an agent.
+    for (const email of ['katherine@example.edu', 'ada@elsewhere.test']) {
+      const other = await fileAs(email, teamChange('8.063', { add: 'alan' }));
+      expect(other.view.request.status).toBe('pending_approval');
+      expect(other.view.request.decision).toBeNull();
+      expect(sb.sims.zendesk.comments(other.ticketId).some((c) => !c.public && c.html_body.includes('Approve it with the'))).toBe(true);
+    }
   });
 });

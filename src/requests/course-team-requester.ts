@@ -1,0 +1,25 @@
+import type { RequestRow } from '../db/schema';
+import type { EdxClient } from '../integrations/edx/client';
+import type { GithubClient } from '../integrations/github/client';
+import { planOf, usesApi } from '../workflows/plan';
+
+export interface CourseTeamDeps {
+  github: Pick<GithubClient, 'readTeam'>;
+  edx: Pick<EdxClient, 'lookupAccounts'>;
+}
+
+/**
+ * Whether `email` is the address of someone on the course's GitHub team: the team's logins are
+ * looked up as edX usernames (the course team is added under the same names on both), and an
+ * account's email, which only the LMS's staff view shows, must equal the requester's. Needs the
+ * edX API (course_team in ORC_EDX_API); without it nobody's address is known, so it is false.
+ */
+export async function requesterOnCourseTeam(deps: CourseTeamDeps, request: RequestRow, email: string | undefined): Promise<boolean> {
+  const plan = planOf(request);
+  const address = email?.trim().toLowerCase();
+  if (request.type !== 'team' || !plan || !address || !usesApi(plan, 'course_team')) return false;
+  const team = await deps.github.readTeam(plan.org, plan.team);
+  if (!team || team.members.length === 0) return false;
+  const accounts = await deps.edx.lookupAccounts(team.members);
+  return [...accounts.values()].some((a) => a.email.trim().toLowerCase() === address);
+}
