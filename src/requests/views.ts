@@ -47,7 +47,7 @@ export function requestView(r: RequestRow, now: number, timeZone: string) {
 }
 
 /** A valid team change's people, added and removed; null for the other types. */
-function teamChangeView(r: RequestRow): { add: string[]; remove: string[] } | null {
+export function teamChangeView(r: RequestRow): { add: string[]; remove: string[] } | null {
   const plan = r.type === 'team' ? planOf(r) : undefined;
   return plan ? { add: plan.members, remove: plan.remove ?? [] } : null;
 }
