@@ -19,7 +19,7 @@ describe('zendesk setup', () => {
     const result = await runSetup(world.env);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Created 24, updated 0; 0 unchanged.');
+    expect(result.stdout).toContain('Created 26, updated 0; 0 unchanged.');
 
     const { admin } = world.sim;
     const ours = admin.ticketFields().filter((f) => f.title.startsWith(TITLE_PREFIX));
@@ -52,7 +52,7 @@ describe('zendesk setup', () => {
       expect(ids.fields.decision).toBe(decision?.id);
       expect(ids.webhookId).toBe(webhook?.id);
       expect(ids.webhookSecret).toBe(admin.signingSecret(webhook!.id));
-      expect(await readStoredObjects(db.db)).toHaveLength(24);
+      expect(await readStoredObjects(db.db)).toHaveLength(26);
     } finally {
       db.close();
     }
@@ -62,7 +62,7 @@ describe('zendesk setup', () => {
     const file = join(world.env.ORC_DATABASE, '..', 'zendesk-objects.sql');
     const result = await runSetup(world.env, { d1Sql: file });
     expect(result.code).toBe(0);
-    expect(result.stderr).toBe(`wrote 24 rows for D1 to ${file}; it holds the webhook signing secret: apply it with \`npx wrangler d1 execute DB --remote --file ${file}\`, then delete it\n`);
+    expect(result.stderr).toBe(`wrote 26 rows for D1 to ${file}; it holds the webhook signing secret: apply it with \`npx wrangler d1 execute DB --remote --file ${file}\`, then delete it\n`);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const d1 = openSqlite(':memory:');
     const here = openSqlite(world.env.ORC_DATABASE);
@@ -84,9 +84,29 @@ describe('zendesk setup', () => {
     const before = writes().length;
     const second = await runSetup(world.env);
     expect(second.code).toBe(0);
-    expect(second.stdout).toContain('Nothing to change: all 24 objects are up to date.');
+    expect(second.stdout).toContain('Nothing to change: all 26 objects are up to date.');
     expect(second.stdout).not.toContain('Stored');
     expect(writes()).toHaveLength(before);
+  });
+
+  it('adds the team change to an account set up before it: the request type option, its two fields, the form; then nothing', async () => {
+    await runSetup(world.env);
+    // The account as the setup before the team change left it.
+    const typeField = world.sim.admin.ticketFields().find((f) => f.title === '[Orcoursetrion] Request type');
+    typeField!.custom_field_options = typeField!.custom_field_options!.filter((o) => o.value !== 'orc_type_team');
+    for (const title of ['[Orcoursetrion] Members to add', '[Orcoursetrion] Members to remove']) world.sim.admin.remove('ticket_field', world.sim.admin.ticketFields().find((f) => f.title === title)!.id);
+
+    const result = await runSetup(world.env, { json: true });
+    expect(result.code).toBe(0);
+    const plan = JSON.parse(result.stdout);
+    expect(plan.actions.filter((a: { type: string }) => a.type !== 'unchanged').map((a: { type: string; key: string }) => `${a.type} ${a.key}`)).toEqual([
+      'update field:request_type',
+      'create field:team_add',
+      'create field:team_remove',
+      'update form',
+    ]);
+    expect(world.sim.admin.ticketFields().find((f) => f.title === '[Orcoursetrion] Request type')?.custom_field_options?.map((o) => o.value)).toContain('orc_type_team');
+    expect((await runSetup(world.env)).stdout).toContain('Nothing to change: all 26 objects are up to date.');
   });
 
   it('recreates a deleted trigger and updates a moved webhook, leaving the rest alone', async () => {
@@ -98,7 +118,7 @@ describe('zendesk setup', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/create\s+trigger\s+\[Orcoursetrion\] Course request updated/);
     expect(result.stdout).toMatch(/update\s+webhook\s+.*\(endpoint\)/);
-    expect(result.stdout).toContain('Created 1, updated 1; 22 unchanged.');
+    expect(result.stdout).toContain('Created 1, updated 1; 24 unchanged.');
     expect(world.sim.admin.triggers().map((t) => t.title)).toEqual(['[Orcoursetrion] Course request created', '[Orcoursetrion] Course request updated']);
     expect(world.sim.admin.webhooks()[0]?.endpoint).toBe('https://orc2.example.edu/webhooks/zendesk');
   });
@@ -106,7 +126,7 @@ describe('zendesk setup', () => {
   it('--dry-run prints the plan and changes nothing, in Zendesk or on disk', async () => {
     const result = await runSetup(world.env, { dryRun: true });
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Would create 24, update 0; 0 unchanged. Nothing was changed (dry run).');
+    expect(result.stdout).toContain('Would create 26, update 0; 0 unchanged. Nothing was changed (dry run).');
     expect(result.stdout).toMatch(/create\s+ticket_form\s+\[Orcoursetrion\] Course request/);
     expect(writes()).toEqual([]);
     expect(world.sim.admin.ticketFields().filter((f) => f.title.startsWith(TITLE_PREFIX))).toEqual([]);
@@ -119,7 +139,7 @@ describe('zendesk setup', () => {
     term!.title = 'Term (old)';
     const result = await runSetup(world.env, { dryRun: true, json: true });
     const plan = JSON.parse(result.stdout);
-    expect(plan.summary).toEqual({ create: 1, update: 1, unchanged: 22, conflict: 0 });
+    expect(plan.summary).toEqual({ create: 1, update: 1, unchanged: 24, conflict: 0 });
     expect(plan.actions.filter((a: { type: string }) => a.type !== 'unchanged').map((a: { key: string }) => a.key)).toEqual(['field:term', 'form']);
     expect(plan.changed).toBe(true);
   });
