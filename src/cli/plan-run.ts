@@ -25,7 +25,7 @@ export async function runPlan(io: CliIo, type: RequestType | undefined, options:
   await runCommand('plan', io, o.verbose, async () => {
     const settings = await cliSettings(io, { verbose: o.verbose, useSandbox: false, use: PLAN_USE });
     const store = await openStore({ config: settings.config, log: settings.log, database: id === undefined ? ':memory:' : undefined });
-    // Zendesk organisations and groups are not read here: a rule that needs them is checked at intake.
+    // Zendesk organisations and groups, and a course team's members, are not read here: a rule that needs them is checked at intake.
     const ruleName = async (request: RequestRow) =>
       (await approvingRule(approvalRulesOf(settings.config), { db: store.handle.db, request, requesterEmail: request.requester ?? undefined }))?.name ?? null;
     try {
