@@ -99,7 +99,8 @@ export async function externalProblems(deps: CheckDeps, fields: CourseRequestFie
 }
 
 /**
- * A team change needs the course's GitHub team and, where the edX API is configured, its run on
+ * A team change needs the course's GitHub team (XML courses: a Studio course's export repo has
+ * none) and, where the edX API is configured, its run on
  * edX and an edX account for everyone added (the additions go there). Removing someone who is not on the GitHub team only warns: they
  * may still be on the edX team, which the removal step covers.
  */
@@ -107,13 +108,13 @@ async function teamChangeProblems(deps: CheckDeps, fields: CourseRequestFields, 
   const problems: Problem[] = [];
   const api = usesApi(plan, 'course_team');
   const [team, run, accounts] = await Promise.all([
-    deps.github.readTeam(plan.org, plan.team),
+    plan.kind === 'xml' ? deps.github.readTeam(plan.org, plan.team) : null,
     api ? deps.edx.findCourseRun(plan.courseKey) : null,
     api && plan.members.length > 0 ? deps.edx.lookupAccounts(plan.members) : undefined,
   ]);
-  if (!team) {
+  if (team === undefined) {
     problems.push({ field: 'team', message: `there is no GitHub team ${plan.team} in ${plan.org} for ${fields.courseNumber} in ${fields.term}; give the course team's name if it is not named after the repository` });
-  } else {
+  } else if (team) {
     const absent = (plan.remove ?? []).filter((r) => !team.members.some((m) => m.toLowerCase() === r.toLowerCase()));
     if (absent.length > 0) problems.push({ field: 'teamRemove', message: `not on the GitHub team ${team.name}: ${absent.join(', ')}; they are removed from the edX course team only`, warning: true });
   }

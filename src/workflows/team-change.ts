@@ -9,8 +9,8 @@ import { edxCourseTeamStep } from './edx-steps';
 import { finishStep } from './ticket-steps';
 
 /**
- * A course team change: the GitHub course team gets its adds and removes (as the 2015 put_team
- * set a membership), edX gets the additions on staging and production (the course-run API where
+ * A course team change: the GitHub course team of an XML course gets its adds and removes (as the
+ * 2015 put_team set a membership; a Studio course's export repo has no course team), edX gets the additions on staging and production (the course-run API where
  * ORC_EDX_API has course_team, else instructions), and the removals are always an agent's
  * destructive step, since no edX API removes one member without replacing the whole team.
  */
@@ -21,7 +21,7 @@ export function teamChangeFlow(d: FlowDeps, input: FlowInput): StepDefinition[] 
   const remove = plan.remove ?? [];
   const change = [add.length > 0 ? `added ${add.join(', ')}` : '', remove.length > 0 ? `removed ${remove.join(', ')}` : ''].filter(Boolean).join(' and ');
   return [
-    githubTeamChangeStep(d, input),
+    ...(plan.kind === 'xml' ? [githubTeamChangeStep(d, input)] : []),
     ...(add.length > 0 ? [edxCourseTeamStep(d, input, 'staging'), edxCourseTeamStep(d, input, 'production')] : []),
     ...(remove.length > 0 ? [edxTeamRemovalStep(d, input)] : []),
     finishStep(
@@ -31,7 +31,7 @@ export function teamChangeFlow(d: FlowDeps, input: FlowInput): StepDefinition[] 
         title: 'Tell the requester the course team changed',
         intro: `The course team of ${input.courseNumber} (${input.term}) has ${change}.`,
         links: [
-          { label: `GitHub team ${plan.team}`, url: githubPage.team(d.sites, plan.org, teamSlug(plan.team)) },
+          ...(plan.kind === 'xml' ? [{ label: `GitHub team ${plan.team}`, url: githubPage.team(d.sites, plan.org, teamSlug(plan.team)) }] : []),
           { label: 'Course team in Studio', url: studioPage.courseTeam(d.sites, key) },
         ],
         next: 'People added can push to the course repository and edit the course in Studio now; file another team change for further changes.',

@@ -39,6 +39,18 @@ describe('course team change requests', { timeout: 60_000 }, () => {
 
   const problemsOf = (view: any) => view.request.problems.map((p: { field: string; message: string }) => `${p.field}: ${p.message}`);
 
+  /** Files a ticket as `email` and waits until intake has approved it or left it to an agent (the plan note says which). */
+  async function fileAs(email: string, fields: Record<string, string>) {
+    const ticketId = sb.sims.zendesk.createTicketAsRequester({ email, fields });
+    const view = await sb.until(`ticket from ${email} to be taken in`, async () => {
+      const r = await sb.api(`/tickets/${ticketId}`);
+      if (r.status !== 200 || r.body.request.status === 'waiting_on_requester') return undefined;
+      const waitsForAgent = sb.sims.zendesk.comments(ticketId).some((c) => !c.public && c.html_body.includes('Course request is valid') && c.html_body.includes('Approve it with the'));
+      return r.body.request.status !== 'pending_approval' || waitsForAgent ? r.body : undefined;
+    });
+    return { ticketId, view };
+  }
+
   it('adds and removes on GitHub and edX from filing to completion; the removal waits for an agent', async () => {
     const { repo, key } = seedCourse(sb, '8.061', ['ada', 'grace', 'alan']);
     const { ticketId, pending } = await sb.fileAndApprove(teamChange('8.061', { add: 'katherine, @margaret', remove: 'alan' }));
@@ -75,6 +87,22 @@ describe('course team change requests', { timeout: 60_000 }, () => {
     expect(sb.sims.zendesk.ticket(ticketId)?.status).toBe('solved');
   });
 
+  it('changes a Studio course on edX only (its export repository has no course team); its edX team counts for the rule', async () => {
+    sb.sims.github.seed.repo('MITx-Studio2LMS', repoOf('8.064', '2027_Spring'), { files: { '.gitignore': 'drafts/\n' } });
+    const key = 'course-v1:MITx+8.064+2027_Spring';
+    sb.sims.edx.addRun({ org: 'MITx', number: '8.064', run: '2027_Spring', team: [{ user: 'grace', role: 'instructor' }] });
+    const { ticketId, view } = await fileAs('grace@example.edu', { ...teamChange('8.064', { add: 'edsger' }), course_kind: 'studio' });
+    expect(view.request.decidedBy).toBe('approval rule "course team asks"');
+    expect(view.steps.map((s: { key: string }) => s.key)).toEqual(['edx-course-team', 'edx-course-team-production', 'update-ticket']);
+    const done = await sb.until('the team change to complete', async () => {
+      const r = await sb.api(`/tickets/${ticketId}`);
+      return r.body.request.status === 'completed' ? r.body : undefined;
+    });
+    expect(done.steps.every((s: { status: string }) => s.status === 'done')).toBe(true);
+    expect(sb.sims.edx.findRun(key)?.team.map((t) => `${t.user} (${t.role})`).sort()).toEqual(['edsger (staff)', 'grace (instructor)']);
+    expect(sb.sims.github.read.teamNames('MITx-Studio2LMS')).not.toContain(repoOf('8.064', '2027_Spring'));
+  });
+
   it('refuses an unknown course, an empty change, someone both added and removed, and unknown users', async () => {
     seedCourse(sb, '8.062', ['ada']);
     const unknownCourse = await sb.file(teamChange('8.069', { add: 'grace' }), 'waiting_on_requester');
@@ -95,18 +123,6 @@ describe('course team change requests', { timeout: 60_000 }, () => {
     const reply = await sb.until('the reply to the requester', () => sb.sims.zendesk.comments(unknownUser.ticketId).find((c) => c.public && c.html_body.includes('Before we can start')));
     expect(reply.html_body).toContain('<strong>Members to add</strong>');
   });
-
-  /** Files a ticket as `email` and waits until intake has approved it or left it to an agent (the plan note says which). */
-  async function fileAs(email: string, fields: Record<string, string>) {
-    const ticketId = sb.sims.zendesk.createTicketAsRequester({ email, fields });
-    const view = await sb.until(`ticket from ${email} to be taken in`, async () => {
-      const r = await sb.api(`/tickets/${ticketId}`);
-      if (r.status !== 200 || r.body.request.status === 'waiting_on_requester') return undefined;
-      const waitsForAgent = sb.sims.zendesk.comments(ticketId).some((c) => !c.public && c.html_body.includes('Course request is valid') && c.html_body.includes('Approve it with the'));
-      return r.body.request.status !== 'pending_approval' || waitsForAgent ? r.body : undefined;
-    });
-    return { ticketId, view };
-  }
 
   it('approves a change asked by a member of the course team (by their edX account email); removals still wait for an agent', async () => {
     const { repo } = seedCourse(sb, '8.063', ['ada', 'grace']);

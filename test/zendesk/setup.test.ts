@@ -93,7 +93,8 @@ describe('zendesk setup', () => {
     await runSetup(world.env);
     // The account as the setup before the team change left it.
     const typeField = world.sim.admin.ticketFields().find((f) => f.title === '[Orcoursetrion] Request type');
-    typeField!.custom_field_options = typeField!.custom_field_options!.filter((o) => o.value !== 'orc_type_team');
+    const options = typeField!.custom_field_options!;
+    options.splice(options.findIndex((o) => o.value === 'orc_type_team'), 1);
     for (const title of ['[Orcoursetrion] Members to add', '[Orcoursetrion] Members to remove']) world.sim.admin.remove('ticket_field', world.sim.admin.ticketFields().find((f) => f.title === title)!.id);
 
     const result = await runSetup(world.env, { json: true });
