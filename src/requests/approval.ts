@@ -78,7 +78,8 @@ const teamOf = (members: string[]) => [...new Set(members.map((m) => m.toLowerCa
 /**
  * A rerun or publish whose course run's latest completed request (the run a rerun copies, the
  * run a publish moves) had the same team members as this one. A request naming no members is
- * never "the same team": an unknown team must not be approved on someone else's behalf.
+ * never "the same team": an unknown team must not be approved on someone else's behalf; nor is
+ * one whose run's latest completed request was a team change.
  */
 async function sameTeamAsPrevious(db: Db, request: RequestRow): Promise<boolean> {
   const plan = planOf(request);
@@ -91,6 +92,7 @@ async function sameTeamAsPrevious(db: Db, request: RequestRow): Promise<boolean>
     .where(and(sql`lower(${requests.courseKey}) = ${key}`, eq(requests.status, 'completed'), ne(requests.id, request.id)))
     .orderBy(desc(requests.completedAt), desc(requests.id))
     .limit(1);
-  const before = previous && planOf(previous);
+  // A team change since: its plan lists only the people it changed, so the team is not known here.
+  const before = previous && previous.type !== 'team' ? planOf(previous) : undefined;
   return before !== undefined && teamOf(before.members) === teamOf(plan.members);
 }
