@@ -96,7 +96,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       processDelivery: desk
         ? (delivery, deliveryLog) =>
             processDelivery(
-              { db, clock, config, desk, workflows, ...assess, engine: { refreshRequestStatus: (id) => bound().engine.refreshRequestStatus(id) }, wake: () => bound().wake(), timeZone: config.ORC_TIMEZONE },
+              { db, clock, config, desk, workflows, ...assess, teamReader: { github, edx }, engine: { refreshRequestStatus: (id) => bound().engine.refreshRequestStatus(id) }, wake: () => bound().wake(), timeZone: config.ORC_TIMEZONE },
               delivery,
               deliveryLog,
             )

@@ -18,14 +18,14 @@ export async function runPlan(io: CliIo, type: RequestType | undefined, options:
   const o = requestOptionsSchema.extend({ request: z.number().int().positive().optional() }).parse(options);
   const id = o.request;
   if (!type === (id === undefined)) {
-    io.stderr('orcoursetrion plan: give a request type (new, publish or rerun) with its options, or --request ID\n');
+    io.stderr('orcoursetrion plan: give a request type (new, publish, rerun or team) with its options, or --request ID\n');
     process.exitCode = 2;
     return;
   }
   await runCommand('plan', io, o.verbose, async () => {
     const settings = await cliSettings(io, { verbose: o.verbose, useSandbox: false, use: PLAN_USE });
     const store = await openStore({ config: settings.config, log: settings.log, database: id === undefined ? ':memory:' : undefined });
-    // Zendesk organisations and groups are not read here: a rule that needs them is checked at intake.
+    // Zendesk organisations and groups, and a course team's members, are not read here: a rule that needs them is checked at intake.
     const ruleName = async (request: RequestRow) =>
       (await approvingRule(approvalRulesOf(settings.config), { db: store.handle.db, request, requesterEmail: request.requester ?? undefined }))?.name ?? null;
     try {

@@ -2,7 +2,7 @@ import type { RequestRow, StepRow } from '../db/schema';
 import { instructionsOf } from '../engine/instructions-of';
 import type { StepDefinition } from '../engine/types';
 import { githubPage, lmsPage, studioPage, type EdxSites } from '../instructions/sites';
-import { plannedStepView, stepView } from '../requests/views';
+import { plannedStepView, stepView, teamChangeView } from '../requests/views';
 import { describeTeam, planOf } from '../workflows/plan';
 
 /**
@@ -26,7 +26,7 @@ export function planView(request: RequestRow, defs: StepDefinition[], rows: Step
       ]
     : [];
   return {
-    request: { id: request.id || null, type: request.type, status: request.id ? request.status : null, courseNumber: request.courseNumber, term: request.term, newTerm: request.newTerm, courseKey: request.courseKey, repo: request.repo },
+    request: { id: request.id || null, type: request.type, status: request.id ? request.status : null, courseNumber: request.courseNumber, term: request.term, newTerm: request.newTerm, courseKey: request.courseKey, repo: request.repo, teamChange: teamChangeView(request) },
     plan: plan ?? null,
     /** The course team and where it came from (the plan note's words). */
     team: plan ? describeTeam(plan, request.ticketId !== null) : null,
@@ -48,6 +48,7 @@ export function planText(view: PlanView): string {
     lines.push(`  course key  ${plan.courseKey}`);
     if (view.team) lines.push(`  course team ${view.team}`);
     lines.push(`  edX APIs    ${plan.api.length ? plan.api.join(', ') : 'none: every edX step is a manual step with instructions'}`);
+    if (request.teamChange) lines.push(`  team change adds ${request.teamChange.add.join(', ') || 'nobody'}; removes ${request.teamChange.remove.join(', ') || 'nobody'}`);
     for (const l of view.links) lines.push(`  ${l.label}: ${l.url}`);
   }
   if (view.approval) lines.push(`Approval: ${view.approval.rule === null ? 'an agent (no approval rule matches)' : `the approval rule "${view.approval.rule}" would approve it`}`);

@@ -9,7 +9,7 @@ const requestId = (value: string) => {
 };
 
 /**
- * `orcoursetrion plan new|publish|rerun ...` and `plan --request ID`: the exact steps a request
+ * `orcoursetrion plan new|publish|rerun|team ...` and `plan --request ID`: the exact steps a request
  * runs (the workflows' own list), changing nothing. A draft's plan is made on an in-memory
  * database and with the draft's own rules only, so it needs no network; `request` runs the
  * checks against GitHub, edX and the database.

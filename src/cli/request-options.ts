@@ -14,6 +14,8 @@ export function withRequestOptions(cmd: Command): Command {
     .option('--kind <kind>', 'xml (XML/latex2edx in git) or studio', 'xml')
     .option('--title <title>', 'course title (required for a new course)')
     .option('--member <usernames...>', 'GitHub usernames of the course team')
+    .option('--add <usernames...>', 'team change: GitHub usernames to add to the course team')
+    .option('--remove <usernames...>', 'team change: GitHub usernames to remove from the course team')
     .option('--team <team>', 'GitHub team name (default: named after the repository)')
     .option('--instructor <username>', 'the instructor (course team admin on edX)')
     .option('--description <text>', 'course description (about page)')

@@ -5,7 +5,7 @@ import { withRequestOptions } from './request-options';
 import { registerRequestActions } from './request-actions';
 
 /**
- * `orcoursetrion request new|publish|rerun`: a request without a ticket, validated exactly as
+ * `orcoursetrion request new|publish|rerun|team`: a request without a ticket, validated exactly as
  * intake validates a ticket (same rules, same GitHub, edX and database checks). A request with
  * problems is not stored: there is no ticket on which to fix it, so every problem is printed and
  * the exit code is 1. `--approve` approves it as `cli:<user>`; the service's engine then runs it.

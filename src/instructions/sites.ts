@@ -59,6 +59,7 @@ export const lmsPage = {
 
 export const githubPage = {
   repo: (s: EdxSites, repo: string) => `${s.githubWeb}/${repo}`,
+  team: (s: EdxSites, org: string, slug: string) => `${s.githubWeb}/orgs/${org}/teams/${slug}`,
   hooks: (s: EdxSites, repo: string) => `${s.githubWeb}/${repo}/settings/hooks`,
   commits: (s: EdxSites, repo: string, branch: string) => `${s.githubWeb}/${repo}/commits/${branch}`,
 };

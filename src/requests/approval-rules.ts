@@ -20,7 +20,7 @@ const zendeskId = z.number({ message: 'must be a Zendesk id (a number, from the 
 
 export const conditionsSchema = z
   .object({
-    /** Request types: new, publish, rerun. */
+    /** Request types: new, publish, rerun, team. */
     type: nonEmpty(z.enum(REQUEST_TYPES)).optional(),
     /** Course kinds: xml, studio. */
     kind: nonEmpty(z.enum(COURSE_KINDS)).optional(),
@@ -32,6 +32,8 @@ export const conditionsSchema = z
     group: nonEmpty(zendeskId).optional(),
     /** A rerun or publish of a course whose previous request completed with the same team members. */
     sameTeamAsPrevious: z.literal(true, { message: 'must be true (leave it out to allow any team)' }).optional(),
+    /** A team change asked by someone on the course's team (matched as README says). */
+    requesterOnCourseTeam: z.literal(true, { message: 'must be true (leave it out otherwise)' }).optional(),
     /** A publish whose course quality check passed at intake. */
     qualityCheckPassed: z.literal(true, { message: 'must be true (leave it out otherwise)' }).optional(),
   })

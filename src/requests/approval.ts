@@ -20,6 +20,8 @@ export interface ApprovalFacts {
   requesterEmail?: string;
   /** Absent where there is no Zendesk requester (CLI, plan preview): such conditions do not hold. */
   memberships?: () => Promise<Memberships>;
+  /** Whether the requester is on the course team of a team change; absent: unknown, so it does not hold. */
+  requesterOnCourseTeam?: () => Promise<boolean>;
 }
 
 /**
@@ -60,6 +62,7 @@ async function holds(when: ApprovalConditions, facts: ApprovalFacts): Promise<bo
     if (when.group && !when.group.some((id) => groups.includes(id))) return false;
   }
   if (when.sameTeamAsPrevious && !(await sameTeamAsPrevious(facts.db, request))) return false;
+  if (when.requesterOnCourseTeam && !(request.type === 'team' && facts.requesterOnCourseTeam && (await facts.requesterOnCourseTeam()))) return false;
   return true;
 }
 
@@ -76,7 +79,8 @@ const teamOf = (members: string[]) => [...new Set(members.map((m) => m.toLowerCa
  * A rerun or publish whose course run's latest completed request (the run a rerun copies, the
  * run a publish moves) had the same team members as this one. A request naming no members is
  * never "the same team", even when intake carried the course's team forward: an unnamed team
- * must not be approved on someone else's behalf.
+ * must not be approved on someone else's behalf; nor is one whose run's latest completed request
+ * was a team change.
  */
 async function sameTeamAsPrevious(db: Db, request: RequestRow): Promise<boolean> {
   const plan = planOf(request);
@@ -91,6 +95,7 @@ async function sameTeamAsPrevious(db: Db, request: RequestRow): Promise<boolean>
     .where(and(sql`lower(${requests.courseKey}) = ${key}`, eq(requests.status, 'completed'), ne(requests.id, request.id)))
     .orderBy(desc(requests.completedAt), desc(requests.id))
     .limit(1);
-  const before = previous && planOf(previous);
+  // A team change since: its plan lists only the people it changed, so the team is not known here.
+  const before = previous && previous.type !== 'team' ? planOf(previous) : undefined;
   return before !== undefined && teamOf(before.members) === teamOf(plan.members);
 }

@@ -14,7 +14,7 @@ import { courseQualityProblems } from './quality-check';
 
 export interface CheckDeps {
   db: Db;
-  github: Pick<GithubClient, 'missingUsers' | 'getRepo' | 'readTree' | 'readRepoFiles'>;
+  github: Pick<GithubClient, 'missingUsers' | 'getRepo' | 'readTree' | 'readRepoFiles' | 'readTeam'>;
   edx: Pick<EdxClient, 'findCourseRun' | 'lookupAccounts'>;
   config: Pick<Config, 'edx' | 'ORC_EDX_STAGING_URL'>;
 }
@@ -40,7 +40,7 @@ export async function externalProblems(deps: CheckDeps, fields: CourseRequestFie
   const termField = fields.type === 'rerun' ? 'newTerm' : 'term';
   const checks: Promise<void>[] = [];
 
-  if (fields.type !== 'publish') {
+  if (fields.type === 'new' || fields.type === 'rerun') {
     // Duplicate course key: our own records first, then edX when its course list is enabled.
     checks.push(
       (async () => {
@@ -83,10 +83,10 @@ export async function externalProblems(deps: CheckDeps, fields: CourseRequestFie
     checks.push(
       (async () => {
         const missing = await deps.github.missingUsers(plan.members);
-        if (missing.length > 0) problems.push({ field: 'teamMembers', message: `not GitHub users: ${missing.join(', ')}; check the spelling of each username` });
+        if (missing.length > 0) problems.push({ field: fields.type === 'team' ? 'teamAdd' : 'teamMembers', message: `not GitHub users: ${missing.join(', ')}; check the spelling of each username` });
       })(),
     );
-    if (canLookUpEdxAccounts(deps.config)) checks.push(edxAccountProblems(deps, plan.members, options).then((found) => void problems.push(...found)));
+    if (canLookUpEdxAccounts(deps.config)) checks.push(edxAccountProblems(deps, plan.members, fields.type === 'team' ? 'teamAdd' : 'teamMembers', options).then((found) => void problems.push(...found)));
   }
 
   if (fields.type !== 'new') {
@@ -106,6 +106,8 @@ export async function externalProblems(deps: CheckDeps, fields: CourseRequestFie
     );
   }
 
+  if (fields.type === 'team') checks.push(teamChangeProblems(deps, fields, plan).then((found) => void problems.push(...found)));
+
   await Promise.all(checks);
   return problems;
 }
@@ -116,23 +118,46 @@ export async function externalProblems(deps: CheckDeps, fields: CourseRequestFie
  * caller's last attempt, the agents are told it was not checked (the request is neither refused
  * nor silently passed: the course-team step meets the same accounts again).
  */
-async function edxAccountProblems(deps: CheckDeps, members: string[], options: CheckOptions): Promise<Problem[]> {
+async function edxAccountProblems(deps: CheckDeps, members: string[], field: 'teamMembers' | 'teamAdd', options: CheckOptions): Promise<Problem[]> {
   const lms = deps.config.ORC_EDX_STAGING_URL ?? 'the LMS';
   let accounts: Map<string, EdxAccount>;
   try {
     accounts = await deps.edx.lookupAccounts(members);
   } catch (err) {
     if (isTransient(err) && !options.lastAttempt) throw err;
-    return [{ field: 'teamMembers', warning: true, message: `not checked on edX (${messageOf(err)}): make sure ${members.join(', ')} have accounts on ${lms} before the course team is added` }];
+    return [{ field, warning: true, message: `not checked on edX (${messageOf(err)}): make sure ${members.join(', ')} have accounts on ${lms} before the course team is added` }];
   }
   const found: Problem[] = [];
   const missing = members.filter((m) => !accounts.has(m));
   if (missing.length > 0) {
-    found.push({ field: 'teamMembers', message: `no edX account with the username ${missing.join(', ')}; ask ${missing.length === 1 ? 'them' : 'each of them'} to register at ${lms} with that username, or correct the username` });
+    found.push({ field, message: `no edX account with the username ${missing.join(', ')}; ask ${missing.length === 1 ? 'them' : 'each of them'} to register at ${lms} with that username, or correct the username` });
   }
   const inactive = members.filter((m) => accounts.get(m)?.isActive === false);
   if (inactive.length > 0) {
-    found.push({ field: 'teamMembers', warning: true, message: `${inactive.join(', ')} ${inactive.length === 1 ? 'has' : 'have'} not activated ${inactive.length === 1 ? 'their edX account' : 'their edX accounts'} yet; Studio's New team member refuses them until they follow the activation email` });
+    found.push({ field, warning: true, message: `${inactive.join(', ')} ${inactive.length === 1 ? 'has' : 'have'} not activated ${inactive.length === 1 ? 'their edX account' : 'their edX accounts'} yet; Studio's New team member refuses them until they follow the activation email` });
   }
   return found;
+}
+
+/**
+ * A team change needs the course's GitHub team (XML courses: a Studio course's export repo has
+ * none) and, where the edX API is configured, its run on edX (edxAccountProblems checks that
+ * everyone added has an edX account). Removing someone who is not on the GitHub team only warns: they
+ * may still be on the edX team, which the removal step covers.
+ */
+async function teamChangeProblems(deps: CheckDeps, fields: CourseRequestFields, plan: Plan): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  const api = usesApi(plan, 'course_team');
+  const [team, run] = await Promise.all([
+    plan.kind === 'xml' ? deps.github.readTeam(plan.org, plan.team) : null,
+    api ? deps.edx.findCourseRun(plan.courseKey) : null,
+  ]);
+  if (team === undefined) {
+    problems.push({ field: 'team', message: `there is no GitHub team ${plan.team} in ${plan.org} for ${fields.courseNumber} in ${fields.term}; give the course team's name if it is not named after the repository` });
+  } else if (team) {
+    const absent = (plan.remove ?? []).filter((r) => !team.members.some((m) => m.toLowerCase() === r.toLowerCase()));
+    if (absent.length > 0) problems.push({ field: 'teamRemove', message: `not on the GitHub team ${team.name}: ${absent.join(', ')}; they are removed from the edX course team only`, warning: true });
+  }
+  if (run === undefined) problems.push({ field: 'term', message: `${plan.courseKey} is not on edX; check the course number, term and course kind` });
+  return problems;
 }

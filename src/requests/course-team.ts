@@ -56,7 +56,7 @@ const githubTeamName = (fields: CourseRequestFields, plan: Plan) => fields.team 
 
 /** The team to use when the form lists nobody; undefined when nothing needs carrying or none is found. */
 export async function carriedTeam(deps: CourseTeamDeps, fields: CourseRequestFields, plan: Plan, requestId: number | undefined): Promise<CarriedTeam | undefined> {
-  if (fields.type === 'new' || plan.members.length > 0) return undefined;
+  if (fields.type === 'new' || fields.type === 'team' || plan.members.length > 0) return undefined;
   const recorded = await teamOfLatestRequest(deps, fields.courseNumber, requestId);
   if (recorded) return recorded;
   const name = githubTeamName(fields, plan);

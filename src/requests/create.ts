@@ -47,7 +47,8 @@ export async function assessDraft(deps: AssessDeps, draft: Record<string, unknow
   const team = shape.fields && decided && deps.courseTeam ? await deps.courseTeam(shape.fields, decided, requestId) : undefined;
   // The resolved team is part of the recorded plan: steps, the sidebar and a restart all see it.
   const plan = decided && team ? { ...decided, members: team.members, teamSource: team.source } : decided;
-  const teamless = shape.fields && plan && deps.courseTeam && plan.members.length === 0 ? [emptyTeamProblem(shape.fields, plan)] : [];
+  // A team change names whom it adds and removes; it carries no team.
+  const teamless = shape.fields && plan && deps.courseTeam && shape.fields.type !== 'team' && plan.members.length === 0 ? [emptyTeamProblem(shape.fields, plan)] : [];
   const found = shape.fields && plan ? [...shape.problems, ...teamless, ...(await deps.externalProblems(shape.fields, plan, requestId, options))] : shape.problems;
   const startAt = shape.fields?.startDate ? startOfDay(shape.fields.startDate, deps.config.ORC_TIMEZONE) : null;
   return { draft, fields: shape.fields, plan, problems: found.filter((p) => !p.warning), warnings: found.filter((p) => p.warning), startAt };
@@ -127,8 +128,16 @@ export async function createRequest(deps: CreateDeps, draft: Record<string, unkn
 
 const requestOfTicket = async (db: Db, ticketId: number) => (await db.select().from(requests).where(eq(requests.ticketId, ticketId)))[0];
 
-/** The external id of the ticket a command-line request opens: the same request asked again finds it. */
-const ticketKey = (values: RequestValues) => `orcoursetrion:${values.type}:${String(values.courseKey ?? values.courseNumber).toLowerCase()}`;
+/**
+ * The external id of the ticket a command-line request opens: the same request asked again finds
+ * it. A course has many team changes, so theirs name the change too.
+ */
+function ticketKey(values: RequestValues): string {
+  const key = `orcoursetrion:${values.type}:${String(values.courseKey ?? values.courseNumber).toLowerCase()}`;
+  if (values.type !== 'team' || !values.plan) return key;
+  const names = (list: string[]) => list.map((m) => m.toLowerCase()).sort().join(',');
+  return `${key}:+${names(values.plan.members)}-${names(values.plan.remove ?? [])}`;
+}
 
 function ticketNote(values: RequestValues, actor: Actor): { subject: string; html: string } {
   const what = values.type === 'rerun' ? `rerun ${values.courseNumber} ${values.term} -> ${values.newTerm}` : `${values.type} ${values.courseNumber} ${values.term}`;

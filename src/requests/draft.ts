@@ -24,6 +24,9 @@ export const draftSchema = z.object({
   term: optionalString(50),
   newTerm: optionalString(50),
   teamMembers: z.union([z.array(z.string()), z.string()]).optional(),
+  /** A team change: usernames to add to, and to remove from, the course team. */
+  teamAdd: z.union([z.array(z.string()), z.string()]).optional(),
+  teamRemove: z.union([z.array(z.string()), z.string()]).optional(),
   team: optionalString(100),
   instructor: optionalString(100),
   weeks: z.union([z.number(), z.string()]).optional(),
@@ -56,6 +59,9 @@ export interface CourseRequestFields {
   term: string;
   newTerm?: string;
   teamMembers: string[];
+  /** A team change: who joins and who leaves the course team (empty for the other types). */
+  teamAdd: string[];
+  teamRemove: string[];
   team?: string;
   instructor?: string;
   weeks?: number;
@@ -79,6 +85,14 @@ function termProblem(field: string, value: string | undefined, required: boolean
 function dateProblem(field: string, value: string | undefined): Problem | undefined {
   if (!value) return undefined;
   if (!ISO_DATE.test(value) || Number.isNaN(Date.parse(value))) return { field, message: `"${value}" is not a date: use YYYY-MM-DD, e.g. 2027-02-01` };
+  return undefined;
+}
+
+/** A team change changes someone, and no one both ways (GitHub logins compare ignoring case). */
+function teamChangeProblem(adds: string[], removes: string[]): Problem | undefined {
+  if (adds.length === 0 && removes.length === 0) return { field: 'teamAdd', message: 'is required for a team change: list the GitHub usernames to add, or those to remove, separated by commas' };
+  const both = adds.filter((a) => removes.some((r) => r.toLowerCase() === a.toLowerCase()));
+  if (both.length > 0) return { field: 'teamRemove', message: `${both.join(', ')} ${both.length === 1 ? 'is' : 'are'} both added and removed: list each person once` };
   return undefined;
 }
 
@@ -115,10 +129,15 @@ export function validateDraft(input: unknown): { fields?: CourseRequestFields; p
   }
   if (type === 'new' && !d.courseTitle) add({ field: 'courseTitle', message: 'is required for a new course: give the title students will see' });
 
-  const teamMembers = splitMembers(d.teamMembers);
-  for (const m of teamMembers) {
-    if (!GITHUB_USERNAME_PATTERN.test(m)) add({ field: 'teamMembers', message: `"${m}" is not a GitHub username (letters, digits and single hyphens)` });
-  }
+  const usernames = (field: 'teamMembers' | 'teamAdd' | 'teamRemove') => {
+    const list = splitMembers(d[field]);
+    for (const m of list) if (!GITHUB_USERNAME_PATTERN.test(m)) add({ field, message: `"${m}" is not a GitHub username (letters, digits and single hyphens)` });
+    return list;
+  };
+  const teamMembers = usernames('teamMembers');
+  const teamAdd = type === 'team' ? usernames('teamAdd') : [];
+  const teamRemove = type === 'team' ? usernames('teamRemove') : [];
+  if (type === 'team') add(teamChangeProblem(teamAdd, teamRemove));
   if (type === 'new' && teamMembers.length === 0) add({ field: 'teamMembers', message: 'is required for a new course: list the course team\'s GitHub usernames, separated by spaces, e.g. alice-smith bob42' });
 
   let weeks: number | undefined;
@@ -146,6 +165,8 @@ export function validateDraft(input: unknown): { fields?: CourseRequestFields; p
       term: d.term,
       newTerm: d.newTerm,
       teamMembers,
+      teamAdd,
+      teamRemove,
       team: d.team,
       instructor: d.instructor,
       weeks,

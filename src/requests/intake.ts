@@ -12,6 +12,7 @@ import { cannotApproveNote, planNote, problemsReply, rejectionNeedsReasonNote, r
 import { approveRequest, cancelRequest, isFinished, rejectRequest, type RequestDeps } from './actions';
 import type { ApprovalRule } from './approval-rules';
 import { approvalRulesOf, approvingRule, ruleActor } from './approval';
+import { requesterOnCourseTeam, type CourseTeamDeps } from './course-team-requester';
 import { assessDraft, insertRequest, requestValues, type AssessDeps, type Assessment } from './create';
 import type { Problem } from './draft';
 import { recordEvent, type Actor } from './events';
@@ -19,6 +20,8 @@ import { recordEvent, type Actor } from './events';
 export interface IntakeDeps extends RequestDeps, AssessDeps {
   config: Pick<Config, 'ORC_AUTO_APPROVE' | 'ORC_RERUN_APPROVAL' | 'approvalRules' | 'ORC_STEP_MAX_ATTEMPTS'> & AssessDeps['config'];
   desk: TicketDesk;
+  /** For the requesterOnCourseTeam rule condition; absent, it never holds. */
+  teamReader?: CourseTeamDeps;
 }
 
 /** An agent acting through a Zendesk macro: the trigger body carries ids only. */
@@ -103,11 +106,21 @@ async function ruleFor(deps: IntakeDeps, ticket: TicketSnapshot, request: Reques
       log.warn('zendesk memberships unreadable; rules on organisations and groups do not apply', { error: messageOf(err) });
       return { organizations: [], groups: [] };
     });
+  const requesterEmail = ticket.requester ?? request.requester ?? undefined;
+  const { teamReader } = deps;
+  // As with memberships: a refusal (a service user that is not LMS staff) only keeps the rule from applying.
+  const onCourseTeam = (team: CourseTeamDeps) =>
+    requesterOnCourseTeam(team, request, requesterEmail).catch((err: unknown) => {
+      if (isTransient(err)) throw err;
+      log.warn('course team unreadable; the requesterOnCourseTeam condition does not hold', { error: messageOf(err) });
+      return false;
+    });
   return approvingRule(approvalRulesOf(deps.config), {
     db: deps.db,
     request,
-    requesterEmail: ticket.requester ?? request.requester ?? undefined,
+    requesterEmail,
     memberships: requesterId === undefined ? undefined : () => memberships(requesterId),
+    requesterOnCourseTeam: teamReader && (() => onCourseTeam(teamReader)),
   });
 }
 

@@ -1,5 +1,6 @@
 import type { EventRow, RequestRow, StepRow } from '../db/schema';
 import type { Instructions, StepDefinition } from '../engine/types';
+import { planOf } from '../workflows/plan';
 import { endOfDay } from './dates';
 
 /** The API's JSON shapes (camelCase, ISO times): one place, shared by the sidebar, CLI and scripts. */
@@ -31,6 +32,7 @@ export function requestView(r: RequestRow, now: number, timeZone: string) {
     params,
     problems: r.problems,
     plan: r.plan,
+    teamChange: teamChangeView(r),
     desiredCompletion: r.desiredCompletion,
     overdue: isOverdue(r, now, timeZone),
     startAt: iso(r.startAt),
@@ -42,6 +44,12 @@ export function requestView(r: RequestRow, now: number, timeZone: string) {
     updatedAt: iso(r.updatedAt),
     completedAt: iso(r.completedAt),
   };
+}
+
+/** A valid team change's people, added and removed; null for the other types. */
+export function teamChangeView(r: RequestRow): { add: string[]; remove: string[] } | null {
+  const plan = r.type === 'team' ? planOf(r) : undefined;
+  return plan ? { add: plan.members, remove: plan.remove ?? [] } : null;
 }
 
 export function stepView(s: StepRow, instructions: Instructions | undefined) {

@@ -10,6 +10,8 @@ const UNDO: Record<string, string> = {
   'copy-repo': 'Archive or delete the new repository on GitHub, unless someone already uses it.',
   'deploy-team': "Remove the deploy team's access in the repository's settings (Collaborators and teams), or delete the repository.",
   'github-team': 'Delete the GitHub team, or remove the members it was given, unless another run of the course uses it.',
+  'github-team-change': "Undo the change on the GitHub team (its Members page): take off the people it added, add back the people it removed.",
+  'edx-course-team-remove': 'Add the removed people back to the course team in Studio (Settings › Course team), with the roles they had.',
   'export-repo-files': 'Revert the commit that added these files, or delete the repository.',
   'scaffold-course': 'Revert the commit that wrote the course skeleton, or delete the repository.',
   'change-course-key': 'Revert the commit that changed the course key, or delete the repository.',

@@ -7,8 +7,9 @@ import { planOf } from './plan';
 import { publishFlow } from './publish';
 import { rejectionFlow } from './rejection';
 import { rerunFlow } from './rerun';
+import { teamChangeFlow } from './team-change';
 
-const FLOWS = { new: newCourseFlow, publish: publishFlow, rerun: rerunFlow } as const;
+const FLOWS = { new: newCourseFlow, publish: publishFlow, rerun: rerunFlow, team: teamChangeFlow } as const;
 
 /**
  * A request's steps: the rejection (or cancellation) notice for a rejected (or cancelled)

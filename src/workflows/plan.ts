@@ -33,9 +33,12 @@ export const planSchema = z.object({
   deployTeam: z.string(),
   /** GitHub team of the course (named by the request, or after the repo). */
   team: z.string(),
+  /** The course team's members (a team change: the people it adds). */
   members: z.array(z.string()),
   /** Absent in plans recorded before teams were carried forward (those took the form's members). */
   teamSource: teamSourceSchema.optional(),
+  /** A team change: the people it removes. */
+  remove: z.array(z.string()).optional(),
   /** edX operations done through an API; the others are manual steps. */
   api: z.array(z.enum(EDX_OPERATIONS)),
   stagingHook: z.boolean(),
@@ -61,7 +64,8 @@ export function decidePlan(fields: CourseRequestFields, config: PlanConfig): Pla
     sourceCourseKey: fields.type === 'rerun' ? courseKey(config.ORC_EDX_ORG, fields.courseNumber, fields.term) : undefined,
     deployTeam: xml ? config.ORC_XML_DEPLOY_TEAM : config.ORC_STUDIO_DEPLOY_TEAM,
     team: fields.team || repo,
-    members: fields.teamMembers,
+    members: fields.type === 'team' ? fields.teamAdd : fields.teamMembers,
+    remove: fields.type === 'team' ? fields.teamRemove : undefined,
     // An empty form leaves the team to intake, which carries the course's team forward.
     teamSource: fields.teamMembers.length > 0 ? { from: 'form' } : undefined,
     api: [...config.ORC_EDX_API],
@@ -89,6 +93,8 @@ function teamOrigin(source: TeamSource | undefined, ticketed: boolean): string {
  * "ada, grace (from request #12, completed 2027-01-03)". `ticketed`: the request has a ticket.
  */
 export function describeTeam(plan: Plan, ticketed: boolean): string {
+  // Only a team change records removals: its team is the one it changes, not one it carries.
+  if (plan.remove) return `changed ${ticketed ? 'by this ticket' : 'by this request'}: adds ${plan.members.join(', ') || 'nobody'}; removes ${plan.remove.join(', ') || 'nobody'}`;
   if (plan.members.length === 0) return "none given: intake carries the course's team forward (its latest completed request, else its GitHub team) or asks for it";
   return `${plan.members.join(', ')} (${teamOrigin(plan.teamSource, ticketed)})`;
 }

@@ -10,17 +10,23 @@ import { fullRepo, type FlowDeps, type FlowInput } from './context';
 export const FINISH_STEP = 'update-ticket';
 
 /**
- * The last step of every flow: write the course, term and run into our records (the design's
- * ERD, used for duplicate checks and the dashboard), then tell the requester on the ticket,
- * with the links, and solve it. Upserts and the comment marker make it safe to repeat.
+ * The last step of every flow: write what the request made into our records (`record`: by
+ * default the course, term and run of the design's ERD, used for duplicate checks and the
+ * dashboard), then tell the requester on the ticket, with the links, and solve it. Upserts and
+ * the comment marker make it safe to repeat.
  */
-export function finishStep(d: FlowDeps, input: FlowInput, message: { title: string; intro: string; next: string; links: { label: string; url: string }[] }): StepDefinition {
+export function finishStep(
+  d: FlowDeps,
+  input: FlowInput,
+  message: { title: string; intro: string; next: string; links: { label: string; url: string }[] },
+  record: (d: FlowDeps, input: FlowInput) => Promise<void> = recordRun,
+): StepDefinition {
   return {
     key: FINISH_STEP,
     title: message.title,
     kind: 'auto',
     async run() {
-      await recordRun(d, input);
+      await record(d, input);
       const ticketId = input.request.ticketId;
       if (ticketId !== null && d.desk) {
         await d.desk.post(ticketId, { html: completedReply(message.intro, message.links, message.next), public: true, marker: commentMarker(input.request.id, 'finish'), status: 'solved' });

@@ -87,6 +87,26 @@ describe('orcoursetrion request', () => {
   });
 });
 
+describe('orcoursetrion request team', () => {
+  it('takes --add and --remove, names their problems by option, and plans the change', async () => {
+    const empty = cli();
+    expect(await empty.run(['request', 'team', '--course', '8.07', '--term', '2027_Spring'])).toBe(1);
+    expect(empty.io.err).toContain('--add: is required for a team change');
+    const both = cli();
+    expect(await both.run(['request', 'team', '--course', '8.07', '--term', '2027_Spring', '--add', 'ada', '--remove', 'Ada'])).toBe(1);
+    expect(both.io.err).toContain('--remove: ada is both added and removed: list each person once');
+
+    sims.github.seed.repo('mitx', 'content-mit-807-2027_Spring').team('mitx', 'content-mit-807-2027_Spring', { members: ['ada', 'alan'] });
+    const { io, run } = cli();
+    expect(await run(['request', 'team', '--course', '8.07', '--term', '2027_Spring', '--add', 'grace', 'katherine', '--remove', 'alan', '--json'])).toBe(0);
+    const view = JSON.parse(io.out);
+    expect(view.request).toMatchObject({ type: 'team', status: 'pending_approval', repo: 'mitx/content-mit-807-2027_Spring', teamChange: { add: ['grace', 'katherine'], remove: ['alan'] } });
+    expect(view.steps.map((s: { key: string }) => s.key)).toEqual(['github-team-change', 'edx-course-team', 'edx-course-team-production', 'edx-course-team-remove', 'update-ticket']);
+    // Nothing runs before approval.
+    expect(sims.github.read.team('mitx', 'content-mit-807-2027_Spring')?.members).toEqual(['ada', 'alan']);
+  });
+});
+
 describe('orcoursetrion request cancel', () => {
   it('cancels a request with a required reason, as cli:<user>; a second cancel, a bad ID and an unknown one exit 1', async () => {
     const made = cli();

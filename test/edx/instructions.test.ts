@@ -10,6 +10,7 @@ import { exportToGitInstructions } from '../../src/instructions/export-to-git';
 import { gitImportInstructions } from '../../src/instructions/git-import';
 import { importTarballInstructions } from '../../src/instructions/import-tarball';
 import { renderInstructions, shellQuote } from '../../src/instructions/render';
+import { removeCourseTeamInstructions } from '../../src/instructions/remove-course-team';
 import { rerunInstructions } from '../../src/instructions/rerun';
 import { setGitUrlInstructions } from '../../src/instructions/set-giturl';
 import { edxSites } from '../../src/instructions/sites';
@@ -32,6 +33,7 @@ function everyTemplate(v: string): Record<string, Instructions> {
     // What the LMS answers is outside data too.
     courseTeamEmails: courseTeamInstructions({ sites, courseKey: KEY, environment: 'staging', members: [{ user: v, role: 'staff' }], accounts: { found: { [v]: { username: v, email: v, isActive: true } } } }),
     courseTeamLookupFailed: courseTeamInstructions({ sites, courseKey: KEY, environment: 'staging', members: [{ user: 'ada', role: 'staff' }], accounts: { failed: v } }),
+    removeCourseTeam: removeCourseTeamInstructions({ sites, courseKey: v, users: [v, `${v}2`] }),
     rerun: rerunInstructions({ sites, sourceKey: v, newKey: NEXT, title: v }),
     importTarball: importTarballInstructions({ sites, courseKey: v, filename: v, downloadUrl: `javascript:alert(${v})` }),
   };
@@ -79,6 +81,16 @@ describe('instruction content', () => {
     expect(out.text).toContain(`./manage.py cms delete_course ${KEY} --settings=production`);
     expect(out.text).toContain('confirmation note');
     expect(gitImportInstructions({ sites, environment: 'staging', courseKey: KEY, repo: REPO, branch: 'master' }).destructive).toBeUndefined();
+  });
+
+  it('removing course team members is destructive, names each one, and links Studio and both LMS staff lists', () => {
+    const doc = removeCourseTeamInstructions({ sites, courseKey: KEY, users: ['alan', 'grace'] });
+    expect(doc.destructive).toBe(true);
+    expect(doc.text).toContain('Remove alan, grace from the course team of');
+    expect(doc.text).toContain(`https://studio.mitx.example.edu/course_team/${KEY}`);
+    expect(doc.text).toContain(`https://staging.mitx.example.edu/courses/${KEY}/instructor#view-membership`);
+    expect(doc.text).toContain(`https://lms.mitx.example.edu/courses/${KEY}/instructor#view-membership`);
+    expect(doc.html).toMatch(/<strong>Warning: This takes alan, grace off the course team/);
   });
 
   it('links the real Studio, LMS and GitHub pages', () => {

@@ -160,7 +160,10 @@ describe('every link in a completed ticket opens a page', () => {
       gitImport: lmsPage.gitImport(sites, env), gitLogs: lmsPage.gitLogs(sites, env), courses: lmsPage.courses(sites, env),
       about: lmsPage.about(sites, env, key), courseware: lmsPage.courseware(sites, env, key), membership: lmsPage.membership(sites, env, key),
     });
-    const github: Record<keyof typeof githubPage, string> = { repo: githubPage.repo(sites, repo), hooks: githubPage.hooks(sites, repo), commits: githubPage.commits(sites, repo, 'main') };
+    sb.sims.github.seed.team('mitx', 'Physics staff', { members: [] });
+    const github: Record<keyof typeof githubPage, string> = {
+      repo: githubPage.repo(sites, repo), hooks: githubPage.hooks(sites, repo), commits: githubPage.commits(sites, repo, 'main'), team: githubPage.team(sites, 'mitx', 'physics-staff'),
+    };
     await expectPagesBehind([...Object.values(studio), ...Object.values(lms('staging')), ...Object.values(lms('production')), ...Object.values(github)]);
 
     // A clone URL leads to the repository; Studio without git export has no export-to-git page.

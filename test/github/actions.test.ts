@@ -181,6 +181,27 @@ describe('put_team', () => {
     expect(await gh.teamMembers(XML, 'no-such-team')).toBeUndefined();
   });
 
+  it('changes a team by adds and removes (logins ignoring case), keeps the others, and changes nothing when run again', async () => {
+    h.sim.seed.user('dave').team(XML, 'Course 8.07', { permission: 'push', members: ['alice', 'Bob', 'carol'] });
+    const gh = await client();
+    const change = { org: XML, name: 'Course 8.07', add: ['dave', 'ALICE'], remove: ['bob'] };
+    expect(await gh.changeTeamMembers(change)).toMatchObject({ slug: 'course-8-07', created: false, added: ['dave'], removed: ['Bob'] });
+    expect(h.sim.read.team(XML, 'course-8-07')?.members).toEqual(['alice', 'carol', 'dave']);
+    const before = h.sim.read.snapshot();
+    h.sim.stats.reset();
+    expect(await gh.changeTeamMembers(change)).toMatchObject({ added: [], removed: [] });
+    expect(h.sim.read.snapshot()).toEqual(before);
+    expect(h.sim.stats.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+
+  it('a team change never creates the team: a missing one is TeamNotFound, and an unknown login to add is UserNotFound', async () => {
+    const gh = await client();
+    await expect(gh.changeTeamMembers({ org: XML, name: 'No Such Team', add: ['alice'], remove: [] })).rejects.toBeInstanceOf(TeamNotFound);
+    expect(h.sim.read.teamNames(XML)).toEqual(['mitx-content-deployment']);
+    h.sim.seed.team(XML, 'Course 8.08', { members: ['alice'] });
+    await expect(gh.changeTeamMembers({ org: XML, name: 'Course 8.08', add: ['nobody-known-here'], remove: [] })).rejects.toBeInstanceOf(UserNotFound);
+  });
+
   it('reports a deploy team that does not exist', async () => {
     const s = parseGithubConfig(githubEnv({ ORC_STUDIO_DEPLOY_TEAM: 'no-such-team' }));
     await expect(actions.createExportRepo(await client(), s, course)).rejects.toBeInstanceOf(TeamNotFound);

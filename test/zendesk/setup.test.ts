@@ -20,7 +20,7 @@ describe('zendesk setup', () => {
     const result = await runSetup(world.env);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Created 24, updated 0; 0 unchanged.');
+    expect(result.stdout).toContain('Created 26, updated 0; 0 unchanged.');
 
     const { admin } = world.sim;
     const ours = admin.ticketFields().filter((f) => f.title.startsWith(TITLE_PREFIX));
@@ -53,7 +53,7 @@ describe('zendesk setup', () => {
       expect(ids.fields.decision).toBe(decision?.id);
       expect(ids.webhookId).toBe(webhook?.id);
       expect(ids.webhookSecret).toBe(admin.signingSecret(webhook!.id));
-      expect(await readStoredObjects(db.db)).toHaveLength(24);
+      expect(await readStoredObjects(db.db)).toHaveLength(26);
     } finally {
       db.close();
     }
@@ -63,7 +63,7 @@ describe('zendesk setup', () => {
     const file = join(world.env.ORC_DATABASE, '..', 'zendesk-objects.sql');
     const result = await runSetup(world.env, { d1Sql: file });
     expect(result.code).toBe(0);
-    expect(result.stderr).toBe(`wrote 24 rows for D1 to ${file}; it holds the webhook signing secret: apply it with \`npx wrangler d1 execute DB --remote --file ${file}\`, then delete it\n`);
+    expect(result.stderr).toBe(`wrote 26 rows for D1 to ${file}; it holds the webhook signing secret: apply it with \`npx wrangler d1 execute DB --remote --file ${file}\`, then delete it\n`);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const d1 = openSqlite(':memory:');
     const here = openSqlite(world.env.ORC_DATABASE);
@@ -85,7 +85,7 @@ describe('zendesk setup', () => {
     const before = writes().length;
     const second = await runSetup(world.env);
     expect(second.code).toBe(0);
-    expect(second.stdout).toContain('Nothing to change: all 24 objects are up to date.');
+    expect(second.stdout).toContain('Nothing to change: all 26 objects are up to date.');
     expect(second.stdout).not.toContain('Stored');
     expect(writes()).toHaveLength(before);
   });
@@ -99,7 +99,7 @@ describe('zendesk setup', () => {
 
     const endUser = (tag: string) => form!.end_user_conditions.find((c) => c.value === tag);
     const shown = (tag: string) => Object.fromEntries(endUser(tag)!.child_fields.map((c) => [nameOf.get(c.id), c.is_required ? 'required' : 'optional']));
-    expect(form!.end_user_conditions.map((c) => [c.parent_field_id, c.value])).toEqual(['new', 'publish', 'rerun'].map((t) => [byKey.request_type!.id, `orc_type_${t}`]));
+    expect(form!.end_user_conditions.map((c) => [c.parent_field_id, c.value])).toEqual(['new', 'publish', 'rerun', 'team'].map((t) => [byKey.request_type!.id, `orc_type_${t}`]));
     expect(shown('orc_type_new')).toMatchObject({ course_number: 'required', course_title: 'required', team_members: 'required', term: 'required', initial_repo: 'optional', start_date: 'optional' });
     expect(shown('orc_type_new')).not.toHaveProperty('new_term');
     expect(shown('orc_type_rerun')).toMatchObject({ new_term: 'required', term: 'required', course_title: 'optional' });
@@ -150,13 +150,34 @@ describe('zendesk setup', () => {
     expect(result.stdout).toMatch(/update\s+ticket_field\s+\[Orcoursetrion\] Term \(description\); kept as a text field \(Zendesk cannot change a field's type\)/);
     expect(result.stdout).toMatch(/unchanged\s+ticket_field\s+\[Orcoursetrion\] New term; kept as a text field/);
     expect(result.stdout).toMatch(/update\s+ticket_form\s+\[Orcoursetrion\] Course request \(agent_conditions, end_user_conditions\)/);
-    expect(result.stdout).toContain('Created 0, updated 2; 22 unchanged.');
+    expect(result.stdout).toContain('Created 0, updated 2; 24 unchanged.');
     expect(admin.ticketFields().find((f) => f.id === term.id)).toMatchObject({ type: 'text', description: FIELDS.find((f) => f.key === 'term')!.description });
-    expect(admin.ticketForms()[0]!.end_user_conditions).toHaveLength(3);
+    expect(admin.ticketForms()[0]!.end_user_conditions).toHaveLength(4);
 
     const before = writes().length;
-    expect((await runSetup(world.env)).stdout).toContain('Nothing to change: all 24 objects are up to date.');
+    expect((await runSetup(world.env)).stdout).toContain('Nothing to change: all 26 objects are up to date.');
     expect(writes()).toHaveLength(before);
+  });
+
+  it('adds the team change to an account set up before it: the request type option, its two fields, the form; then nothing', async () => {
+    await runSetup(world.env);
+    // The account as the setup before the team change left it.
+    const typeField = world.sim.admin.ticketFields().find((f) => f.title === '[Orcoursetrion] Request type');
+    const options = typeField!.custom_field_options!;
+    options.splice(options.findIndex((o) => o.value === 'orc_type_team'), 1);
+    for (const title of ['[Orcoursetrion] Members to add', '[Orcoursetrion] Members to remove']) world.sim.admin.remove('ticket_field', world.sim.admin.ticketFields().find((f) => f.title === title)!.id);
+
+    const result = await runSetup(world.env, { json: true });
+    expect(result.code).toBe(0);
+    const plan = JSON.parse(result.stdout);
+    expect(plan.actions.filter((a: { type: string }) => a.type !== 'unchanged').map((a: { type: string; key: string }) => `${a.type} ${a.key}`)).toEqual([
+      'update field:request_type',
+      'create field:team_add',
+      'create field:team_remove',
+      'update form',
+    ]);
+    expect(world.sim.admin.ticketFields().find((f) => f.title === '[Orcoursetrion] Request type')?.custom_field_options?.map((o) => o.value)).toContain('orc_type_team');
+    expect((await runSetup(world.env)).stdout).toContain('Nothing to change: all 26 objects are up to date.');
   });
 
   it('recreates a deleted trigger and updates a moved webhook, leaving the rest alone', async () => {
@@ -168,7 +189,7 @@ describe('zendesk setup', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/create\s+trigger\s+\[Orcoursetrion\] Course request updated/);
     expect(result.stdout).toMatch(/update\s+webhook\s+.*\(endpoint\)/);
-    expect(result.stdout).toContain('Created 1, updated 1; 22 unchanged.');
+    expect(result.stdout).toContain('Created 1, updated 1; 24 unchanged.');
     expect(world.sim.admin.triggers().map((t) => t.title)).toEqual(['[Orcoursetrion] Course request created', '[Orcoursetrion] Course request updated']);
     expect(world.sim.admin.webhooks()[0]?.endpoint).toBe('https://orc2.example.edu/webhooks/zendesk');
   });
@@ -176,7 +197,7 @@ describe('zendesk setup', () => {
   it('--dry-run prints the plan and changes nothing, in Zendesk or on disk', async () => {
     const result = await runSetup(world.env, { dryRun: true });
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Would create 24, update 0; 0 unchanged. Nothing was changed (dry run).');
+    expect(result.stdout).toContain('Would create 26, update 0; 0 unchanged. Nothing was changed (dry run).');
     expect(result.stdout).toMatch(/create\s+ticket_form\s+\[Orcoursetrion\] Course request/);
     expect(writes()).toEqual([]);
     expect(world.sim.admin.ticketFields().filter((f) => f.title.startsWith(TITLE_PREFIX))).toEqual([]);
@@ -189,7 +210,7 @@ describe('zendesk setup', () => {
     term!.title = 'Term (old)';
     const result = await runSetup(world.env, { dryRun: true, json: true });
     const plan = JSON.parse(result.stdout);
-    expect(plan.summary).toEqual({ create: 1, update: 1, unchanged: 22, conflict: 0 });
+    expect(plan.summary).toEqual({ create: 1, update: 1, unchanged: 24, conflict: 0 });
     expect(plan.actions.filter((a: { type: string }) => a.type !== 'unchanged').map((a: { key: string }) => a.key)).toEqual(['field:term', 'form']);
     expect(plan.changed).toBe(true);
   });

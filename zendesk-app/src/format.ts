@@ -1,6 +1,6 @@
 import type { CourseRequest, Step } from './schemas';
 
-export const REQUEST_TYPE_LABELS: Record<CourseRequest['type'], string> = { new: 'New course', publish: 'Publish', rerun: 'Rerun' };
+export const REQUEST_TYPE_LABELS: Record<CourseRequest['type'], string> = { new: 'New course', publish: 'Publish', rerun: 'Rerun', team: 'Team change' };
 
 export const REQUEST_STATUS_LABELS: Record<CourseRequest['status'], string> = {
   waiting_on_requester: 'Waiting on requester',

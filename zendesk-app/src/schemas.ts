@@ -9,7 +9,7 @@ const nullableString = z.nullable(z.string());
 
 export const REQUEST_STATUSES = ['waiting_on_requester', 'pending_approval', 'scheduled', 'in_progress', 'waiting_on_agent', 'completed', 'failed', 'rejected', 'cancelled'] as const;
 export const STEP_STATUSES = ['pending', 'running', 'waiting', 'done', 'skipped', 'failed', 'cancelled'] as const;
-export const REQUEST_TYPES = ['new', 'publish', 'rerun'] as const;
+export const REQUEST_TYPES = ['new', 'publish', 'rerun', 'team'] as const;
 
 export const problemSchema = z.object({ field: z.string(), message: z.string() });
 export type Problem = z.infer<typeof problemSchema>;
@@ -28,6 +28,8 @@ export const requestSchema = z.object({
   repo: nullableString,
   requester: nullableString,
   problems: z.array(problemSchema),
+  /** A team change's people (null for the other types; absent from an older service). */
+  teamChange: z.optional(z.nullable(z.object({ add: z.array(z.string()), remove: z.array(z.string()) }))),
   desiredCompletion: nullableString,
   overdue: z.boolean(),
   startAt: nullableString,

@@ -180,5 +180,27 @@ export function teamOperations(ctx: GithubContext) {
     return team && members ? { ...team, members: people(members) } : undefined;
   }
 
-  return { ensureTeam, grantTeamRepo, teamExists, teamMembers };
+
+  /** An existing team and its members' logins; undefined when there is no such team. */
+  async function readTeam(org: string, name: string): Promise<{ name: string; slug: string; members: string[] } | undefined> {
+    const team = (await findTeam(org, name)) ?? (await findTeamByListing(org, name));
+    const members = team && (await listMembers(org, team.slug));
+    return team && members && { ...team, members };
+  }
+
+  /**
+   * A course team change: the membership becomes what it is plus `add`, minus `remove`, set the
+   * way ensureTeam sets it (the 2015 put_team). Never creates the team: a change to a team that
+   * does not exist is a mistake to show. Repeating it changes nothing more.
+   */
+  async function changeTeamMembers(input: { org: string; name: string; add: readonly string[]; remove: readonly string[] }): Promise<TeamInfo> {
+    const { org } = input;
+    const team = await readTeam(org, input.name);
+    if (!team) throw new TeamNotFound(org, input.name);
+    const kept = team.members.filter((m) => !input.remove.some((r) => sameLogin(m, r)));
+    const wanted = [...kept, ...input.add.filter((a) => !kept.some((k) => sameLogin(k, a)))];
+    return { org, name: team.name, slug: team.slug, created: false, ...(await setMembership(org, team.slug, wanted, team.members)) };
+  }
+
+  return { ensureTeam, grantTeamRepo, teamExists, teamMembers, readTeam, changeTeamMembers };
 }

@@ -33,6 +33,8 @@ export function RequestSummary({ request }: { request: CourseRequest }) {
         <Row label="Term" value={term} />
         <Row label="Course key" value={request.courseKey} />
         <Row label="Repository" value={request.repo} />
+        <Row label="Adds" value={request.teamChange?.add.join(', ')} />
+        <Row label="Removes" value={request.teamChange?.remove.join(', ')} />
         <Row label="Requester" value={request.requester} />
         <Row label="Wanted by" value={request.desiredCompletion && formatDay(request.desiredCompletion)} />
         <Row label="Starts" value={request.startAt && formatTime(request.startAt)} />
