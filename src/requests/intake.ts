@@ -5,10 +5,11 @@ import { commentMarker } from '../integrations/zendesk/marker';
 import type { TicketStatus } from '../integrations/zendesk/schemas';
 import { isTransient, messageOf } from '../errors';
 import type { Logger } from '../log';
-import type { TicketDesk, TicketSnapshot } from '../story/desk';
+import type { StoryComment, TicketDesk, TicketSnapshot } from '../story/desk';
+import { oweComment } from '../story/outbox';
 import { planOf } from '../workflows/plan';
 import { FINISH_STEP } from '../workflows/ticket-steps';
-import { cannotApproveNote, planNote, problemsReply, rejectionNeedsReasonNote, ruleApprovedNote, warningsNote, type PlanApproval } from '../story/messages';
+import { cannotApproveNote, planNote, problemsReply, rejectionNeedsReasonNote, warningsNote, type PlanApproval } from '../story/messages';
 import { approveRequest, cancelRequest, isFinished, rejectRequest, type RequestDeps } from './actions';
 import type { ApprovalRule } from './approval-rules';
 import { approvalRulesOf, approvingRule, ruleActor } from './approval';
@@ -80,8 +81,8 @@ export async function processDelivery(deps: IntakeDeps, delivery: DeliveryRow, l
 
   const rule = await ruleFor(deps, ticket, request, log);
   if (problems.length > 0) {
-    await deps.desk.post(ticketId, { html: problemsReply(problems), public: true, marker: commentMarker(request.id, `intake.${await digest(problems)}`), status: 'pending' });
-    if (warnings.length > 0) await deps.desk.post(ticketId, { html: warningsNote(warnings), public: false, marker: commentMarker(request.id, `warnings.${await digest(warnings)}`) });
+    await owe(deps, request, { html: problemsReply(problems), public: true, marker: commentMarker(request.id, `intake.${await digest(problems)}`), status: 'pending' });
+    if (warnings.length > 0) await owe(deps, request, { html: warningsNote(warnings), public: false, marker: commentMarker(request.id, `warnings.${await digest(warnings)}`) });
   } else if (plan) {
     await postPlanNote(deps, request, approvalBy(rule), warnings, 'open');
   }
@@ -130,8 +131,17 @@ async function postLatePlanNote(deps: IntakeDeps, delivery: DeliveryRow, request
 /** The plan note of a valid request (marker-guarded); `status` sets the ticket's status with it. */
 async function postPlanNote(deps: IntakeDeps, request: RequestRow, approval: PlanApproval, warnings: Problem[] = [], status?: TicketStatus): Promise<void> {
   const plan = planOf(request);
-  if (request.ticketId === null || !plan || request.problems.length > 0) return;
-  await deps.desk.post(request.ticketId, { html: planNote(plan, deps.workflows(request), approval, warnings), public: false, marker: await planMarker(request), status });
+  if (!plan || request.problems.length > 0) return;
+  await owe(deps, request, { html: planNote(plan, deps.workflows(request), approval, warnings), public: false, marker: await planMarker(request), status });
+}
+
+/**
+ * Every comment intake decides is owed through the outbox (`src/story/outbox.ts`): written
+ * with the request, posted by the engine with backoff, so no retry budget of this delivery,
+ * no Zendesk outage and no crash after this write can lose it.
+ */
+async function owe(deps: IntakeDeps, request: RequestRow, comment: StoryComment): Promise<void> {
+  if (request.ticketId !== null) await oweComment(deps.db, deps.clock(), { ticketId: request.ticketId, requestId: request.id, ...comment });
 }
 
 /** An agent solving or closing the ticket in Zendesk itself. */
@@ -151,15 +161,14 @@ async function applyDecision(deps: IntakeDeps, ticket: TicketSnapshot, request: 
   const { decision, rejectionReason } = ticket.request;
   const version = ticket.version.replace(/[^0-9A-Za-z]/g, '');
   if (request.status === 'pending_approval' && rule) {
-    // The note first: once approved, a retried delivery finds the request decided and stops.
-    await deps.desk.post(ticket.ticketId, { html: ruleApprovedNote(rule.name), public: false, marker: commentMarker(request.id, 'rule-approval') });
+    // The approval's note (owed with it) names the rule.
     await approveRequest(deps, request.id, ruleActor(rule), 'approval rule');
   } else if (decision === 'approve') {
     if (request.status === 'pending_approval') await approveRequest(deps, request.id, MACRO, 'zendesk macro');
-    else await deps.desk.post(ticket.ticketId, { html: cannotApproveNote(problems), public: false, marker: commentMarker(request.id, `cannot-approve.${version}`) });
+    else await owe(deps, request, { html: cannotApproveNote(problems), public: false, marker: commentMarker(request.id, `cannot-approve.${version}`) });
   } else if (decision === 'reject') {
     if (rejectionReason?.trim()) await rejectRequest(deps, request.id, rejectionReason, MACRO, 'zendesk macro');
-    else await deps.desk.post(ticket.ticketId, { html: rejectionNeedsReasonNote, public: false, marker: commentMarker(request.id, `reject-reason.${version}`) });
+    else await owe(deps, request, { html: rejectionNeedsReasonNote, public: false, marker: commentMarker(request.id, `reject-reason.${version}`) });
   }
 }
 
