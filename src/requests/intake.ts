@@ -53,7 +53,7 @@ export async function processDelivery(deps: IntakeDeps, delivery: DeliveryRow, l
   }
   if (existing && !['waiting_on_requester', 'pending_approval'].includes(existing.status)) {
     log.info('request already decided; ticket change ignored', { status: existing.status });
-    await postLatePlanNote(deps, delivery, existing);
+    await oweLatePlanNote(deps, delivery, existing);
     return;
   }
 
@@ -62,10 +62,10 @@ export async function processDelivery(deps: IntakeDeps, delivery: DeliveryRow, l
   // (the approve macro, most often) goes straight to the decision: the checks and the plan
   // note are already on the ticket, and the approved work starts sooner.
   if (existing?.status === 'pending_approval' && JSON.stringify(existing.params) === JSON.stringify(draft)) {
-    // Unless the attempt that recorded the request could not post the note (a retry of it reads
-    // the agent's decision too): the marker makes this a no-op when the note is there.
+    // Unless the attempt that recorded the request died before owing the note (a retry of it
+    // reads the agent's decision too): the marker makes this a no-op when the note is owed.
     const rule = await ruleFor(deps, ticket, existing, log);
-    await postPlanNote(deps, existing, approvalBy(rule));
+    await owePlanNote(deps, existing, approvalBy(rule));
     await applyDecision(deps, ticket, existing, existing.problems, rule);
     return;
   }
@@ -75,7 +75,7 @@ export async function processDelivery(deps: IntakeDeps, delivery: DeliveryRow, l
 
   const request = await upsertRequest(deps, existing, ticketId, assessment, ticket.requester);
   if (!['waiting_on_requester', 'pending_approval'].includes(request.status)) {
-    await postLatePlanNote(deps, delivery, request);
+    await oweLatePlanNote(deps, delivery, request);
     return;
   }
 
@@ -84,7 +84,7 @@ export async function processDelivery(deps: IntakeDeps, delivery: DeliveryRow, l
     await owe(deps, request, { html: problemsReply(problems), public: true, marker: commentMarker(request.id, `intake.${await digest(problems)}`), status: 'pending' });
     if (warnings.length > 0) await owe(deps, request, { html: warningsNote(warnings), public: false, marker: commentMarker(request.id, `warnings.${await digest(warnings)}`) });
   } else if (plan) {
-    await postPlanNote(deps, request, approvalBy(rule), warnings, 'open');
+    await owePlanNote(deps, request, approvalBy(rule), warnings, 'open');
   }
   await applyDecision(deps, ticket, request, problems, rule);
 }
@@ -112,24 +112,24 @@ async function ruleFor(deps: IntakeDeps, ticket: TicketSnapshot, request: Reques
 }
 
 /**
- * Names the plan note by the plan as stored, so a late post of the same plan finds the first. The
- * course check's warnings ride in the note but not in its name: a late post does not know them.
+ * Names the plan note by the plan as stored, so a late note of the same plan finds the first. The
+ * course check's warnings ride in the note but not in its name: a late note does not know them.
  */
 const planMarker = async (request: RequestRow) => commentMarker(request.id, `plan.${await digest(request.plan)}`);
 
 /**
- * The plan note of a request that was decided before this delivery could post it: an earlier
- * attempt of this very delivery recorded the request, then failed to post (Zendesk answering
- * 409s, a crash) while an agent approved. Only a retried delivery can owe it, so a first attempt
- * costs nothing; the marker makes a note already posted a no-op. It leaves the ticket's status
- * alone: the flow may have solved the ticket since.
+ * The plan note of a request that was decided before this delivery could owe it: an earlier
+ * attempt of this very delivery recorded the request, then died (a crash) before writing the
+ * note, while an agent approved. Only a retried delivery can owe it, so a first attempt costs
+ * nothing; the marker makes a note already owed a no-op. It leaves the ticket's status alone:
+ * the flow may have solved the ticket since.
  */
-async function postLatePlanNote(deps: IntakeDeps, delivery: DeliveryRow, request: RequestRow): Promise<void> {
-  if (delivery.attempts > 1 && !['rejected', 'cancelled'].includes(request.status)) await postPlanNote(deps, request, { by: 'decided' });
+async function oweLatePlanNote(deps: IntakeDeps, delivery: DeliveryRow, request: RequestRow): Promise<void> {
+  if (delivery.attempts > 1 && !['rejected', 'cancelled'].includes(request.status)) await owePlanNote(deps, request, { by: 'decided' });
 }
 
-/** The plan note of a valid request (marker-guarded); `status` sets the ticket's status with it. */
-async function postPlanNote(deps: IntakeDeps, request: RequestRow, approval: PlanApproval, warnings: Problem[] = [], status?: TicketStatus): Promise<void> {
+/** Owes the plan note of a valid request (marker-guarded); `status` sets the ticket's status with it. */
+async function owePlanNote(deps: IntakeDeps, request: RequestRow, approval: PlanApproval, warnings: Problem[] = [], status?: TicketStatus): Promise<void> {
   const plan = planOf(request);
   if (!plan || request.problems.length > 0) return;
   await owe(deps, request, { html: planNote(plan, deps.workflows(request), approval, warnings), public: false, marker: await planMarker(request), status });
