@@ -178,9 +178,12 @@ export async function claimNote(db: Db, now: number, workerId: string, leaseMs: 
 
 /** The earliest time something becomes due (a backoff ends, a lease expires, a request's start comes). */
 export async function nextDueAt(db: Db, options: { notes: boolean } = { notes: true }): Promise<number | undefined> {
-  // An engine that posts no notes (no help desk) must not wake for them.
+  // An engine that posts no notes (no help desk) must not wake for them; a note behind an
+  // earlier one of its ticket is not due before that one is posted.
   const notes = options.notes
-    ? sql`UNION ALL SELECT min(next_run_at) FROM ticket_notes WHERE status = 'pending'
+    ? sql`UNION ALL SELECT min(n.next_run_at) FROM ticket_notes n WHERE n.status = 'pending'
+          AND NOT EXISTS (SELECT 1 FROM ticket_notes e WHERE e.ticket_id = n.ticket_id
+                          AND e.id < n.id AND e.status IN ('pending','running'))
       UNION ALL SELECT min(lease_expires_at) FROM ticket_notes WHERE status = 'running'`
     : sql``;
   const rows = await db.all<{ at: number | null }>(sql`
