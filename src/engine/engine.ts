@@ -111,6 +111,13 @@ export function createEngine(deps: EngineDeps): Engine {
     return fixed;
   }
 
+  /** What a failed attempt leads to: another after a backoff (transient, attempts left), or giving up. */
+  function afterFailure(err: unknown, attempts: number): { message: string; retryInMs?: number } {
+    const message = scrub(messageOf(err));
+    if (!isTransient(err) || attempts >= options.maxAttempts) return { message };
+    return { message, retryInMs: backoffDelay(attempts, { baseMs, maxMs, retryAfterMs: retryAfterOf(err), random }) };
+  }
+
   /** Writes a step's new state only while this worker still holds its lease (fencing). */
   async function settle(step: StepRow, values: Partial<typeof steps.$inferInsert>): Promise<boolean> {
     const rows = await db
@@ -196,9 +203,8 @@ export function createEngine(deps: EngineDeps): Engine {
         }
       }
     } catch (err) {
-      const message = scrub(messageOf(err));
-      if (isTransient(err) && step.attempts < options.maxAttempts) {
-        const delay = backoffDelay(step.attempts, { baseMs, maxMs, retryAfterMs: retryAfterOf(err), random });
+      const { message, retryInMs: delay } = afterFailure(err, step.attempts);
+      if (delay !== undefined) {
         if (await settle(step, { status: 'pending', error: message, nextRunAt: clock() + delay, leaseOwner: null, leaseExpiresAt: null })) observe('retry');
         log.warn('step will retry', { error: message, inMs: delay });
       } else {
@@ -233,9 +239,8 @@ export function createEngine(deps: EngineDeps): Engine {
       deps.observer?.deliveryProcessed('done');
       if (delivery.ticketId !== null && waitingUpTo !== undefined) await settleCovered(delivery.ticketId, delivery.id, waitingUpTo);
     } catch (err) {
-      const message = scrub(messageOf(err));
-      if (isTransient(err) && delivery.attempts < options.maxAttempts) {
-        const delay = backoffDelay(delivery.attempts, { baseMs, maxMs, retryAfterMs: retryAfterOf(err), random });
+      const { message, retryInMs: delay } = afterFailure(err, delivery.attempts);
+      if (delay !== undefined) {
         await fenced({ status: 'pending', error: message, nextRunAt: clock() + delay, leaseOwner: null, leaseExpiresAt: null });
         log.warn('delivery will retry', { error: message, inMs: delay });
         deps.observer?.deliveryProcessed('retry');
@@ -264,9 +269,8 @@ export function createEngine(deps: EngineDeps): Engine {
       await deps.hooks.postNote(note);
       await fenced({ status: 'done', error: null, postedAt: clock(), leaseOwner: null, leaseExpiresAt: null });
     } catch (err) {
-      const message = scrub(messageOf(err));
-      if (isTransient(err) && note.attempts < options.maxAttempts) {
-        const delay = backoffDelay(note.attempts, { baseMs, maxMs, retryAfterMs: retryAfterOf(err), random });
+      const { message, retryInMs: delay } = afterFailure(err, note.attempts);
+      if (delay !== undefined) {
         await fenced({ status: 'pending', error: message, nextRunAt: clock() + delay, leaseOwner: null, leaseExpiresAt: null });
         log.warn('ticket note will retry', { error: message, inMs: delay });
       } else {
