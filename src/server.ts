@@ -95,7 +95,6 @@ export async function startService(requested: Config, options: { log?: Logger; c
       workflows: services.workflows,
       validateDraft: services.validateDraft,
       checkCourse: services.checkCourse,
-      desk: services.desk,
       sharedSecret,
       agents: services.agents,
       recorder: metrics

@@ -17,11 +17,12 @@ import { carriedTeam } from './requests/course-team';
 import { assessDraft, type AssessDeps } from './requests/create';
 import type { Problem } from './requests/draft';
 import { resumeCancellations } from './requests/actions';
+import { resumeActionNotes } from './requests/action-notes';
 import { processDelivery } from './requests/intake';
 import { checkRequestCourse, type CourseCheck } from './requests/quality-check';
 import type { RequestRow } from './db/schema';
 import type { TicketDesk } from './story/desk';
-import { storyHooks } from './story/hooks';
+import { resumeFailureNotes, storyHooks } from './story/hooks';
 import { zendeskDesk } from './story/zendesk-desk';
 import type { FlowDeps } from './workflows/context';
 import { createWorkflowResolver } from './workflows/index';
@@ -91,8 +92,14 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       runtime = r;
     },
     hooks: {
-      ...storyHooks(desk),
-      recover: () => resumeCancellations({ db, clock, workflows }),
+      ...storyHooks(desk, { db, clock }),
+      async recover() {
+        const cancellations = await resumeCancellations({ db, clock, workflows });
+        if (!desk) return cancellations;
+        // A crash between an action (or a step's failure) and the note it owes the ticket.
+        await resumeFailureNotes(db, clock);
+        return cancellations + (await resumeActionNotes(db, config.ORC_TIMEZONE));
+      },
       processDelivery: desk
         ? (delivery, deliveryLog) =>
             processDelivery(

@@ -240,3 +240,44 @@ export const sandboxState = sqliteTable('sandbox_state', {
   data: text('data').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
+
+export const NOTE_STATUSES = ['pending', 'running', 'done', 'failed'] as const;
+export type NoteStatus = (typeof NOTE_STATUSES)[number];
+
+/**
+ * The ticket's outbox: comments the service owes a ticket, written to the database by the code
+ * that decided them (an agent's action, intake, a failed step) and posted by the engine, retried
+ * with backoff. A crash between the decision and the post loses nothing; the marker (unique here,
+ * and searched for on the ticket before posting) keeps a repeat from posting twice.
+ */
+export const ticketNotes = sqliteTable(
+  'ticket_notes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    requestId: integer('request_id').references(() => requests.id),
+    ticketId: integer('ticket_id').notNull(),
+    /** The audit event this note tells (an agent's action), so a crash before the note is written is repaired from the event. */
+    eventId: integer('event_id')
+      .unique()
+      .references(() => events.id),
+    marker: text('marker').notNull().unique(),
+    html: text('html').notNull(),
+    public: integer('public', { mode: 'boolean' }).notNull().default(false),
+    /** Ticket status to set with the comment (Zendesk's new/open/pending/hold/solved). */
+    ticketStatus: text('ticket_status'),
+    status: text('status', { enum: NOTE_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextRunAt: integer('next_run_at').notNull().default(0),
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: integer('lease_expires_at'),
+    error: text('error'),
+    createdAt: integer('created_at').notNull(),
+    postedAt: integer('posted_at'),
+  },
+  (t) => [
+    index('ticket_notes_due').on(t.status, t.nextRunAt),
+    // The claim's "no earlier unposted note of this ticket" check: a ticket's notes keep their order.
+    index('ticket_notes_ticket').on(t.ticketId, t.status),
+  ],
+);
+export type NoteRow = typeof ticketNotes.$inferSelect;

@@ -1,6 +1,6 @@
 import { and, eq, exists, inArray, isNull, lt, lte, notExists, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
-import { requests, steps, webhookDeliveries, type DeliveryRow, type StepRow } from '../db/schema';
+import { requests, steps, ticketNotes, webhookDeliveries, type DeliveryRow, type NoteRow, type StepRow } from '../db/schema';
 import type { Db } from '../db/types';
 
 /**
@@ -147,8 +147,53 @@ function firstClaimableDelivery(db: Db, due: SQL | undefined) {
     .limit(1);
 }
 
+const noteDue = (now: number) =>
+  or(
+    and(eq(ticketNotes.status, 'pending'), lte(ticketNotes.nextRunAt, now)),
+    and(eq(ticketNotes.status, 'running'), lte(ticketNotes.leaseExpiresAt, now)),
+  );
+
+/**
+ * Claims the oldest due note of the ticket outbox. A ticket's notes are posted in the order they
+ * were written, one at a time: an earlier note still owed (backing off, or being posted) holds
+ * the later ones back, so the conversation reads in the order things happened.
+ */
+export async function claimNote(db: Db, now: number, workerId: string, leaseMs: number): Promise<NoteRow | undefined> {
+  const earlier = alias(ticketNotes, 'earlier');
+  const candidate = db
+    .select({ id: ticketNotes.id })
+    .from(ticketNotes)
+    .where(
+      and(
+        noteDue(now),
+        notExists(
+          db
+            .select({ one: sql`1` })
+            .from(earlier)
+            .where(and(eq(earlier.ticketId, ticketNotes.ticketId), lt(earlier.id, ticketNotes.id), inArray(earlier.status, ['pending', 'running']))),
+        ),
+      ),
+    )
+    .orderBy(ticketNotes.id)
+    .limit(1);
+  const rows = await db
+    .update(ticketNotes)
+    .set({ status: 'running', leaseOwner: workerId, leaseExpiresAt: now + leaseMs, attempts: sql`${ticketNotes.attempts} + 1` })
+    .where(and(inArray(ticketNotes.id, candidate), noteDue(now)))
+    .returning();
+  return rows[0];
+}
+
 /** The earliest time something becomes due (a backoff ends, a lease expires, a request's start comes). */
-export async function nextDueAt(db: Db): Promise<number | undefined> {
+export async function nextDueAt(db: Db, options: { notes: boolean } = { notes: true }): Promise<number | undefined> {
+  // An engine that posts no notes (no help desk) must not wake for them; a note behind an
+  // earlier one of its ticket is not due before that one is posted.
+  const notes = options.notes
+    ? sql`UNION ALL SELECT min(n.next_run_at) FROM ticket_notes n WHERE n.status = 'pending'
+          AND NOT EXISTS (SELECT 1 FROM ticket_notes e WHERE e.ticket_id = n.ticket_id
+                          AND e.id < n.id AND e.status IN ('pending','running'))
+      UNION ALL SELECT min(lease_expires_at) FROM ticket_notes WHERE status = 'running'`
+    : sql``;
   const rows = await db.all<{ at: number | null }>(sql`
     SELECT min(at) AS at FROM (
       SELECT min(max(s.next_run_at, coalesce(r.start_at, 0))) AS at
@@ -159,6 +204,7 @@ export async function nextDueAt(db: Db): Promise<number | undefined> {
       UNION ALL SELECT min(lease_expires_at) FROM steps WHERE status = 'running'
       UNION ALL SELECT min(next_run_at) FROM webhook_deliveries WHERE status = 'pending'
       UNION ALL SELECT min(lease_expires_at) FROM webhook_deliveries WHERE status = 'running'
+      ${notes}
     )`);
   const at = rows[0]?.at;
   return typeof at === 'number' ? at : undefined;

@@ -1,11 +1,11 @@
 import { and, asc, eq, gt, inArray, lte, max, or } from 'drizzle-orm';
-import { requests, steps, webhookDeliveries, type DeliveryRow, type RequestRow, type RequestStatus, type StepRow } from '../db/schema';
+import { requests, steps, ticketNotes, webhookDeliveries, type DeliveryRow, type NoteRow, type RequestRow, type RequestStatus, type StepRow } from '../db/schema';
 import { byRequest } from '../db/by-request';
 import type { Db } from '../db/types';
 import { isTransient, messageOf, PermanentError, retryAfterOf } from '../errors';
 import type { Logger } from '../log';
 import { backoffDelay } from './backoff';
-import { claimDelivery, claimStep, nextDueAt } from './claim';
+import { claimDelivery, claimNote, claimStep, nextDueAt } from './claim';
 import { instructionsOf } from './instructions-of';
 import type { Clock, EngineHooks, EngineObserver, EngineOptions, StepContext, StepDefinition, StepOutcome, WorkflowResolver } from './types';
 
@@ -29,14 +29,14 @@ export interface EngineDeps {
 }
 
 /** A claimed item: this worker holds its lease until `run` settles it. */
-export type ClaimedWork = { kind: 'delivery'; row: DeliveryRow } | { kind: 'step'; row: StepRow };
+export type ClaimedWork = { kind: 'delivery'; row: DeliveryRow } | { kind: 'note'; row: NoteRow } | { kind: 'step'; row: StepRow };
 
 export interface Engine {
   /** Claims and runs due work until none is left or `limit` items ran. Returns how many ran. */
   runDue(limit?: number): Promise<number>;
-  /** Runs at most one due item (a delivery first, then a step). False when nothing was due. */
+  /** Runs at most one due item (a delivery first, then a ticket note, then a step). False when nothing was due. */
   runOne(): Promise<boolean>;
-  /** Claims the next due item (a delivery first, then a step), without running it. */
+  /** Claims the next due item (a delivery first, then a ticket note, then a step), without running it. */
   claim(): Promise<ClaimedWork | undefined>;
   /** Runs a claimed item to its next state. */
   run(work: ClaimedWork): Promise<void>;
@@ -118,6 +118,13 @@ export function createEngine(deps: EngineDeps): Engine {
       fixed++;
     }
     return fixed;
+  }
+
+  /** What a failed attempt leads to: another after a backoff (transient, attempts left), or giving up. */
+  function afterFailure(err: unknown, attempts: number): { message: string; retryInMs?: number } {
+    const message = scrub(messageOf(err));
+    if (!isTransient(err) || attempts >= options.maxAttempts) return { message };
+    return { message, retryInMs: backoffDelay(attempts, { baseMs, maxMs, retryAfterMs: retryAfterOf(err), random }) };
   }
 
   /** Writes a step's new state only while this worker still holds its lease (fencing). */
@@ -213,9 +220,8 @@ export function createEngine(deps: EngineDeps): Engine {
         }
       }
     } catch (err) {
-      const message = scrub(messageOf(err));
-      if (isTransient(err) && step.attempts < options.maxAttempts) {
-        const delay = backoffDelay(step.attempts, { baseMs, maxMs, retryAfterMs: retryAfterOf(err), random });
+      const { message, retryInMs: delay } = afterFailure(err, step.attempts);
+      if (delay !== undefined) {
         if (await settle(step, { status: 'pending', error: message, nextRunAt: clock() + delay, leaseOwner: null, leaseExpiresAt: null })) observe('retry');
         log.warn('step will retry', { error: message, inMs: delay });
       } else {
@@ -250,9 +256,8 @@ export function createEngine(deps: EngineDeps): Engine {
       await deps.hooks.processDelivery(delivery, log);
       await settleDone(delivery, waitingUpTo);
     } catch (err) {
-      const message = scrub(messageOf(err));
-      if (isTransient(err) && delivery.attempts < options.maxAttempts) {
-        const delay = backoffDelay(delivery.attempts, { baseMs, maxMs, retryAfterMs: retryAfterOf(err), random });
+      const { message, retryInMs: delay } = afterFailure(err, delivery.attempts);
+      if (delay !== undefined) {
         await fenced({ status: 'pending', error: message, nextRunAt: clock() + delay, leaseOwner: null, leaseExpiresAt: null });
         log.warn('delivery will retry', { error: message, inMs: delay });
         deps.observer?.deliveryProcessed('retry');
@@ -260,6 +265,36 @@ export function createEngine(deps: EngineDeps): Engine {
         await fenced({ status: 'failed', error: message, processedAt: clock(), leaseOwner: null, leaseExpiresAt: null });
         log.error('delivery failed', { error: message });
         deps.observer?.deliveryProcessed('failed');
+      }
+    }
+  }
+
+  /**
+   * Posts a note the ticket is owed. Transient failures back off and retry, like a delivery; a
+   * note that gives up (permanent error, or ORC_STEP_MAX_ATTEMPTS spent) stays `failed` with
+   * its error, logged, and holds the ticket's later notes back no more.
+   */
+  async function runNote(note: NoteRow): Promise<void> {
+    const log = deps.log.child({ requestId: note.requestId ?? undefined, ticketId: note.ticketId, note: note.marker });
+    const fenced = async (values: Partial<typeof ticketNotes.$inferInsert>) => {
+      await beforeWrite();
+      return db
+        .update(ticketNotes)
+        .set(values)
+        .where(and(eq(ticketNotes.id, note.id), eq(ticketNotes.status, 'running'), eq(ticketNotes.leaseOwner, options.workerId)));
+    };
+    try {
+      if (!deps.hooks.postNote) throw new PermanentError('No help desk is configured to post ticket notes');
+      await deps.hooks.postNote(note);
+      await fenced({ status: 'done', error: null, postedAt: clock(), leaseOwner: null, leaseExpiresAt: null });
+    } catch (err) {
+      const { message, retryInMs: delay } = afterFailure(err, note.attempts);
+      if (delay !== undefined) {
+        await fenced({ status: 'pending', error: message, nextRunAt: clock() + delay, leaseOwner: null, leaseExpiresAt: null });
+        log.warn('ticket note will retry', { error: message, inMs: delay });
+      } else {
+        await fenced({ status: 'failed', error: message, leaseOwner: null, leaseExpiresAt: null });
+        log.error('ticket note not posted', { error: message, attempts: note.attempts });
       }
     }
   }
@@ -301,11 +336,15 @@ export function createEngine(deps: EngineDeps): Engine {
     const delivery = await claimDelivery(db, now, options.workerId, options.leaseMs);
     if (delivery) return { kind: 'delivery', row: delivery };
     await beforeWrite();
+    // Notes before steps: an agent's action is on the ticket before the work it started reports.
+    const note = deps.hooks.postNote ? await claimNote(db, now, options.workerId, options.leaseMs) : undefined;
+    if (note) return { kind: 'note', row: note };
+    await beforeWrite();
     const step = await claimStep(db, now, options.workerId, options.leaseMs);
     return step ? { kind: 'step', row: step } : undefined;
   }
 
-  const run = (work: ClaimedWork) => (work.kind === 'delivery' ? runDelivery(work.row) : runStep(work.row));
+  const run = (work: ClaimedWork) => (work.kind === 'delivery' ? runDelivery(work.row) : work.kind === 'note' ? runNote(work.row) : runStep(work.row));
 
   async function runOne(): Promise<boolean> {
     const work = await claim();
@@ -322,7 +361,7 @@ export function createEngine(deps: EngineDeps): Engine {
       while (ran < limit && (await runOne())) ran++;
       return ran;
     },
-    nextDueAt: () => nextDueAt(db),
+    nextDueAt: () => nextDueAt(db, { notes: deps.hooks.postNote !== undefined }),
     refreshRequestStatus,
     recoverStatuses,
   };

@@ -1,5 +1,5 @@
 import type { Logger } from '../log';
-import type { DeliveryRow, RequestRow, StepKind, StepRow } from '../db/schema';
+import type { DeliveryRow, NoteRow, RequestRow, StepKind, StepRow } from '../db/schema';
 
 export type Clock = () => number;
 
@@ -64,6 +64,11 @@ export interface EngineHooks {
    * the engine's status recovery, when a driver starts and on the Worker's cron.
    */
   recover?(): Promise<number>;
+  /**
+   * Posts a comment the ticket is owed (the outbox, `src/story/outbox.ts`); marker-guarded, so a
+   * repeat after a lost answer posts nothing. Without it (no help desk) notes are not claimed.
+   */
+  postNote?(note: NoteRow): Promise<void>;
   /** A webhook delivery to process (ticket intake). */
   processDelivery?(delivery: DeliveryRow, log: Logger): Promise<void>;
 }

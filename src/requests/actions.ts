@@ -5,9 +5,10 @@ import type { Engine } from '../engine/engine';
 import type { Clock, WorkflowResolver } from '../engine/types';
 import { AppError, conflict, notFound } from '../errors';
 import { commentMarker } from '../integrations/zendesk/marker';
-import type { TicketDesk } from '../story/desk';
 import { scheduledNote } from '../story/messages';
 import { formatInZone } from './dates';
+import { oweComment } from '../story/outbox';
+import { tellAction } from './action-notes';
 import { recordEvent, type Actor } from './events';
 import { cancelOpenSteps } from '../workflows/cancellation';
 import { dropUnstartedSteps, materialiseAhead, materialisePlan } from './plan';
@@ -26,8 +27,11 @@ export interface RequestDeps {
   wake(): void;
   /** ORC_TIMEZONE: the course teams' zone, in which the ticket is told when work starts. */
   timeZone: string;
-  /** The help desk, to tell a ticket when scheduled work will start (absent without Zendesk). */
-  desk?: TicketDesk;
+}
+
+/** Records an action in the audit log and owes its ticket the note telling it (see action-notes.ts). */
+async function recordAction(deps: Pick<RequestDeps, 'db' | 'timeZone'>, at: number, entry: Parameters<typeof recordEvent>[2]): Promise<void> {
+  await tellAction(deps.db, deps.timeZone, await recordEvent(deps.db, at, entry));
 }
 
 export async function getRequest(db: Db, id: number): Promise<RequestRow> {
@@ -61,12 +65,10 @@ export async function approveRequest(deps: RequestDeps, id: number, actor: Actor
     .where(and(eq(requests.id, id), eq(requests.status, 'pending_approval')))
     .returning();
   if (!updated) throw conflict(`Request ${id} was decided by someone else at the same time`);
-  await recordEvent(db, now, { requestId: id, ticketId: request.ticketId, actor, action: 'approved', detail: { via, startAt: request.startAt } });
-  if (status === 'scheduled' && updated.ticketId !== null && deps.desk) {
-    // Told once per start time; if Zendesk is down the sidebar still shows the date, so this is best effort.
-    await deps.desk
-      .post(updated.ticketId, { html: scheduledNote(updated.startAt!, deps.timeZone), public: true, marker: commentMarker(id, `scheduled.${updated.startAt}`) })
-      .catch(() => undefined);
+  await recordAction(deps, now, { requestId: id, ticketId: request.ticketId, actor, action: 'approved', detail: { via, startAt: request.startAt } });
+  if (status === 'scheduled' && updated.ticketId !== null) {
+    // The requester is told once per start time.
+    await oweComment(db, now, { ticketId: updated.ticketId, requestId: id, html: scheduledNote(updated.startAt!, deps.timeZone), public: true, marker: commentMarker(id, `scheduled.${updated.startAt}`) });
   }
   deps.wake();
   return updated;
@@ -91,7 +93,7 @@ export async function rejectRequest(deps: RequestDeps, id: number, reason: strin
     .where(and(eq(requests.id, id), inArray(requests.status, ['pending_approval', 'waiting_on_requester'])))
     .returning();
   if (!updated) throw conflict(`Request ${id} was decided by someone else at the same time`);
-  await recordEvent(db, now, { requestId: id, ticketId: request.ticketId, actor, action: 'rejected', detail: { via, reason: trimmed } });
+  await recordAction(deps, now, { requestId: id, ticketId: request.ticketId, actor, action: 'rejected', detail: { via, reason: trimmed } });
   deps.wake();
   return updated;
 }
@@ -117,7 +119,7 @@ export async function completeStep(deps: RequestDeps, id: number, key: string, n
     .where(and(eq(steps.id, step.id), eq(steps.status, step.status)))
     .returning();
   if (!updated) throw conflict(`Step "${key}" changed while you acted; reload and try again`);
-  await recordEvent(db, now, { requestId: id, ticketId: request.ticketId, actor, action: byHand ? 'step_finished_by_hand' : 'step_completed', detail: { step: key, note: note?.trim() || undefined, previousError: byHand ? step.error : undefined } });
+  await recordAction(deps, now, { requestId: id, ticketId: request.ticketId, actor, action: byHand ? 'step_finished_by_hand' : 'step_completed', detail: { step: key, note: note?.trim() || undefined, previousError: byHand ? step.error : undefined } });
   await deps.engine.refreshRequestStatus(id);
   deps.wake();
   return updated;
@@ -137,7 +139,7 @@ export async function skipStep(deps: RequestDeps, id: number, key: string, note:
     .where(and(eq(steps.id, step.id), eq(steps.status, step.status)))
     .returning();
   if (!updated) throw conflict(`Step "${key}" changed while you acted; reload and try again`);
-  await recordEvent(db, now, { requestId: id, ticketId: request.ticketId, actor, action: 'step_skipped', detail: { step: key, note: note.trim() } });
+  await recordAction(deps, now, { requestId: id, ticketId: request.ticketId, actor, action: 'step_skipped', detail: { step: key, note: note.trim() } });
   await deps.engine.refreshRequestStatus(id);
   deps.wake();
   return updated;
@@ -155,7 +157,7 @@ export async function retryStep(deps: RequestDeps, id: number, key: string, acto
     .where(and(eq(steps.id, step.id), eq(steps.status, 'failed')))
     .returning();
   if (!updated) throw conflict(`Step "${key}" changed while you acted; reload and try again`);
-  await recordEvent(db, now, { requestId: id, ticketId: request.ticketId, actor, action: 'step_retried', detail: { step: key, previousError: step.error } });
+  await recordAction(deps, now, { requestId: id, ticketId: request.ticketId, actor, action: 'step_retried', detail: { step: key, previousError: step.error } });
   await deps.engine.refreshRequestStatus(id);
   deps.wake();
   return updated;
@@ -196,7 +198,7 @@ export async function rescheduleRequest(deps: RequestDeps, id: number, startAt: 
     .where(and(eq(requests.id, id), inArray(requests.status, allowed)))
     .returning();
   if (!updated) throw conflict(`Request ${id} changed while you acted; reload and try again`);
-  await recordEvent(db, now, { requestId: id, ticketId: request.ticketId, actor, action: future ? 'rescheduled' : 'started_now', detail: { startAt: future ? new Date(startAt).toISOString() : null } });
+  await recordAction(deps, now, { requestId: id, ticketId: request.ticketId, actor, action: future ? 'rescheduled' : 'started_now', detail: { startAt: future ? new Date(startAt).toISOString() : null } });
   deps.wake();
   return updated;
 }

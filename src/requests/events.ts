@@ -9,13 +9,13 @@ export interface Actor {
   name?: string;
 }
 
-/** Appends to the audit log; rows are never updated or deleted. */
+/** Appends to the audit log (rows are never updated or deleted) and returns the row. */
 export async function recordEvent(
   db: Db,
   at: number,
   entry: { requestId?: number | null; ticketId?: number | null; actor: Actor; action: string; detail?: Record<string, unknown> },
-): Promise<void> {
-  await db.insert(events).values({
+): Promise<EventRow> {
+  const [row] = await db.insert(events).values({
     requestId: entry.requestId ?? null,
     ticketId: entry.ticketId ?? null,
     actor: entry.actor.id,
@@ -23,7 +23,8 @@ export async function recordEvent(
     action: entry.action,
     detail: entry.detail ?? null,
     at,
-  });
+  }).returning();
+  return row!;
 }
 
 export function eventsOf(db: Db, requestId: number): Promise<EventRow[]> {

@@ -5,10 +5,11 @@ import { commentMarker } from '../integrations/zendesk/marker';
 import type { TicketStatus } from '../integrations/zendesk/schemas';
 import { isTransient, messageOf } from '../errors';
 import type { Logger } from '../log';
-import type { TicketDesk, TicketSnapshot } from '../story/desk';
+import type { StoryComment, TicketDesk, TicketSnapshot } from '../story/desk';
+import { oweComment } from '../story/outbox';
 import { planOf } from '../workflows/plan';
 import { FINISH_STEP } from '../workflows/ticket-steps';
-import { cannotApproveNote, planNote, problemsReply, rejectionNeedsReasonNote, ruleApprovedNote, warningsNote, type PlanApproval } from '../story/messages';
+import { cannotApproveNote, planNote, problemsReply, rejectionNeedsReasonNote, warningsNote, type PlanApproval } from '../story/messages';
 import { approveRequest, cancelRequest, isFinished, rejectRequest, type RequestDeps } from './actions';
 import type { ApprovalRule } from './approval-rules';
 import { approvalRulesOf, approvingRule, ruleActor } from './approval';
@@ -55,7 +56,7 @@ export async function processDelivery(deps: IntakeDeps, delivery: DeliveryRow, l
   }
   if (existing && !['waiting_on_requester', 'pending_approval'].includes(existing.status)) {
     log.info('request already decided; ticket change ignored', { status: existing.status });
-    await postLatePlanNote(deps, delivery, existing);
+    await oweLatePlanNote(deps, delivery, existing);
     return;
   }
 
@@ -64,10 +65,10 @@ export async function processDelivery(deps: IntakeDeps, delivery: DeliveryRow, l
   // (the approve macro, most often) goes straight to the decision: the checks and the plan
   // note are already on the ticket, and the approved work starts sooner.
   if (existing?.status === 'pending_approval' && JSON.stringify(existing.params) === JSON.stringify(draft)) {
-    // Unless the attempt that recorded the request could not post the note (a retry of it reads
-    // the agent's decision too): the marker makes this a no-op when the note is there.
+    // Unless the attempt that recorded the request died before owing the note (a retry of it
+    // reads the agent's decision too): the marker makes this a no-op when the note is owed.
     const rule = await ruleFor(deps, ticket, existing, log);
-    await postPlanNote(deps, existing, approvalBy(rule));
+    await owePlanNote(deps, existing, approvalBy(rule));
     await applyDecision(deps, ticket, existing, existing.problems, rule);
     return;
   }
@@ -78,16 +79,16 @@ export async function processDelivery(deps: IntakeDeps, delivery: DeliveryRow, l
 
   const request = await upsertRequest(deps, existing, ticketId, assessment, ticket.requester);
   if (!['waiting_on_requester', 'pending_approval'].includes(request.status)) {
-    await postLatePlanNote(deps, delivery, request);
+    await oweLatePlanNote(deps, delivery, request);
     return;
   }
 
   const rule = await ruleFor(deps, ticket, request, log);
   if (problems.length > 0) {
-    await deps.desk.post(ticketId, { html: problemsReply(problems), public: true, marker: commentMarker(request.id, `intake.${await digest(problems)}`), status: 'pending' });
-    if (warnings.length > 0) await deps.desk.post(ticketId, { html: warningsNote(warnings), public: false, marker: commentMarker(request.id, `warnings.${await digest(warnings)}`) });
+    await owe(deps, request, { html: problemsReply(problems), public: true, marker: commentMarker(request.id, `intake.${await digest(problems)}`), status: 'pending' });
+    if (warnings.length > 0) await owe(deps, request, { html: warningsNote(warnings), public: false, marker: commentMarker(request.id, `warnings.${await digest(warnings)}`) });
   } else if (plan) {
-    await postPlanNote(deps, request, approvalBy(rule), warnings, 'open');
+    await owePlanNote(deps, request, approvalBy(rule), warnings, 'open');
   }
   await applyDecision(deps, ticket, request, problems, rule);
 }
@@ -125,27 +126,36 @@ async function ruleFor(deps: IntakeDeps, ticket: TicketSnapshot, request: Reques
 }
 
 /**
- * Names the plan note by the plan as stored, so a late post of the same plan finds the first. The
- * course check's warnings ride in the note but not in its name: a late post does not know them.
+ * Names the plan note by the plan as stored, so a late note of the same plan finds the first. The
+ * course check's warnings ride in the note but not in its name: a late note does not know them.
  */
 const planMarker = async (request: RequestRow) => commentMarker(request.id, `plan.${await digest(request.plan)}`);
 
 /**
- * The plan note of a request that was decided before this delivery could post it: an earlier
- * attempt of this very delivery recorded the request, then failed to post (Zendesk answering
- * 409s, a crash) while an agent approved. Only a retried delivery can owe it, so a first attempt
- * costs nothing; the marker makes a note already posted a no-op. It leaves the ticket's status
- * alone: the flow may have solved the ticket since.
+ * The plan note of a request that was decided before this delivery could owe it: an earlier
+ * attempt of this very delivery recorded the request, then died (a crash) before writing the
+ * note, while an agent approved. Only a retried delivery can owe it, so a first attempt costs
+ * nothing; the marker makes a note already owed a no-op. It leaves the ticket's status alone:
+ * the flow may have solved the ticket since.
  */
-async function postLatePlanNote(deps: IntakeDeps, delivery: DeliveryRow, request: RequestRow): Promise<void> {
-  if (delivery.attempts > 1 && !['rejected', 'cancelled'].includes(request.status)) await postPlanNote(deps, request, { by: 'decided' });
+async function oweLatePlanNote(deps: IntakeDeps, delivery: DeliveryRow, request: RequestRow): Promise<void> {
+  if (delivery.attempts > 1 && !['rejected', 'cancelled'].includes(request.status)) await owePlanNote(deps, request, { by: 'decided' });
 }
 
-/** The plan note of a valid request (marker-guarded); `status` sets the ticket's status with it. */
-async function postPlanNote(deps: IntakeDeps, request: RequestRow, approval: PlanApproval, warnings: Problem[] = [], status?: TicketStatus): Promise<void> {
+/** Owes the plan note of a valid request (marker-guarded); `status` sets the ticket's status with it. */
+async function owePlanNote(deps: IntakeDeps, request: RequestRow, approval: PlanApproval, warnings: Problem[] = [], status?: TicketStatus): Promise<void> {
   const plan = planOf(request);
-  if (request.ticketId === null || !plan || request.problems.length > 0) return;
-  await deps.desk.post(request.ticketId, { html: planNote(plan, deps.workflows(request), approval, warnings), public: false, marker: await planMarker(request), status });
+  if (!plan || request.problems.length > 0) return;
+  await owe(deps, request, { html: planNote(plan, deps.workflows(request), approval, warnings), public: false, marker: await planMarker(request), status });
+}
+
+/**
+ * Every comment intake decides is owed through the outbox (`src/story/outbox.ts`): written
+ * with the request, posted by the engine with backoff, so no retry budget of this delivery,
+ * no Zendesk outage and no crash after this write can lose it.
+ */
+async function owe(deps: IntakeDeps, request: RequestRow, comment: StoryComment): Promise<void> {
+  if (request.ticketId !== null) await oweComment(deps.db, deps.clock(), { ticketId: request.ticketId, requestId: request.id, ...comment });
 }
 
 /** An agent solving or closing the ticket in Zendesk itself. */
@@ -165,15 +175,14 @@ async function applyDecision(deps: IntakeDeps, ticket: TicketSnapshot, request: 
   const { decision, rejectionReason } = ticket.request;
   const version = ticket.version.replace(/[^0-9A-Za-z]/g, '');
   if (request.status === 'pending_approval' && rule) {
-    // The note first: once approved, a retried delivery finds the request decided and stops.
-    await deps.desk.post(ticket.ticketId, { html: ruleApprovedNote(rule.name), public: false, marker: commentMarker(request.id, 'rule-approval') });
+    // The approval's note (owed with it) names the rule.
     await approveRequest(deps, request.id, ruleActor(rule), 'approval rule');
   } else if (decision === 'approve') {
     if (request.status === 'pending_approval') await approveRequest(deps, request.id, MACRO, 'zendesk macro');
-    else await deps.desk.post(ticket.ticketId, { html: cannotApproveNote(problems), public: false, marker: commentMarker(request.id, `cannot-approve.${version}`) });
+    else await owe(deps, request, { html: cannotApproveNote(problems), public: false, marker: commentMarker(request.id, `cannot-approve.${version}`) });
   } else if (decision === 'reject') {
     if (rejectionReason?.trim()) await rejectRequest(deps, request.id, rejectionReason, MACRO, 'zendesk macro');
-    else await deps.desk.post(ticket.ticketId, { html: rejectionNeedsReasonNote, public: false, marker: commentMarker(request.id, `reject-reason.${version}`) });
+    else await owe(deps, request, { html: rejectionNeedsReasonNote, public: false, marker: commentMarker(request.id, `reject-reason.${version}`) });
   }
 }
 

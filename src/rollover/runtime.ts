@@ -66,7 +66,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     handle,
     services,
     engine,
-    requestDeps: { db, clock, workflows: services.workflows, engine, wake: () => runtime.wake(), desk: services.desk, timeZone: config.ORC_TIMEZONE },
+    requestDeps: { db, clock, workflows: services.workflows, engine, wake: () => runtime.wake(), timeZone: config.ORC_TIMEZONE },
     createDeps: { db, clock, config, desk: services.desk, ...services.assess },
     onWake(wake) {
       runtime.wake = wake;

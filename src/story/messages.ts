@@ -150,3 +150,37 @@ export function cancellationNote(by: string, reason: string, taken: { title: str
       : '<p>No step had taken effect: there is nothing to undo.</p>')
   );
 }
+
+/** What an agent (or a rule, the CLI, a macro) did to a request, as its internal note tells it. */
+export type ActionTold =
+  | { action: 'approved'; startAt?: number }
+  | { action: 'rejected'; reason: string }
+  | { action: 'step_completed' | 'step_finished_by_hand' | 'step_skipped'; step: string; note?: string; previousError?: string }
+  | { action: 'step_retried'; step: string; previousError?: string }
+  | { action: 'rescheduled'; startAt: number }
+  | { action: 'started_now' };
+
+const paragraph = (label: string, text: string | undefined) => (text ? `<p><strong>${label}</strong>: ${escapeHtml(text)}</p>` : '');
+
+/** The internal note of one action on a request: who, what, and the note or reason given. */
+export function actionNote(by: string, told: ActionTold, timeZone: string): string {
+  const who = escapeHtml(by);
+  switch (told.action) {
+    case 'approved':
+      return `<p><strong>Approved</strong> by ${who}.${told.startAt === undefined ? '' : ` The work starts on ${escapeHtml(formatInZone(told.startAt, timeZone))}.`}</p>`;
+    case 'rejected':
+      return `<p><strong>Rejected</strong> by ${who}.</p>${paragraph('Reason', told.reason)}`;
+    case 'step_completed':
+      return `<p><strong>Marked done: ${escapeHtml(told.step)}</strong>, by ${who}.</p>${paragraph('Note', told.note)}`;
+    case 'step_finished_by_hand':
+      return `<p><strong>Finished by hand: ${escapeHtml(told.step)}</strong>, by ${who}.</p>${paragraph('Note', told.note)}${paragraph('It had failed with', told.previousError)}`;
+    case 'step_skipped':
+      return `<p><strong>Skipped: ${escapeHtml(told.step)}</strong>, by ${who}.</p>${paragraph('Note', told.note)}`;
+    case 'step_retried':
+      return `<p><strong>Retried: ${escapeHtml(told.step)}</strong>, by ${who}.</p>${paragraph('It had failed with', told.previousError)}`;
+    case 'rescheduled':
+      return `<p><strong>Rescheduled</strong> by ${who}: the work starts on ${escapeHtml(formatInZone(told.startAt, timeZone))}.</p>`;
+    case 'started_now':
+      return `<p><strong>Started now</strong> by ${who}: the work starts at once instead of on its scheduled date.</p>`;
+  }
+}

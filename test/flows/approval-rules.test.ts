@@ -51,12 +51,14 @@ describe('approval rules (ORC_APPROVAL_RULES)', { timeout: 60_000 }, () => {
   const notes = (ticketId: number) => sb.sims.zendesk.comments(ticketId).filter((c) => !c.public).map((c) => c.html_body);
 
   /** The request was approved by `rule`, recorded as its approver everywhere an agent looks. */
-  function expectApprovedBy(ticketId: number, view: any, rule: string) {
+  async function expectApprovedBy(ticketId: number, view: any, rule: string) {
     expect(view.request.decision).toBe('approved');
     expect(view.request.decidedBy).toBe(`approval rule "${rule}"`);
     expect(view.events.find((e: { action: string }) => e.action === 'approved')).toMatchObject({ actor: `rule:${rule}`, actorName: `approval rule "${rule}"`, detail: { via: 'approval rule' } });
-    expect(notes(ticketId).some((n) => n.includes(`Approved by the approval rule ${rule}`))).toBe(true);
-    expect(notes(ticketId).some((n) => n.includes(`The approval rule <strong>${rule}</strong> approves it`))).toBe(true);
+    // The notes are owed to the ticket with the approval and posted by the engine just after.
+    await sb.until(`the notes of the approval by ${rule}`, () =>
+      notes(ticketId).some((n) => n.includes(`Approved by the approval rule ${rule}`)) && notes(ticketId).some((n) => n.includes(`The approval rule <strong>${rule}</strong> approves it`)) ? true : undefined,
+    );
   }
 
   function expectWaitingForAgent(ticketId: number, view: any) {
@@ -68,10 +70,10 @@ describe('approval rules (ORC_APPROVAL_RULES)', { timeout: 60_000 }, () => {
 
   it('approves by request type, course kind and requester domain, the first matching rule winning', async () => {
     const xml = await file('prof@physics.mit.test', newCourse('8.011'));
-    expectApprovedBy(xml.ticketId, xml.view, 'physics staff');
+    await expectApprovedBy(xml.ticketId, xml.view, 'physics staff');
     // Studio does not match "physics staff" (kind xml); the later "physics any" does.
     const studio = await file('prof@physics.mit.test', newCourse('8.012', 'studio'));
-    expectApprovedBy(studio.ticketId, studio.view, 'physics any');
+    await expectApprovedBy(studio.ticketId, studio.view, 'physics any');
     // The domain is the whole domain, not a suffix: a subdomain or a look-alike waits.
     const other = await file('prof@chem.physics.mit.test', newCourse('8.013'));
     expectWaitingForAgent(other.ticketId, other.view);
@@ -79,7 +81,7 @@ describe('approval rules (ORC_APPROVAL_RULES)', { timeout: 60_000 }, () => {
 
   it('approves a listed address (case aside) and nobody else at its domain', async () => {
     const listed = await file('lecturer@MIT.test', newCourse('8.021'));
-    expectApprovedBy(listed.ticketId, listed.view, 'listed lecturer');
+    await expectApprovedBy(listed.ticketId, listed.view, 'listed lecturer');
     const colleague = await file('colleague@mit.test', newCourse('8.022'));
     expectWaitingForAgent(colleague.ticketId, colleague.view);
   });
@@ -89,9 +91,9 @@ describe('approval rules (ORC_APPROVAL_RULES)', { timeout: 60_000 }, () => {
     sb.sims.zendesk.addToOrganization('outsider@ol.test', 502);
     sb.sims.zendesk.addToGroup('agent@ol.test', 601);
     const member = await file('member@ol.test', newCourse('8.031'));
-    expectApprovedBy(member.ticketId, member.view, 'open learning organisation');
+    await expectApprovedBy(member.ticketId, member.view, 'open learning organisation');
     const inGroup = await file('agent@ol.test', newCourse('8.032'));
-    expectApprovedBy(inGroup.ticketId, inGroup.view, 'help desk group');
+    await expectApprovedBy(inGroup.ticketId, inGroup.view, 'help desk group');
     const outsider = await file('outsider@ol.test', newCourse('8.033'));
     expectWaitingForAgent(outsider.ticketId, outsider.view);
     const paths = sb.sims.zendesk.requests.map((r) => r.path);
@@ -108,7 +110,7 @@ describe('approval rules (ORC_APPROVAL_RULES)', { timeout: 60_000 }, () => {
 
     const rerun = (newTerm: string, team: string) => ({ request_type: 'rerun', course_number: '8.041', course_title: 'Physics', course_kind: 'xml', term: '2027_Spring', new_term: newTerm, team_members: team, instructor: 'ada' });
     const same = await file('someone@mit.test', rerun('2027_Fall', 'Grace, ada'));
-    expectApprovedBy(same.ticketId, same.view, 'same team rerun');
+    await expectApprovedBy(same.ticketId, same.view, 'same team rerun');
     const waiting = await sb.until('the destructive step to wait for an agent', async () => {
       const r = await sb.api(`/tickets/${same.ticketId}`);
       return r.body.request.status === 'waiting_on_agent' ? r.body : undefined;
@@ -132,6 +134,6 @@ describe('approval rules (ORC_APPROVAL_RULES)', { timeout: 60_000 }, () => {
     // No members on the form: the course's GitHub team is carried forward.
     sb.sims.github.seed.repo('mitx', 'content-mit-8051-2027_Spring', { files: courseRepoFiles('8.051', '2027_Spring') }).team('mitx', 'content-mit-8051-2027_Spring', { members: ['ada'] });
     const ok = await file('someone@mit.test', { request_type: 'publish', course_number: '8.051', course_kind: 'xml', term: '2027_Spring' });
-    expectApprovedBy(ok.ticketId, ok.view, 'clean publish');
+    await expectApprovedBy(ok.ticketId, ok.view, 'clean publish');
   });
 });

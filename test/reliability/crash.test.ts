@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../support/fault-injection';
 import { startChild, type ChildService } from './support/child-service';
-import { expectNewXmlCourseOnce, repoNameOf, type XmlCourse } from './support/invariants';
+import { expectActionNotesOnce, expectNewXmlCourseOnce, repoNameOf, type XmlCourse } from './support/invariants';
 import { createWorld, driveTicket, sleep, ticketView, type World } from './support/world';
 
 /**
@@ -60,6 +60,8 @@ describe(`crash recovery: SIGKILL during a new XML course flow (seed ${SEED})`, 
     world.sims.github.setLatency(0);
     const view = await driving;
     expectNewXmlCourseOnce(world.sims, view, ticketId, course);
+    // The macro's approval and the agent's "mark done": each told once.
+    expect(expectActionNotesOnce(world.sims, world.dbPath, ticketId)).toBeGreaterThanOrEqual(2);
     // The restarted service did the rest: it wrote to GitHub after the crash.
     expect(world.sims.github.stats.contentCreating()).toBeGreaterThan(writesBefore);
     expect(world.sims.edx.state.gitImports.filter((g) => g.repoName === repoNameOf(course)).length).toBeGreaterThanOrEqual(1);
@@ -93,6 +95,7 @@ describe(`crash recovery: SIGKILL during a new XML course flow (seed ${SEED})`, 
       await killer;
       // A kill that lands after the flow finished proves nothing: restart and let the run count only when it was inside.
       expectNewXmlCourseOnce(world.sims, view, ticketId, course);
+      expect(expectActionNotesOnce(world.sims, world.dbPath, ticketId)).toBeGreaterThanOrEqual(2);
     }
     // Most kills must land inside a flow, else the test would pass without crashing anything.
     expect(killedAt.length).toBeGreaterThanOrEqual(Math.ceil(RUNS / 2));

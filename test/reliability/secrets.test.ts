@@ -8,7 +8,7 @@ import { api, createWorld, driveTicket, type World } from './support/world';
  * Canary values in every secret setting; the simulators accept them as the real credentials,
  * so the whole flow runs with them. Then no canary may appear anywhere the service writes:
  * its own log (a real child process, its real logger), ticket comments, API answers, step
- * rows, events and delivery rows. Each canary is also looked for URL-encoded and in base64.
+ * rows, events, delivery rows and the ticket notes owed. Each canary is also looked for URL-encoded and in base64.
  */
 const CANARY = {
   ORC_GH_OAUTH2_TOKEN: 'CANARYgithubtoken7f3a',
@@ -73,6 +73,8 @@ describe('secrets: canary values never leave the service', () => {
       db.prepare('SELECT * FROM events').all(),
       db.prepare('SELECT * FROM requests').all(),
       db.prepare('SELECT invocation_id, body, error FROM webhook_deliveries').all(),
+      // The ticket's outbox: notes (failure notes carry errors) and their own errors.
+      db.prepare('SELECT marker, html, error FROM ticket_notes').all(),
     ]);
     db.close();
 

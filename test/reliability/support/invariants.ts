@@ -1,4 +1,6 @@
+import Database from 'better-sqlite3';
 import { expect } from 'vitest';
+import { TOLD_ACTIONS } from '../../../src/requests/action-notes';
 import type { SimulatorServers } from '../../support/simulator-servers';
 import type { TicketView } from './world';
 
@@ -24,6 +26,30 @@ export function expectPlanNote(sims: SimulatorServers, ticketId: number): void {
   const plans = serviceComments(sims, ticketId).filter((c) => !c.public && c.html_body.includes('Course request is valid'));
   const seen = sims.zendesk.comments(ticketId).map((c) => `${c.author_id}${c.public ? ' public' : ''}: ${c.plain_body.slice(0, 60)}`);
   expect(plans, `the plan note on ticket ${ticketId}; its comments:\n${seen.join('\n')}`).toHaveLength(1);
+}
+
+/**
+ * Every agent action on the ticket's request (issue 13) is on the ticket exactly once: one
+ * internal note carrying the marker of its audit event, naming who acted. Returns how many.
+ */
+export function expectActionNotesOnce(sims: SimulatorServers, dbPath: string, ticketId: number): number {
+  const db = new Database(dbPath, { readonly: true });
+  let events: { id: number; request_id: number; action: string; actor: string; actor_name: string | null }[];
+  try {
+    events = db
+      .prepare(`SELECT id, request_id, action, actor, actor_name FROM events WHERE ticket_id = ? AND action IN (${TOLD_ACTIONS.map(() => '?').join(', ')}) ORDER BY id`)
+      .all(ticketId, ...TOLD_ACTIONS) as typeof events;
+  } finally {
+    db.close();
+  }
+  const comments = serviceComments(sims, ticketId);
+  for (const event of events) {
+    const notes = comments.filter((c) => c.html_body.includes(`[orc-marker ${event.request_id}/action.${event.id}]`));
+    expect(notes.map((n) => n.public), `one internal note for ${event.action} (event ${event.id}) on ticket ${ticketId}`).toEqual([false]);
+    // A rule is named as such (its actor name quotes it); anyone else by name.
+    expect(notes[0]!.html_body).toContain(event.actor.startsWith('rule:') ? event.actor.slice('rule:'.length) : (event.actor_name ?? event.actor));
+  }
+  return events.length;
 }
 
 export interface XmlCourse {

@@ -148,6 +148,17 @@ const serviceUp = (world: Pick<World, 'url'>) =>
     () => false,
   );
 
+/** How many notes the service still owes the ticket (its outbox rows not posted yet, nor given up). */
+export function notesOwed(world: Pick<World, 'dbPath'>, ticketId: number): number {
+  const db = new Database(world.dbPath, { readonly: true });
+  try {
+    const row = db.prepare("SELECT count(*) AS n FROM ticket_notes WHERE ticket_id = ? AND status IN ('pending', 'running')").get(ticketId) as { n: number };
+    return row.n;
+  } finally {
+    db.close();
+  }
+}
+
 /** Zendesk retries a delivery that got no 2xx; the simulator only does so when asked. */
 export async function redeliverUnanswered(sims: SimulatorServers): Promise<number> {
   const unanswered = sims.zendesk.invocations().filter((inv) => inv.attempts.length > 0 && !inv.attempts.some((a) => a.status !== undefined && a.status < 300));
@@ -171,7 +182,8 @@ export async function driveTicket(world: World, ticketId: number, options: { tim
   while (Date.now() < end && !options.stop?.()) {
     const view = await ticketView(world, ticketId);
     if (view) last = view;
-    if (view?.request.status === 'completed' || view?.request.status === 'failed') return view;
+    // Finished, and every note owed to the ticket posted (they are posted after the actions and steps that owe them).
+    if ((view?.request.status === 'completed' || view?.request.status === 'failed') && notesOwed(world, ticketId) === 0) return view;
     if (Date.now() - lastRedeliver > 500) {
       lastRedeliver = Date.now();
       // Only while the service answers: a retry into a dead port is just another failed attempt.

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { PermanentError } from '../errors';
+import { ticketNotes, type NoteRow } from '../db/schema';
+import type { Db } from '../db/types';
+import { TICKET_STATUSES } from '../integrations/zendesk/schemas';
+import type { StoryComment, TicketDesk } from './desk';
+
+/**
+ * The ticket's outbox. Code that decides a comment (an agent's action, intake, a failed step)
+ * writes it here, a database write that does not wait on Zendesk; the engine posts it with
+ * backoff (`EngineHooks.postNote`). The marker is unique in the table, so writing the same
+ * comment again (a retried delivery, a recovery) is a no-op, and the desk looks for it on the
+ * ticket before posting, so a post whose answer was lost is not repeated.
+ */
+export interface OwedComment extends StoryComment {
+  ticketId: number;
+  requestId: number | null;
+  /** The audit event the comment tells, when it tells one (an agent's action). */
+  eventId?: number;
+}
+
+/** Owes the ticket a comment; nothing happens if a comment with its marker (or for its event) is owed or posted already. */
+export async function oweComment(db: Db, now: number, comment: OwedComment): Promise<void> {
+  await db
+    .insert(ticketNotes)
+    .values({
+      requestId: comment.requestId,
+      ticketId: comment.ticketId,
+      eventId: comment.eventId ?? null,
+      marker: comment.marker,
+      html: comment.html,
+      public: comment.public,
+      ticketStatus: comment.status ?? null,
+      createdAt: now,
+      nextRunAt: now,
+    })
+    .onConflictDoNothing();
+}
+
+const ticketStatusSchema = z.enum(TICKET_STATUSES).nullable();
+
+/** Posts an owed comment through the desk (the engine's `postNote` hook). */
+export function notePoster(desk: TicketDesk): (note: NoteRow) => Promise<void> {
+  return async (note) => {
+    // The column is free text in SQL: a value that is not a Zendesk status is a bug, and says which.
+    const status = ticketStatusSchema.safeParse(note.ticketStatus);
+    if (!status.success) throw new PermanentError(`ticket note ${note.id} has ticket_status ${JSON.stringify(note.ticketStatus)}; expected one of ${TICKET_STATUSES.join(', ')}`);
+    await desk.post(note.ticketId, { html: note.html, public: note.public, marker: note.marker, status: status.data ?? undefined });
+  };
+}
