@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -9,6 +9,8 @@ import { join } from 'node:path';
  */
 export default function setup(): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'orc-test-run-'));
+  // Traversable like /tmp itself: some tests run the service as another user inside it.
+  chmodSync(dir, 0o755);
   process.env.TMPDIR = dir;
   return () => rmSync(dir, { recursive: true, force: true });
 }
