@@ -36,14 +36,15 @@ const OWN_PATHS = new Set(['.gitignore', 'course.xml', 'course', 'policies', 'ab
  * a publish's course check adds warnings (`warning: true`), which never block.
  */
 export async function externalProblems(deps: CheckDeps, fields: CourseRequestFields, plan: Plan, requestId: number | undefined, options: CheckOptions = {}): Promise<Problem[]> {
-  const problems: Problem[] = [];
   const termField = fields.type === 'rerun' ? 'newTerm' : 'term';
-  const checks: Promise<void>[] = [];
+  // Each check keeps its own findings, so the reply lists them in this order, not in the order the answers came.
+  const checks: Promise<Problem[]>[] = [];
 
   if (fields.type === 'new' || fields.type === 'rerun') {
     // Duplicate course key: our own records first, then edX when its course list is enabled.
     checks.push(
       (async () => {
+        const problems: Problem[] = [];
         const key = plan.courseKey.toLowerCase();
         const [dup] = await deps.db
           .select({ id: requests.id, ticketId: requests.ticketId })
@@ -62,19 +63,22 @@ export async function externalProblems(deps: CheckDeps, fields: CourseRequestFie
         } else if (usesApi(plan, 'course_runs') && (await deps.edx.findCourseRun(plan.courseKey))) {
           problems.push({ field: termField, message: `${plan.courseKey} already exists on edX; choose another term or course number` });
         }
+        return problems;
       })(),
     );
     // The new repo's name must be free, or hold only what an earlier attempt of ours wrote.
     checks.push(
       (async () => {
+        const problems: Problem[] = [];
         const existing = await deps.github.getRepo(plan.org, plan.repo).catch((err: unknown) => {
           if (err instanceof RepoNotFound) return undefined;
           throw err;
         });
-        if (!existing) return;
+        if (!existing) return [];
         const tree = await deps.github.readTree(plan.org, plan.repo, existing.defaultBranch);
         const foreign = tree.filter((e) => !e.path.includes('/') && !OWN_PATHS.has(e.path));
         if (foreign.length > 0) problems.push({ field: termField, message: `the repository ${existing.fullName} already exists with other content; choose another term, or ask us to archive it` });
+        return problems;
       })(),
     );
   }
@@ -82,34 +86,37 @@ export async function externalProblems(deps: CheckDeps, fields: CourseRequestFie
   if (plan.members.length > 0) {
     checks.push(
       (async () => {
+        const problems: Problem[] = [];
         const missing = await deps.github.missingUsers(plan.members);
         if (missing.length > 0) problems.push({ field: fields.type === 'team' ? 'teamAdd' : 'teamMembers', message: `not GitHub users: ${missing.join(', ')}; check the spelling of each username` });
+        return problems;
       })(),
     );
-    if (canLookUpEdxAccounts(deps.config)) checks.push(edxAccountProblems(deps, plan.members, fields.type === 'team' ? 'teamAdd' : 'teamMembers', options).then((found) => void problems.push(...found)));
+    if (canLookUpEdxAccounts(deps.config)) checks.push(edxAccountProblems(deps, plan.members, fields.type === 'team' ? 'teamAdd' : 'teamMembers', options));
   }
 
   if (fields.type !== 'new') {
     const source = fields.type === 'rerun' ? plan.sourceRepo! : plan.repo;
     checks.push(
       (async () => {
+        const problems: Problem[] = [];
         const repo = await deps.github.getRepo(plan.org, source).catch((err: unknown) => {
           if (err instanceof RepoNotFound) return undefined;
           throw err;
         });
         if (!repo) {
           problems.push({ field: 'term', message: `there is no repository ${plan.org}/${source} for ${fields.courseNumber} in ${fields.term}; check the course number, term and course kind` });
-          return;
+          return problems;
         }
         if (fields.type === 'publish') problems.push(...(await courseQualityProblems(deps.github, { owner: repo.owner, name: repo.name, branch: repo.defaultBranch, term: fields.term })));
+        return problems;
       })(),
     );
   }
 
-  if (fields.type === 'team') checks.push(teamChangeProblems(deps, fields, plan).then((found) => void problems.push(...found)));
+  if (fields.type === 'team') checks.push(teamChangeProblems(deps, fields, plan));
 
-  await Promise.all(checks);
-  return problems;
+  return (await Promise.all(checks)).flat();
 }
 
 /**

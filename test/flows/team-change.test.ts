@@ -114,11 +114,11 @@ describe('course team change requests', { timeout: 60_000 }, () => {
     const both = await sb.file(teamChange('8.062', { add: 'grace, Ada', remove: 'ada' }), 'waiting_on_requester');
     expect(problemsOf(both.view)).toEqual(['teamRemove: Ada is both added and removed: list each person once']);
     const unknownUser = await sb.file(teamChange('8.062', { add: 'grace, nosuchperson' }), 'waiting_on_requester');
-    expect(problemsOf(unknownUser.view)).toEqual([expect.stringMatching(/^teamAdd: not GitHub users: nosuchperson;/), expect.stringMatching(/^teamAdd: no edX account: nosuchperson;/)]);
+    expect(problemsOf(unknownUser.view)).toEqual([expect.stringMatching(/^teamAdd: not GitHub users: nosuchperson;/), expect.stringMatching(/^teamAdd: no edX account with the username nosuchperson;/)]);
     // On GitHub but never signed in to the LMS: Studio would refuse to add them.
     sb.sims.github.seed.user('barbara');
     const noEdxAccount = await sb.file(teamChange('8.062', { add: 'grace, barbara' }), 'waiting_on_requester');
-    expect(problemsOf(noEdxAccount.view)).toEqual([expect.stringMatching(/^teamAdd: no edX account: barbara;/)]);
+    expect(problemsOf(noEdxAccount.view)).toEqual([expect.stringMatching(/^teamAdd: no edX account with the username barbara;/)]);
     // The requester is told on the ticket, by the form's field names.
     const reply = await sb.until('the reply to the requester', () => sb.sims.zendesk.comments(unknownUser.ticketId).find((c) => c.public && c.html_body.includes('Before we can start')));
     expect(reply.html_body).toContain('<strong>Members to add</strong>');
