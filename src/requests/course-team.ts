@@ -1,4 +1,4 @@
-import { and, desc, eq, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, ne, or, sql } from 'drizzle-orm';
 import { requests } from '../db/schema';
 import type { Db } from '../db/types';
 import type { GithubClient } from '../integrations/github/client';
@@ -26,9 +26,16 @@ export interface CarriedTeam {
 /** A day as YYYY-MM-DD where the course team is (en-CA formats dates that way). */
 const dayIn = (ms: number, timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
 
-/** The latest completed request of this course number with a team, other than `requestId`. */
+/** How far back a course's completed requests are read for its team: team changes since its last full team. */
+const HISTORY = 50;
+
+/**
+ * The team of this course number's completed requests, other than `requestId`: the latest one
+ * that named a whole team, with every later team change applied in turn (a team change names
+ * only whom it adds and removes). The source is the latest request that shaped it.
+ */
 async function teamOfLatestRequest(deps: CourseTeamDeps, courseNumber: string, requestId: number | undefined): Promise<CarriedTeam | undefined> {
-  const [row] = await deps.db
+  const rows = await deps.db
     .select()
     .from(requests)
     .where(
@@ -36,15 +43,26 @@ async function teamOfLatestRequest(deps: CourseTeamDeps, courseNumber: string, r
         sql`lower(${requests.courseNumber}) = ${courseNumber.toLowerCase()}`,
         eq(requests.status, 'completed'),
         // JSON1 is in SQLite and D1 alike; plans recorded without members are passed over.
-        sql`json_array_length(${requests.plan}, '$.members') > 0`,
+        or(eq(requests.type, 'team'), sql`json_array_length(${requests.plan}, '$.members') > 0`),
         requestId === undefined ? undefined : ne(requests.id, requestId),
       ),
     )
     .orderBy(desc(requests.completedAt), desc(requests.id))
-    .limit(1);
-  const plan = row && planOf(row);
-  if (!row || !plan || plan.members.length === 0) return undefined;
-  return { members: plan.members, source: { from: 'request', requestId: row.id, ticketId: row.ticketId, completedOn: dayIn(row.completedAt ?? row.updatedAt, deps.timeZone) } };
+    .limit(HISTORY);
+  const base = rows.findIndex((row) => row.type !== 'team' && (planOf(row)?.members.length ?? 0) > 0);
+  if (base === -1) return undefined;
+  let members = planOf(rows[base]!)!.members;
+  for (const change of rows.slice(0, base).reverse()) {
+    const plan = planOf(change);
+    if (!plan) continue;
+    const removed = new Set((plan.remove ?? []).map((m) => m.toLowerCase()));
+    const kept = members.filter((m) => !removed.has(m.toLowerCase()));
+    members = [...kept, ...plan.members.filter((m) => !kept.some((k) => k.toLowerCase() === m.toLowerCase()))];
+  }
+  const latest = rows[0]!;
+  return members.length === 0
+    ? undefined
+    : { members, source: { from: 'request', requestId: latest.id, ticketId: latest.ticketId, completedOn: dayIn(latest.completedAt ?? latest.updatedAt, deps.timeZone) } };
 }
 
 /**
