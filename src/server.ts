@@ -19,7 +19,7 @@ import { SANDBOX_CREDENTIALS, startSimulators, type SandboxSimulators } from './
 import { nodeFiles } from './node-files';
 import { announceSandbox, withdrawSandbox } from './sandbox/running';
 import { createWorldStore, savingTicketStore } from './sandbox/world-store';
-import { createServices } from './services';
+import { appServices, createServices } from './services';
 import { createDeliveryRecorder } from './webhooks/delivery-recorder';
 import { createThreadedDeliveryRecorder } from './webhooks/sqlite-delivery-recorder';
 import { webhookSecretSource } from './webhooks/secrets';
@@ -92,11 +92,8 @@ export async function startService(requested: Config, options: { log?: Logger; c
       log,
       scrub,
       engine,
-      workflows: services.workflows,
-      validateDraft: services.validateDraft,
-      checkCourse: services.checkCourse,
+      ...appServices(services),
       sharedSecret,
-      agents: services.agents,
       recorder: metrics
         ? {
             async record(delivery) {

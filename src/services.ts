@@ -59,6 +59,14 @@ export interface ServiceDeps {
 }
 
 /** The composition root: integrations, workflows, intake and the ticket story, from the config. */
+/** What the routes take from the services, the same on Node and on the Worker. */
+export const appServices = (services: Services) => ({
+  workflows: services.workflows,
+  validateDraft: services.validateDraft,
+  checkCourse: services.checkCourse,
+  agents: services.agents,
+});
+
 export async function createServices(deps: ServiceDeps): Promise<Services> {
   const { config, db, clock, log } = deps;
   const calls = deps.calls;

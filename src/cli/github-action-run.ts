@@ -31,19 +31,19 @@ const work = <S extends typeof common>(w: ActionWork<S>) => w as unknown as Acti
 const WORK: Record<GithubActionName, ActionWork<typeof common>> = {
   create_export_repo: work({
     schema: courseTerm.extend({ description: z.string().optional() }),
-    plan: (s, a) => actions.planCreateExportRepo(s, a),
-    run: (gh, s, a) => actions.createExportRepo(gh, s, a),
+    plan: actions.planCreateExportRepo,
+    run: actions.createExportRepo,
   }),
   rerun_studio: work({
     schema: courseTerm.extend({ newTerm: z.string() }),
-    plan: (s, a) => actions.planRerunStudio(s, a),
-    run: (gh, s, a) => actions.rerunStudio(gh, s, a),
+    plan: actions.planRerunStudio,
+    run: actions.rerunStudio,
   }),
   release_studio: work({
     schema: courseTerm,
     needs: ['ORC_PRODUCTION_GITRELOAD'],
-    plan: (s, a) => actions.planReleaseStudio(s, a),
-    run: (gh, s, a) => actions.releaseStudio(gh, s, a),
+    plan: actions.planReleaseStudio,
+    run: actions.releaseStudio,
   }),
   create_xml_repo: work({
     schema: courseTerm.extend({ team: z.string().optional(), member: members, description: z.string().optional() }),
@@ -53,14 +53,14 @@ const WORK: Record<GithubActionName, ActionWork<typeof common>> = {
   }),
   rerun_xml: work({
     schema: courseTerm,
-    plan: (s, a) => actions.planRerunXml(s, a),
-    run: (gh, s, a) => actions.rerunXml(gh, s, a),
+    plan: actions.planRerunXml,
+    run: actions.rerunXml,
   }),
   release_xml: work({
     schema: courseTerm,
     needs: ['ORC_PRODUCTION_GITRELOAD'],
-    plan: (s, a) => actions.planReleaseXml(s, a),
-    run: (gh, s, a) => actions.releaseXml(gh, s, a),
+    plan: actions.planReleaseXml,
+    run: actions.releaseXml,
   }),
   put_team: work({
     schema: common.extend({ org: z.string(), team: z.string(), read_only: z.boolean().optional(), member: members }),

@@ -238,15 +238,22 @@ export function createEngine(deps: EngineDeps): Engine {
     await refreshRequestStatus(step.requestId);
   }
 
+  /** Writes a delivery's or a note's new state only while this worker still holds its lease (fencing). */
+  function fencedUpdate<T extends typeof webhookDeliveries | typeof ticketNotes>(table: T, id: number) {
+    return async (values: Partial<T['$inferInsert']>): Promise<void> => {
+      await beforeWrite();
+      // Both tables have id, status and lease_owner; Drizzle builds the statement from the table given.
+      const leased = table as typeof webhookDeliveries;
+      await db
+        .update(leased)
+        .set(values)
+        .where(and(eq(leased.id, id), eq(leased.status, 'running'), eq(leased.leaseOwner, options.workerId)));
+    };
+  }
+
   async function runDelivery(delivery: DeliveryRow): Promise<void> {
     const log = deps.log.child({ ticketId: delivery.ticketId ?? undefined, invocationId: delivery.invocationId });
-    const fenced = async (values: Partial<typeof webhookDeliveries.$inferInsert>) => {
-      await beforeWrite();
-      await db
-        .update(webhookDeliveries)
-        .set(values)
-        .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, 'running'), eq(webhookDeliveries.leaseOwner, options.workerId)));
-    };
+    const fenced = fencedUpdate(webhookDeliveries, delivery.id);
     try {
       if (!deps.hooks.processDelivery) throw new PermanentError('No intake is configured');
       // Intake re-reads the ticket, so that read also answers every later delivery for the ticket
@@ -276,13 +283,7 @@ export function createEngine(deps: EngineDeps): Engine {
    */
   async function runNote(note: NoteRow): Promise<void> {
     const log = deps.log.child({ requestId: note.requestId ?? undefined, ticketId: note.ticketId, note: note.marker });
-    const fenced = async (values: Partial<typeof ticketNotes.$inferInsert>) => {
-      await beforeWrite();
-      return db
-        .update(ticketNotes)
-        .set(values)
-        .where(and(eq(ticketNotes.id, note.id), eq(ticketNotes.status, 'running'), eq(ticketNotes.leaseOwner, options.workerId)));
-    };
+    const fenced = fencedUpdate(ticketNotes, note.id);
     try {
       if (!deps.hooks.postNote) throw new PermanentError('No help desk is configured to post ticket notes');
       await deps.hooks.postNote(note);

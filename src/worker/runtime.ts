@@ -9,7 +9,7 @@ import { createEngine, type Engine } from '../engine/engine';
 import { engineOptionsFrom } from '../engine/types';
 import { messageOf } from '../errors';
 import { createLogger, createScrubber, type Logger } from '../log';
-import { createServices, type Services } from '../services';
+import { appServices, createServices, type Services } from '../services';
 import { createDeliveryRecorder } from '../webhooks/delivery-recorder';
 import { webhookSecretSource } from '../webhooks/secrets';
 import { settingsOf, type WorkerEnv } from './bindings';
@@ -96,11 +96,8 @@ export function createWorkerApp(runtime: WorkerRuntime): Hono {
     log,
     scrub,
     engine,
-    workflows: services.workflows,
-    validateDraft: services.validateDraft,
-    checkCourse: services.checkCourse,
+    ...appServices(services),
     sharedSecret,
-    agents: services.agents,
     // Each delivery is written in its own INSERT within the request that received it: batching
     // across requests would resolve one request's promise from another's I/O.
     recorder: createDeliveryRecorder(db, queueMicrotask),

@@ -170,15 +170,10 @@ export function teamOperations(ctx: GithubContext) {
    * without members (put_team) keeps it, but it is nobody's course team.
    */
   async function teamMembers(org: string, name: string): Promise<{ name: string; slug: string; members: string[] } | undefined> {
-    const guess = teamSlug(name);
-    const [listed, login] = await Promise.all([listMembers(org, guess), authenticatedLogin()]);
-    const people = (members: string[]) => members.filter((m) => login === undefined || !sameLogin(m, login));
-    if (listed) return { name, slug: guess, members: people(listed) };
-    // The slug guess missed: the team may exist under another slug (as in ensureTeam).
-    const team = await findTeamByListing(org, name);
-    const members = team && (await listMembers(org, team.slug));
-    return team && members ? { ...team, members: people(members) } : undefined;
+    const [team, login] = await Promise.all([readTeam(org, name), authenticatedLogin()]);
+    return team && { ...team, members: team.members.filter((m) => login === undefined || !sameLogin(m, login)) };
   }
+
 
 
   /** An existing team and its members' logins; undefined when there is no such team. */
