@@ -11,7 +11,7 @@ import { oweComment } from '../story/outbox';
  * (who, what, the note or reason), owed through the outbox so the action's answer never waits
  * on Zendesk. A cancellation is told by its own notice step (with what to undo), not here.
  */
-export const TOLD_ACTIONS = ['approved', 'rejected', 'step_completed', 'step_finished_by_hand', 'step_skipped', 'step_retried', 'rescheduled', 'started_now'] as const;
+export const TOLD_ACTIONS = ['approved', 'rejected', 'step_completed', 'step_finished_by_hand', 'step_skipped', 'step_retried', 'rescheduled', 'started_now', 'notes_retried'] as const;
 type ToldAction = (typeof TOLD_ACTIONS)[number];
 const isTold = (action: string): action is ToldAction => (TOLD_ACTIONS as readonly string[]).includes(action);
 
@@ -22,6 +22,7 @@ const detailSchema = z.object({
   reason: z.string().optional(),
   previousError: z.string().nullish(),
   startAt: z.union([z.number(), z.string()]).nullish(),
+  notes: z.number().optional(),
 });
 
 const instant = (value: number | string | null | undefined): number | undefined => {
@@ -52,6 +53,8 @@ async function toldOf(db: Db, event: EventRow & { action: ToldAction; requestId:
       return { action: 'rescheduled', startAt: instant(d.startAt) ?? event.at };
     case 'started_now':
       return { action: 'started_now' };
+    case 'notes_retried':
+      return { action: 'notes_retried', notes: d.notes ?? 0, previousError };
   }
 }
 
