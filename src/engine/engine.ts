@@ -288,14 +288,17 @@ export function createEngine(deps: EngineDeps): Engine {
       if (!deps.hooks.postNote) throw new PermanentError('No help desk is configured to post ticket notes');
       await deps.hooks.postNote(note);
       await fenced({ status: 'done', error: null, postedAt: clock(), leaseOwner: null, leaseExpiresAt: null });
+      deps.observer?.noteSettled('posted');
     } catch (err) {
       const { message, retryInMs: delay } = afterFailure(err, note.attempts);
       if (delay !== undefined) {
         await fenced({ status: 'pending', error: message, nextRunAt: clock() + delay, leaseOwner: null, leaseExpiresAt: null });
         log.warn('ticket note will retry', { error: message, inMs: delay });
+        deps.observer?.noteSettled('retry');
       } else {
         await fenced({ status: 'failed', error: message, leaseOwner: null, leaseExpiresAt: null });
         log.error('ticket note not posted', { error: message, attempts: note.attempts });
+        deps.observer?.noteSettled('failed');
       }
     }
   }

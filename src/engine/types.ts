@@ -77,6 +77,7 @@ export interface EngineHooks {
 export type StepOutcome = 'done' | 'waiting' | 'retry' | 'failed';
 /** coalesced: answered by the read of an earlier delivery for the same ticket. */
 export type DeliveryOutcome = 'done' | 'retry' | 'failed' | 'coalesced';
+export type NoteOutcome = 'posted' | 'retry' | 'failed';
 
 /**
  * What operators count (metrics): told after each run settles. Synchronous and cheap; the
@@ -85,6 +86,8 @@ export type DeliveryOutcome = 'done' | 'retry' | 'failed' | 'coalesced';
 export interface EngineObserver {
   stepSettled(step: { kind: StepKind; outcome: StepOutcome; ms: number }): void;
   deliveryProcessed(outcome: DeliveryOutcome): void;
+  /** A ticket note's post ended: posted, to retry after a backoff, or given up (failed). */
+  noteSettled(outcome: NoteOutcome): void;
 }
 
 export interface EngineOptions {
