@@ -210,7 +210,11 @@ export const events = sqliteTable(
     detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
     at: integer('at').notNull(),
   },
-  (t) => [index('events_request').on(t.requestId, t.at)],
+  (t) => [
+    index('events_request').on(t.requestId, t.at),
+    // The Worker's cron recovery finds the first event of its window by time (then walks ids from there).
+    index('events_at').on(t.at),
+  ],
 );
 
 /** Zendesk objects made by `orcoursetrion zendesk setup`, found again by key. */

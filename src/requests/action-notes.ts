@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNotNull, notExists, sql } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, isNotNull, notExists, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { events, steps, ticketNotes, type EventRow } from '../db/schema';
 import type { Db } from '../db/types';
@@ -71,9 +71,12 @@ export async function tellAction(db: Db, timeZone: string, event: EventRow): Pro
 /**
  * Owes the notes a crash kept from being written: an action's event is recorded, then its note
  * (two writes; D1 has no transactions). Only events after the first note ever owed are looked
- * at, so a database from before the outbox does not tell its old actions again. Returns how many.
+ * at, so a database from before the outbox does not tell its old actions again. `since` bounds
+ * the walk to the events recorded from then on (the Worker's cron, every minute, looks at a
+ * window instead of the whole history; events_at finds where it starts). Returns how many.
  */
-export async function resumeActionNotes(db: Db, timeZone: string): Promise<number> {
+export async function resumeActionNotes(db: Db, timeZone: string, since?: number): Promise<number> {
+  const firstOwed = sql`(select min(${ticketNotes.eventId}) from ${ticketNotes})`;
   const untold = await db
     .select()
     .from(events)
@@ -81,7 +84,9 @@ export async function resumeActionNotes(db: Db, timeZone: string): Promise<numbe
       and(
         inArray(events.action, [...TOLD_ACTIONS]),
         isNotNull(events.ticketId),
-        gt(events.id, sql`(select min(${ticketNotes.eventId}) from ${ticketNotes})`),
+        // One lower bound on the id, so SQLite walks the primary key from it: ids follow time
+        // (events are appended), so the window is the ids from its first event on (found by events_at).
+        since === undefined ? gt(events.id, firstOwed) : gte(events.id, sql`max(${firstOwed} + 1, (select min(${events.id}) from ${events} where ${events.at} >= ${since}))`),
         notExists(db.select({ one: sql`1` }).from(ticketNotes).where(eq(ticketNotes.eventId, events.id))),
       ),
     );
