@@ -53,18 +53,8 @@ export const courses = sqliteTable(
   (t) => [uniqueIndex('courses_number_unique').on(sql`lower(${t.courseNumber})`)],
 );
 
-export const teamMembers = sqliteTable(
-  'team_members',
-  {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    courseId: integer('course_id')
-      .notNull()
-      .references(() => courses.id),
-    /** GitHub username. */
-    username: text('username').notNull(),
-  },
-  (t) => [uniqueIndex('team_members_course_user').on(t.courseId, sql`lower(${t.username})`)],
-);
+// The ERD's team_members table is gone (migration drop_team_members): it was written, never read.
+// A course's team has one source, its requests (src/requests/course-team.ts).
 
 export const terms = sqliteTable('terms', {
   id: integer('id').primaryKey({ autoIncrement: true }),
