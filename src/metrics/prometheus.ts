@@ -67,32 +67,20 @@ export function createPrometheusMetrics(deps: { backlog(): Promise<DueBacklog>; 
 
   // One outbox query per scrape feeds its three gauges.
   let outboxScrape: Promise<OutboxBacklog> | undefined;
-  const outboxNow = () => (outboxScrape ??= deps.outbox());
-  new Gauge({
-    name: 'orc_ticket_notes_owed',
-    help: 'Ticket notes owed and not posted yet (due, backing off, or being posted)',
-    registers,
-    async collect() {
-      this.set((await outboxNow()).owed);
-    },
-  });
-  new Gauge({
-    name: 'orc_ticket_notes_failed',
-    help: 'Ticket notes given up on, shown in the sidebar until an agent retries them',
-    registers,
-    async collect() {
-      this.set((await outboxNow()).failed);
-    },
-  });
-  new Gauge({
-    name: 'orc_ticket_notes_oldest_due_age_seconds',
-    help: 'How long the longest-waiting ticket note a claimer would post now has been due (0 when none)',
-    registers,
-    async collect() {
-      const { oldestDueAt } = await outboxNow();
-      this.set(oldestDueAt === undefined ? 0 : Math.max(0, (deps.clock() - oldestDueAt) / 1000));
-    },
-  });
+  const outboxGauge = (name: string, help: string, value: (o: OutboxBacklog) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      async collect() {
+        this.set(value(await (outboxScrape ??= deps.outbox())));
+      },
+    });
+  outboxGauge('orc_ticket_notes_owed', 'Ticket notes owed and not posted yet (due, backing off, or being posted)', (o) => o.owed);
+  outboxGauge('orc_ticket_notes_failed', 'Ticket notes given up on, shown in the sidebar until an agent retries them', (o) => o.failed);
+  outboxGauge('orc_ticket_notes_oldest_due_age_seconds', 'How long the longest-waiting ticket note a claimer would post now has been due (0 when none)', (o) =>
+    o.oldestDueAt === undefined ? 0 : Math.max(0, (deps.clock() - o.oldestDueAt) / 1000),
+  );
 
   return {
     contentType: registry.contentType,
