@@ -51,6 +51,7 @@ describe('notes that could not be posted to the ticket', { timeout: 120_000 }, (
     expect(await cli.run(['plan', '--request', String(id)])).toBe(0);
     expect(cli.io.out).toContain(`1 note could not be posted to the ticket: Zendesk ticket ${ticketId} is closed`);
     expect(cli.io.out).toMatch(/internal note of \S+: Rescheduled by Sandbox Agent/);
+    expect(cli.io.out).toContain(`Retry them from the ticket's sidebar (Retry) or with POST /api/requests/${id}/notes/retry.`);
 
     // Retrying is accepted (the agent may not know), and Zendesk refuses again: the note and the retry's own note.
     const retried = await sb.api(`/requests/${id}/notes/retry`, { body: {} });
