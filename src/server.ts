@@ -6,7 +6,7 @@ import { createApp } from './app';
 import { configEnv, parseConfig, secretValues, type Config } from './config';
 import { sqliteReadiness } from './db/readiness';
 import { openServiceSqlite } from './db/sqlite';
-import { dueBacklog } from './engine/claim';
+import { dueBacklog, outboxBacklog } from './engine/claim';
 import { createEngine } from './engine/engine';
 import { startNodeDriver } from './engine/node-driver';
 import { engineOptionsFrom, type Clock } from './engine/types';
@@ -70,7 +70,7 @@ export async function startService(requested: Config, options: { log?: Logger; c
         await withdrawSandbox(handle.db);
       });
     }
-    const metrics = config.ORC_METRICS_TOKEN ? createPrometheusMetrics({ backlog: () => dueBacklog(handle.db, clock()), clock }) : undefined;
+    const metrics = config.ORC_METRICS_TOKEN ? createPrometheusMetrics({ backlog: () => dueBacklog(handle.db, clock()), outbox: () => outboxBacklog(handle.db, clock()), clock }) : undefined;
     const services = await createServices({ config, db: handle.db, clock, log, importPollMs: sims ? 100 : undefined, calls: metrics?.calls });
     const recorder = threaded ?? createDeliveryRecorder(handle.db);
 

@@ -101,12 +101,12 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     },
     hooks: {
       ...storyHooks(desk, { db, clock }),
-      async recover() {
+      async recover(options) {
         const cancellations = await resumeCancellations({ db, clock, workflows });
         if (!desk) return cancellations;
         // A crash between an action (or a step's failure) and the note it owes the ticket.
         await resumeFailureNotes(db, clock);
-        return cancellations + (await resumeActionNotes(db, config.ORC_TIMEZONE));
+        return cancellations + (await resumeActionNotes(db, config.ORC_TIMEZONE, options?.since));
       },
       processDelivery: desk
         ? (delivery, deliveryLog) =>

@@ -2,7 +2,7 @@ import type { ExecutionContext, MessageBatch, ScheduledController } from '@cloud
 import { ConfigError } from './config';
 import { messageOf } from './errors';
 import type { WakeMessage, WorkerEnv } from './worker/bindings';
-import { drainEngine } from './worker/engine-driver';
+import { drainEngine, RECOVERY_WINDOW_MS } from './worker/engine-driver';
 import { createWorkerApp, createWorkerRuntime, enqueueWake, type WorkerRuntime } from './worker/runtime';
 
 // Inside the consumer and the cron run, new work needs no message: the drain loop that is
@@ -55,7 +55,7 @@ export default {
       (async () => {
         const runtime = await createWorkerRuntime(env, drainPicksItUp);
         // The cron is the backstop: an isolate evicted between a step and its request's status leaves them apart.
-        await runtime.engine.recoverStatuses().catch((err: unknown) => runtime.log.error('could not recover request statuses', { error: messageOf(err) }));
+        await runtime.engine.recoverStatuses({ since: Date.now() - RECOVERY_WINDOW_MS }).catch((err: unknown) => runtime.log.error('could not recover request statuses', { error: messageOf(err) }));
         await drain(runtime, env, 1).catch((err: unknown) => runtime.log.error('scheduled engine run failed', { error: messageOf(err) }));
       })(),
     );

@@ -26,7 +26,7 @@ const REPO = 'content-mit-801r-2026_Fall';
 
 const course = generateCourse(FILES);
 const sim = createGithubSimulator({ tokens: { [TOKEN]: 'orc-bot' } });
-sim.seed.user('orc-bot').org('mitx').repo('mitx', REPO, { files: course });
+sim.seed.user('orc-bot').org('mitx', { admins: ['orc-bot'] }).repo('mitx', REPO, { files: course });
 sim.setLatency(LATENCY_MS);
 // In process: the simulator's own handler (no socket, no network), redirects followed.
 const gh = await createGithubClient({ config: settings, log: silentLogger, fetch: sim.clientFetch });

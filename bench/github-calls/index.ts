@@ -68,7 +68,7 @@ const cases: Case[] = [
 
 function world(): GithubSimulator {
   const sim = createGithubSimulator({ tokens: { [TOKEN]: 'orc-bot' } });
-  sim.seed.user('orc-bot').user('alice').user('bob').org('mitx').org('MITx-Studio2LMS');
+  sim.seed.user('orc-bot').user('alice').user('bob').org('mitx', { admins: ['orc-bot'] }).org('MITx-Studio2LMS', { admins: ['orc-bot'] });
   sim.seed.team('mitx', 'mitx-content-deployment').team('MITx-Studio2LMS', 'mitx-studio-export', { permission: 'push' });
   return sim;
 }

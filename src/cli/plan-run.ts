@@ -5,6 +5,7 @@ import { getRequest } from '../requests/actions';
 import { approvalRulesOf, approvingRule } from '../requests/approval';
 import { assessDraft, unsavedRequest } from '../requests/create';
 import { openStore } from '../rollover/runtime';
+import { failedNotesOf } from '../story/failed-notes';
 import { cliActor, cliSettings, runCommand } from './context';
 import type { CliIo } from './io';
 import { planText, planView } from './plan-view';
@@ -33,7 +34,8 @@ export async function runPlan(io: CliIo, type: RequestType | undefined, options:
       if (id !== undefined) {
         const request = await getRequest(store.handle.db, id);
         const approval = request.status === 'pending_approval' ? { rule: await ruleName(request) } : undefined;
-        view = planView(request, store.services.workflows(request), await stepsOf(store.handle.db, id), store.services.flow.sites, approval);
+        const failedNotes = await failedNotesOf(store.handle.db, request.ticketId);
+        view = planView(request, store.services.workflows(request), await stepsOf(store.handle.db, id), store.services.flow.sites, approval, failedNotes);
       } else {
         const assessment = await assessDraft({ config: settings.config, externalProblems: async () => [] }, draftOf(type!, o));
         if (assessment.problems.length > 0) {

@@ -4,13 +4,14 @@ import type { StepDefinition } from '../engine/types';
 import { githubPage, lmsPage, studioPage, type EdxSites } from '../instructions/sites';
 import { plannedStepView, stepView, teamChangeView } from '../requests/views';
 import { describeTeam, planOf } from '../workflows/plan';
+import type { FailedNotes } from '../story/failed-notes';
 
 /**
  * A request's plan for the terminal: what will be created where (with the web addresses), and
  * every step in order, automatic or manual, with the manual steps' instructions. Before approval
  * the steps are the workflow's definitions; after, the stored rows with their states.
  */
-export function planView(request: RequestRow, defs: StepDefinition[], rows: StepRow[], sites: EdxSites, approval?: { rule: string | null }) {
+export function planView(request: RequestRow, defs: StepDefinition[], rows: StepRow[], sites: EdxSites, approval?: { rule: string | null }, failedNotes?: FailedNotes) {
   const plan = planOf(request);
   const steps =
     rows.length > 0
@@ -33,6 +34,8 @@ export function planView(request: RequestRow, defs: StepDefinition[], rows: Step
     links,
     steps,
     ...(approval && { approval }),
+    /** Notes the outbox gave up on: the ticket was never told these (the sidebar can retry them). */
+    ...(failedNotes && { failedNotes }),
   };
 }
 export type PlanView = ReturnType<typeof planView>;
@@ -50,6 +53,11 @@ export function planText(view: PlanView): string {
     lines.push(`  edX APIs    ${plan.api.length ? plan.api.join(', ') : 'none: every edX step is a manual step with instructions'}`);
     if (request.teamChange) lines.push(`  team change adds ${request.teamChange.add.join(', ') || 'nobody'}; removes ${request.teamChange.remove.join(', ') || 'nobody'}`);
     for (const l of view.links) lines.push(`  ${l.label}: ${l.url}`);
+  }
+  if (view.failedNotes) {
+    lines.push(view.failedNotes.headline);
+    for (const n of view.failedNotes.notes) lines.push(`  ${n.public ? 'public reply' : 'internal note'} of ${n.createdAt}: ${n.firstLine}`);
+    lines.push(`  Retry them from the ticket's sidebar (Retry) or with POST /api/requests/${request.id}/notes/retry.`);
   }
   if (view.approval) lines.push(`Approval: ${view.approval.rule === null ? 'an agent (no approval rule matches)' : `the approval rule "${view.approval.rule}" would approve it`}`);
   const manual = steps.filter((s) => s.kind === 'manual' && s.status !== 'skipped').length;

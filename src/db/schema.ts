@@ -53,18 +53,8 @@ export const courses = sqliteTable(
   (t) => [uniqueIndex('courses_number_unique').on(sql`lower(${t.courseNumber})`)],
 );
 
-export const teamMembers = sqliteTable(
-  'team_members',
-  {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    courseId: integer('course_id')
-      .notNull()
-      .references(() => courses.id),
-    /** GitHub username. */
-    username: text('username').notNull(),
-  },
-  (t) => [uniqueIndex('team_members_course_user').on(t.courseId, sql`lower(${t.username})`)],
-);
+// The ERD's team_members table is gone (migration drop_team_members): it was written, never read.
+// A course's team has one source, its requests (src/requests/course-team.ts).
 
 export const terms = sqliteTable('terms', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -210,7 +200,11 @@ export const events = sqliteTable(
     detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
     at: integer('at').notNull(),
   },
-  (t) => [index('events_request').on(t.requestId, t.at)],
+  (t) => [
+    index('events_request').on(t.requestId, t.at),
+    // The Worker's cron recovery finds the first event of its window by time (then walks ids from there).
+    index('events_at').on(t.at),
+  ],
 );
 
 /** Zendesk objects made by `orcoursetrion zendesk setup`, found again by key. */

@@ -153,29 +153,49 @@ const noteDue = (now: number) =>
     and(eq(ticketNotes.status, 'running'), lte(ticketNotes.leaseExpiresAt, now)),
   );
 
+/** A note a claimer would take now: due, and no earlier note of its ticket still owed. */
+function noteClaimable(db: Db, now: number) {
+  const earlier = alias(ticketNotes, 'earlier');
+  return and(
+    noteDue(now),
+    notExists(
+      db
+        .select({ one: sql`1` })
+        .from(earlier)
+        .where(and(eq(earlier.ticketId, ticketNotes.ticketId), lt(earlier.id, ticketNotes.id), inArray(earlier.status, ['pending', 'running']))),
+    ),
+  );
+}
+
+export interface OutboxBacklog {
+  /** Notes owed and not posted yet (pending, backing off, or being posted). */
+  owed: number;
+  /** Notes the engine gave up on, waiting for an agent's retry. */
+  failed: number;
+  /** Since when the longest-waiting note a claimer would take now has been due. */
+  oldestDueAt: number | undefined;
+}
+
+/** The ticket outbox's state for metrics; each count walks ticket_notes_due, not the posted history. */
+export async function outboxBacklog(db: Db, now: number): Promise<OutboxBacklog> {
+  const [counts] = await db
+    .select({ owed: sql<number>`count(*) filter (where ${ticketNotes.status} in ('pending', 'running'))`, failed: sql<number>`count(*) filter (where ${ticketNotes.status} = 'failed')` })
+    .from(ticketNotes)
+    .where(inArray(ticketNotes.status, ['pending', 'running', 'failed']));
+  const [due] = await db
+    .select({ since: sql<number | null>`min(case when ${ticketNotes.status} = 'pending' then ${ticketNotes.nextRunAt} else ${ticketNotes.leaseExpiresAt} end)` })
+    .from(ticketNotes)
+    .where(noteClaimable(db, now));
+  return { owed: counts?.owed ?? 0, failed: counts?.failed ?? 0, oldestDueAt: typeof due?.since === 'number' ? due.since : undefined };
+}
+
 /**
  * Claims the oldest due note of the ticket outbox. A ticket's notes are posted in the order they
  * were written, one at a time: an earlier note still owed (backing off, or being posted) holds
  * the later ones back, so the conversation reads in the order things happened.
  */
 export async function claimNote(db: Db, now: number, workerId: string, leaseMs: number): Promise<NoteRow | undefined> {
-  const earlier = alias(ticketNotes, 'earlier');
-  const candidate = db
-    .select({ id: ticketNotes.id })
-    .from(ticketNotes)
-    .where(
-      and(
-        noteDue(now),
-        notExists(
-          db
-            .select({ one: sql`1` })
-            .from(earlier)
-            .where(and(eq(earlier.ticketId, ticketNotes.ticketId), lt(earlier.id, ticketNotes.id), inArray(earlier.status, ['pending', 'running']))),
-        ),
-      ),
-    )
-    .orderBy(ticketNotes.id)
-    .limit(1);
+  const candidate = db.select({ id: ticketNotes.id }).from(ticketNotes).where(noteClaimable(db, now)).orderBy(ticketNotes.id).limit(1);
   const rows = await db
     .update(ticketNotes)
     .set({ status: 'running', leaseOwner: workerId, leaseExpiresAt: now + leaseMs, attempts: sql`${ticketNotes.attempts} + 1` })

@@ -7,7 +7,7 @@ import type { Logger } from '../log';
 import { backoffDelay } from './backoff';
 import { claimDelivery, claimNote, claimStep, nextDueAt } from './claim';
 import { instructionsOf } from './instructions-of';
-import type { Clock, EngineHooks, EngineObserver, EngineOptions, StepContext, StepDefinition, StepOutcome, WorkflowResolver } from './types';
+import type { Clock, EngineHooks, EngineObserver, EngineOptions, RecoverOptions, StepContext, StepDefinition, StepOutcome, WorkflowResolver } from './types';
 
 export interface EngineDeps {
   db: Db;
@@ -49,9 +49,10 @@ export interface Engine {
    * how many were fixed. A step is settled and its request's status derived in two writes (no
    * transactions on D1), so a crash between them leaves, say, a waiting step under an
    * "in progress" request; drivers call this when they start (and the Worker's cron each tick).
-   * It also runs the hooks' own recovery (a cancellation a crash left half written).
+   * It also runs the hooks' own recovery (a cancellation a crash left half written, a note a
+   * crash kept from being owed), bounded by `options.since` when given (the Worker's cron).
    */
-  recoverStatuses(): Promise<number>;
+  recoverStatuses(options?: RecoverOptions): Promise<number>;
 }
 
 const FINISHED = new Set(['done', 'skipped']);
@@ -94,8 +95,8 @@ export function createEngine(deps: EngineDeps): Engine {
     return status;
   }
 
-  async function recoverStatuses(): Promise<number> {
-    const resumed = (await deps.hooks.recover?.()) ?? 0;
+  async function recoverStatuses(options?: RecoverOptions): Promise<number> {
+    const resumed = (await deps.hooks.recover?.(options)) ?? 0;
     return resumed + (await recoverDerivedStatuses());
   }
 
@@ -288,14 +289,17 @@ export function createEngine(deps: EngineDeps): Engine {
       if (!deps.hooks.postNote) throw new PermanentError('No help desk is configured to post ticket notes');
       await deps.hooks.postNote(note);
       await fenced({ status: 'done', error: null, postedAt: clock(), leaseOwner: null, leaseExpiresAt: null });
+      deps.observer?.noteSettled('posted');
     } catch (err) {
       const { message, retryInMs: delay } = afterFailure(err, note.attempts);
       if (delay !== undefined) {
         await fenced({ status: 'pending', error: message, nextRunAt: clock() + delay, leaseOwner: null, leaseExpiresAt: null });
         log.warn('ticket note will retry', { error: message, inMs: delay });
+        deps.observer?.noteSettled('retry');
       } else {
         await fenced({ status: 'failed', error: message, leaseOwner: null, leaseExpiresAt: null });
         log.error('ticket note not posted', { error: message, attempts: note.attempts });
+        deps.observer?.noteSettled('failed');
       }
     }
   }

@@ -61,9 +61,10 @@ export interface EngineHooks {
   /**
    * Finishes what a crash left half written outside the step rows (a cancelled request whose
    * notification step was not recorded yet); returns how many requests it fixed. Run with
-   * the engine's status recovery, when a driver starts and on the Worker's cron.
+   * the engine's status recovery, when a driver starts and on the Worker's cron. `since`: look
+   * only at what was recorded from then on (the cron's bounded window; a driver start looks at all).
    */
-  recover?(): Promise<number>;
+  recover?(options?: RecoverOptions): Promise<number>;
   /**
    * Posts a comment the ticket is owed (the outbox, `src/story/outbox.ts`); marker-guarded, so a
    * repeat after a lost answer posts nothing. Without it (no help desk) notes are not claimed.
@@ -73,10 +74,16 @@ export interface EngineHooks {
   processDelivery?(delivery: DeliveryRow, log: Logger): Promise<void>;
 }
 
+export interface RecoverOptions {
+  /** Epoch ms: only audit events recorded from then on are looked at (absent: all). */
+  since?: number;
+}
+
 /** How a step or delivery run ended, for an observer. */
 export type StepOutcome = 'done' | 'waiting' | 'retry' | 'failed';
 /** coalesced: answered by the read of an earlier delivery for the same ticket. */
 export type DeliveryOutcome = 'done' | 'retry' | 'failed' | 'coalesced';
+export type NoteOutcome = 'posted' | 'retry' | 'failed';
 
 /**
  * What operators count (metrics): told after each run settles. Synchronous and cheap; the
@@ -85,6 +92,8 @@ export type DeliveryOutcome = 'done' | 'retry' | 'failed' | 'coalesced';
 export interface EngineObserver {
   stepSettled(step: { kind: StepKind; outcome: StepOutcome; ms: number }): void;
   deliveryProcessed(outcome: DeliveryOutcome): void;
+  /** A ticket note's post ended: posted, to retry after a backoff, or given up (failed). */
+  noteSettled(outcome: NoteOutcome): void;
 }
 
 export interface EngineOptions {

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { DueBacklog } from '../engine/claim';
+import type { DueBacklog, OutboxBacklog } from '../engine/claim';
 import type { EngineObserver } from '../engine/types';
 import type { CallObserver } from '../integrations/calls';
 import type { MetricsSource, RequestObserver } from '../routes/metrics';
@@ -17,7 +17,7 @@ export interface PrometheusMetrics extends MetricsSource {
  * so two services in one process, as in tests, never mix their counts). The backlog gauges are
  * read from the database when scraped, not kept in step with every write.
  */
-export function createPrometheusMetrics(deps: { backlog(): Promise<DueBacklog>; clock: () => number }): PrometheusMetrics {
+export function createPrometheusMetrics(deps: { backlog(): Promise<DueBacklog>; outbox(): Promise<OutboxBacklog>; clock: () => number }): PrometheusMetrics {
   const registry = new Registry();
   const registers = [registry];
 
@@ -38,6 +38,7 @@ export function createPrometheusMetrics(deps: { backlog(): Promise<DueBacklog>; 
     labelNames: ['system', 'kind'],
     registers,
   });
+  const notes = new Counter({ name: 'orc_ticket_notes_total', help: 'Ticket note posts (the outbox), by outcome (posted; retry: refused, tried again after a backoff; failed: given up until an agent retries)', labelNames: ['outcome'], registers });
   const requests = new Counter({ name: 'orc_http_requests_total', help: 'HTTP requests answered, by method, route and status', labelNames: ['method', 'route', 'status'], registers });
 
   // One backlog query per scrape feeds both gauges.
@@ -64,15 +65,34 @@ export function createPrometheusMetrics(deps: { backlog(): Promise<DueBacklog>; 
     },
   });
 
+  // One outbox query per scrape feeds its three gauges.
+  let outboxScrape: Promise<OutboxBacklog> | undefined;
+  const outboxGauge = (name: string, help: string, value: (o: OutboxBacklog) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      async collect() {
+        this.set(value(await (outboxScrape ??= deps.outbox())));
+      },
+    });
+  outboxGauge('orc_ticket_notes_owed', 'Ticket notes owed and not posted yet (due, backing off, or being posted)', (o) => o.owed);
+  outboxGauge('orc_ticket_notes_failed', 'Ticket notes given up on, shown in the sidebar until an agent retries them', (o) => o.failed);
+  outboxGauge('orc_ticket_notes_oldest_due_age_seconds', 'How long the longest-waiting ticket note a claimer would post now has been due (0 when none)', (o) =>
+    o.oldestDueAt === undefined ? 0 : Math.max(0, (deps.clock() - o.oldestDueAt) / 1000),
+  );
+
   return {
     contentType: registry.contentType,
     render: () => {
       scrape = undefined;
+      outboxScrape = undefined;
       return registry.metrics();
     },
     deliveryReceived: (outcome) => received.inc({ outcome }),
     engine: {
       deliveryProcessed: (outcome) => processed.inc({ outcome }),
+      noteSettled: (outcome) => notes.inc({ outcome }),
       stepSettled: ({ kind, outcome, ms }) => {
         stepRuns.inc({ kind, outcome });
         stepSeconds.observe({ kind, outcome }, ms / 1000);

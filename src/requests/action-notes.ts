@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNotNull, notExists, sql } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, isNotNull, notExists, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { events, steps, ticketNotes, type EventRow } from '../db/schema';
 import type { Db } from '../db/types';
@@ -11,7 +11,7 @@ import { oweComment } from '../story/outbox';
  * (who, what, the note or reason), owed through the outbox so the action's answer never waits
  * on Zendesk. A cancellation is told by its own notice step (with what to undo), not here.
  */
-export const TOLD_ACTIONS = ['approved', 'rejected', 'step_completed', 'step_finished_by_hand', 'step_skipped', 'step_retried', 'rescheduled', 'started_now'] as const;
+export const TOLD_ACTIONS = ['approved', 'rejected', 'step_completed', 'step_finished_by_hand', 'step_skipped', 'step_retried', 'rescheduled', 'started_now', 'notes_retried'] as const;
 type ToldAction = (typeof TOLD_ACTIONS)[number];
 const isTold = (action: string): action is ToldAction => (TOLD_ACTIONS as readonly string[]).includes(action);
 
@@ -22,6 +22,7 @@ const detailSchema = z.object({
   reason: z.string().optional(),
   previousError: z.string().nullish(),
   startAt: z.union([z.number(), z.string()]).nullish(),
+  notes: z.number().optional(),
 });
 
 const instant = (value: number | string | null | undefined): number | undefined => {
@@ -52,6 +53,8 @@ async function toldOf(db: Db, event: EventRow & { action: ToldAction; requestId:
       return { action: 'rescheduled', startAt: instant(d.startAt) ?? event.at };
     case 'started_now':
       return { action: 'started_now' };
+    case 'notes_retried':
+      return { action: 'notes_retried', notes: d.notes ?? 0, previousError };
   }
 }
 
@@ -68,9 +71,12 @@ export async function tellAction(db: Db, timeZone: string, event: EventRow): Pro
 /**
  * Owes the notes a crash kept from being written: an action's event is recorded, then its note
  * (two writes; D1 has no transactions). Only events after the first note ever owed are looked
- * at, so a database from before the outbox does not tell its old actions again. Returns how many.
+ * at, so a database from before the outbox does not tell its old actions again. `since` bounds
+ * the walk to the events recorded from then on (the Worker's cron, every minute, looks at a
+ * window instead of the whole history; events_at finds where it starts). Returns how many.
  */
-export async function resumeActionNotes(db: Db, timeZone: string): Promise<number> {
+export async function resumeActionNotes(db: Db, timeZone: string, since?: number): Promise<number> {
+  const firstOwed = sql`(select min(${ticketNotes.eventId}) from ${ticketNotes})`;
   const untold = await db
     .select()
     .from(events)
@@ -78,7 +84,9 @@ export async function resumeActionNotes(db: Db, timeZone: string): Promise<numbe
       and(
         inArray(events.action, [...TOLD_ACTIONS]),
         isNotNull(events.ticketId),
-        gt(events.id, sql`(select min(${ticketNotes.eventId}) from ${ticketNotes})`),
+        // One lower bound on the id, so SQLite walks the primary key from it: ids follow time
+        // (events are appended), so the window is the ids from its first event on (found by events_at).
+        since === undefined ? gt(events.id, firstOwed) : gte(events.id, sql`max(${firstOwed} + 1, (select min(${events.id}) from ${events} where ${events.at} >= ${since}))`),
         notExists(db.select({ one: sql`1` }).from(ticketNotes).where(eq(ticketNotes.eventId, events.id))),
       ),
     );

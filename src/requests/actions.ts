@@ -1,5 +1,5 @@
-import { and, eq, inArray, lt, notExists, notInArray, sql } from 'drizzle-orm';
-import { requests, steps, type RequestRow, type RequestStatus, type StepRow } from '../db/schema';
+import { and, desc, eq, inArray, lt, notExists, notInArray, sql } from 'drizzle-orm';
+import { requests, steps, ticketNotes, type RequestRow, type RequestStatus, type StepRow } from '../db/schema';
 import type { Db } from '../db/types';
 import type { Engine } from '../engine/engine';
 import type { Clock, WorkflowResolver } from '../engine/types';
@@ -171,6 +171,32 @@ export async function retryRequest(deps: RequestDeps, id: number, actor: Actor):
   const retried: StepRow[] = [];
   for (const { key } of failed) retried.push(await retryStep(deps, id, key, actor));
   return retried;
+}
+
+/**
+ * Owes the ticket again every note of it the outbox gave up on: they are posted in their first
+ * order, before anything owed since (the claim keeps a ticket's notes in id order), then the
+ * action's own note. Markers keep a note that did reach the ticket from being posted twice. A
+ * note refused because the ticket is closed fails again the same way (it says what to do instead).
+ */
+export async function retryNotes(deps: RequestDeps, id: number, actor: Actor): Promise<number> {
+  const { db, clock } = deps;
+  const request = await getRequest(db, id);
+  const nothing = () => conflict(`Request ${id} has no ticket note that failed to post; there is nothing to retry`);
+  if (request.ticketId === null) throw nothing();
+  const failed = and(eq(ticketNotes.ticketId, request.ticketId), eq(ticketNotes.status, 'failed'));
+  const [last] = await db.select({ error: ticketNotes.error }).from(ticketNotes).where(failed).orderBy(desc(ticketNotes.id)).limit(1);
+  if (!last) throw nothing();
+  const now = clock();
+  const retried = await db
+    .update(ticketNotes)
+    .set({ status: 'pending', attempts: 0, nextRunAt: now, error: null, leaseOwner: null, leaseExpiresAt: null })
+    .where(failed)
+    .returning({ id: ticketNotes.id });
+  if (retried.length === 0) throw conflict(`The failed notes of request ${id} were retried by someone else at the same time`);
+  await recordAction(deps, now, { requestId: id, ticketId: request.ticketId, actor, action: 'notes_retried', detail: { notes: retried.length, previousError: last.error } });
+  deps.wake();
+  return retried.length;
 }
 
 /**

@@ -5,7 +5,8 @@ import { REQUEST_STATUSES, requests, type RequestRow } from '../db/schema';
 import { stepsOf } from '../engine/engine';
 import { instructionsOf } from '../engine/instructions-of';
 import { AppError, notFound } from '../errors';
-import { approveRequest, cancelRequest, completeStep, getRequest, rejectRequest, rescheduleRequest, retryStep, skipStep, type RequestDeps } from '../requests/actions';
+import { approveRequest, cancelRequest, completeStep, getRequest, rejectRequest, rescheduleRequest, retryNotes, retryStep, skipStep, type RequestDeps } from '../requests/actions';
+import { failedNotesOf } from '../story/failed-notes';
 import { bulkBodySchema, runBulk } from '../requests/bulk';
 import type { Logger } from '../log';
 import { startOfDay } from '../requests/dates';
@@ -57,7 +58,8 @@ export function apiRoutes(deps: ApiDeps) {
         ? rows.map((s) => stepView(s, instructionsOf(defs.find((d) => d.key === s.key), request, s)))
         : defs.map((d) => plannedStepView(d, request));
     const events = (await eventsOf(deps.db, request.id)).map(eventView);
-    return { request: requestView(request, now, deps.timeZone), planned: rows.length === 0, steps, events };
+    const failedNotes = (await failedNotesOf(deps.db, request.ticketId)) ?? null;
+    return { request: requestView(request, now, deps.timeZone), planned: rows.length === 0, steps, events, failedNotes };
   }
   const detailOf = async (id: number) => detail(await getRequest(deps.db, id));
 
@@ -139,6 +141,12 @@ export function apiRoutes(deps: ApiDeps) {
   app.post('/requests/:id/steps/:key/retry', async (c) => {
     const id = parseId(c.req.param('id'), 'id');
     await retryStep(deps, id, c.req.param('key'), c.get('actor'));
+    return c.json(await detailOf(id));
+  });
+
+  app.post('/requests/:id/notes/retry', async (c) => {
+    const id = parseId(c.req.param('id'), 'id');
+    await retryNotes(deps, id, c.get('actor'));
     return c.json(await detailOf(id));
   });
 

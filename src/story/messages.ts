@@ -158,7 +158,8 @@ export type ActionTold =
   | { action: 'step_completed' | 'step_finished_by_hand' | 'step_skipped'; step: string; note?: string; previousError?: string }
   | { action: 'step_retried'; step: string; previousError?: string }
   | { action: 'rescheduled'; startAt: number }
-  | { action: 'started_now' };
+  | { action: 'started_now' }
+  | { action: 'notes_retried'; notes: number; previousError?: string };
 
 const paragraph = (label: string, text: string | undefined) => (text ? `<p><strong>${label}</strong>: ${escapeHtml(text)}</p>` : '');
 
@@ -182,5 +183,7 @@ export function actionNote(by: string, told: ActionTold, timeZone: string): stri
       return `<p><strong>Rescheduled</strong> by ${who}: the work starts on ${escapeHtml(formatInZone(told.startAt, timeZone))}.</p>`;
     case 'started_now':
       return `<p><strong>Started now</strong> by ${who}: the work starts at once instead of on its scheduled date.</p>`;
+    case 'notes_retried':
+      return `<p><strong>Retried ${told.notes} ${told.notes === 1 ? 'note' : 'notes'}</strong> that could not be posted to this ticket, by ${who}; they come before this one.</p>${paragraph('Zendesk had refused with', told.previousError)}`;
   }
 }

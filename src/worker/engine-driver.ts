@@ -6,6 +6,12 @@ import type { WakeMessage } from './bindings';
 
 /** Items one invocation runs before handing on, so it stays well inside a Worker's CPU limit. */
 export const ITEMS_PER_INVOCATION = 50;
+/**
+ * How far back the cron's recovery looks for an agent's action whose note a crash kept from
+ * being owed: far more than the minute between ticks, so an outage of the cron (up to a day)
+ * loses nothing, while a tick never walks the whole audit history.
+ */
+export const RECOVERY_WINDOW_MS = 24 * 3600_000;
 /** Timers further off than this are left to the cron trigger (every minute). */
 export const FOLLOW_UP_WINDOW_MS = 60_000;
 

@@ -1,5 +1,3 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { courses, teamMembers } from '../db/schema';
 import type { StepDefinition } from '../engine/types';
 import { teamSlug } from '../integrations/github/teams';
 import { removeCourseTeamInstructions } from '../instructions/remove-course-team';
@@ -36,7 +34,8 @@ export function teamChangeFlow(d: FlowDeps, input: FlowInput): StepDefinition[] 
         ],
         next: 'People added can push to the course repository and edit the course in Studio now; file another team change for further changes.',
       },
-      recordTeamChange,
+      // Nothing to record: a course's team is read from its requests (src/requests/course-team.ts).
+      async () => {},
     ),
   ];
 }
@@ -64,13 +63,4 @@ function edxTeamRemovalStep(d: FlowDeps, input: FlowInput): StepDefinition {
     kind: 'manual',
     instructions: () => removeCourseTeamInstructions({ sites: d.sites, courseKey: plan.courseKey, users }),
   };
-}
-
-/** Our record of the course's team follows the change (when we provisioned the course). */
-async function recordTeamChange(d: FlowDeps, input: FlowInput): Promise<void> {
-  const [course] = await d.db.select({ id: courses.id }).from(courses).where(sql`lower(${courses.courseNumber}) = ${input.courseNumber.toLowerCase()}`);
-  if (!course) return;
-  const removed = (input.plan.remove ?? []).map((m) => m.toLowerCase());
-  if (removed.length > 0) await d.db.delete(teamMembers).where(and(eq(teamMembers.courseId, course.id), inArray(sql`lower(${teamMembers.username})`, removed)));
-  for (const username of input.plan.members) await d.db.insert(teamMembers).values({ courseId: course.id, username }).onConflictDoNothing();
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { courses, runs, teamMembers, terms } from '../db/schema';
+import { courses, runs, terms } from '../db/schema';
 import type { StepDefinition } from '../engine/types';
 import { commentMarker } from '../integrations/zendesk/marker';
 import { TERM_PATTERN } from '../requests/draft';
@@ -48,7 +48,6 @@ async function recordRun(d: FlowDeps, input: FlowInput): Promise<void> {
   await d.db.insert(terms).values({ name: term, year: Number(m?.[1] ?? 0), season: m?.[2] ?? 'unknown' }).onConflictDoNothing();
   const [termRow] = await d.db.select({ id: terms.id }).from(terms).where(sql`${terms.name} = ${term}`);
   if (!course || !termRow) return;
-  for (const username of input.plan.members) await d.db.insert(teamMembers).values({ courseId: course.id, username }).onConflictDoNothing();
   const published = input.request.type === 'publish';
   const [existing] = await d.db.select({ id: runs.id }).from(runs).where(sql`lower(${runs.courseKey}) = ${input.plan.courseKey.toLowerCase()}`);
   if (existing) {

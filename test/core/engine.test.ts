@@ -314,7 +314,7 @@ describe('durable step engine', () => {
       workflows: () => [],
       hooks: { processDelivery: async (d) => void reads.set(d.ticketId!, (reads.get(d.ticketId!) ?? 0) + 1) },
       options: { workerId: 'burst', leaseMs: 30_000, maxAttempts: 5, random: () => 0.5 },
-      observer: { deliveryProcessed: (o) => void outcomes.push(o), stepSettled: () => {} },
+      observer: { deliveryProcessed: (o) => void outcomes.push(o), stepSettled: () => {}, noteSettled: () => {} },
     });
     const rows = Array.from({ length: 10_000 }, (_, i) => ({ invocationId: `burst-${i}`, ticketId: 1 + (i % 100), body: '{}', receivedAt: h.clock.now }));
     for (let i = 0; i < rows.length; i += 500) await h.handle.db.insert(webhookDeliveries).values(rows.slice(i, i + 500));

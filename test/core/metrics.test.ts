@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webhookDeliveries } from '../../src/db/schema';
-import { dueBacklog } from '../../src/engine/claim';
+import { ticketNotes, webhookDeliveries } from '../../src/db/schema';
+import { dueBacklog, outboxBacklog } from '../../src/engine/claim';
+import { TransientError, PermanentError } from '../../src/errors';
 import { observedFetch } from '../../src/integrations/calls';
 import { createPrometheusMetrics } from '../../src/metrics/prometheus';
 import { startSandbox, type Sandbox } from '../flows/sandbox';
@@ -12,9 +13,12 @@ function sample(text: string, series: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
+/** A service with nothing due and nothing owed. */
+const idle = { backlog: async () => ({ deliveries: 0, steps: 0, oldestDueAt: undefined }), outbox: async () => ({ owed: 0, failed: 0, oldestDueAt: undefined }), clock: () => 0 };
+
 describe('metrics', () => {
   it('counts external calls by system and status, and 429s and GitHub 403 limits as rate limits', async () => {
-    const metrics = createPrometheusMetrics({ backlog: async () => ({ deliveries: 0, steps: 0, oldestDueAt: undefined }), clock: () => 0 });
+    const metrics = createPrometheusMetrics(idle);
     const answers = [
       new Response('{}', { status: 200 }),
       new Response('{}', { status: 429, headers: { 'retry-after': '3' } }),
@@ -38,7 +42,7 @@ describe('metrics', () => {
   });
 
   it('keeps each instance on its own registry', async () => {
-    const make = () => createPrometheusMetrics({ backlog: async () => ({ deliveries: 0, steps: 0, oldestDueAt: undefined }), clock: () => 0 });
+    const make = () => createPrometheusMetrics(idle);
     const a = make();
     const b = make();
     a.deliveryReceived('new');
@@ -67,6 +71,49 @@ describe('metrics', () => {
       { requestId: request.id, key: 'b', title: 'B', kind: 'auto', status: 'pending', position: 1, nextRunAt: now - 300_000, updatedAt: now },
     ]);
     expect(await dueBacklog(h.handle.db, now)).toEqual({ deliveries: 3, steps: 1, oldestDueAt: now - 200_000 });
+    h.handle.close();
+  });
+
+  it('counts ticket notes posted, retried and failed, and measures the outbox: owed, failed, and the oldest note a claimer would take', async () => {
+    let metrics: ReturnType<typeof createPrometheusMetrics> | undefined;
+    const refusals: Record<string, Error[]> = { m1: [new TransientError('Zendesk answered 503')], m2: [new PermanentError('Zendesk ticket 2 is closed')] };
+    const h = createHarness({
+      observer: { stepSettled: (s) => metrics!.engine.stepSettled(s), deliveryProcessed: (o) => metrics!.engine.deliveryProcessed(o), noteSettled: (o) => metrics!.engine.noteSettled(o) },
+      hooks: {
+        postNote: async (note) => {
+          const refusal = refusals[note.marker]?.shift();
+          if (refusal) throw refusal;
+        },
+      },
+    });
+    metrics = createPrometheusMetrics({ backlog: () => dueBacklog(h.handle.db, h.clock.now), outbox: () => outboxBacklog(h.handle.db, h.clock.now), clock: () => h.clock.now });
+    const now = h.clock.now;
+    const owe = (ticketId: number, marker: string, values: Partial<typeof ticketNotes.$inferInsert> = {}) =>
+      h.handle.db.insert(ticketNotes).values({ ticketId, marker, html: '<p>x</p>', createdAt: now, nextRunAt: now, ...values });
+    await owe(1, 'm1', { nextRunAt: now - 40_000 });
+    await owe(2, 'm2', { nextRunAt: now - 10_000 });
+    // Behind m1 on its ticket: owed, but not due until m1 is posted, so not the oldest due.
+    await owe(1, 'm3', { nextRunAt: now - 90_000 });
+    await owe(3, 'later', { nextRunAt: now + 60_000 });
+    await owe(4, 'posted', { status: 'done', nextRunAt: now - 500_000 });
+    expect(await outboxBacklog(h.handle.db, now)).toEqual({ owed: 4, failed: 0, oldestDueAt: now - 40_000 });
+    const outbox = async () => {
+      const text = await metrics!.render();
+      return {
+        ...Object.fromEntries(['posted', 'retry', 'failed'].map((o) => [o, sample(text, `orc_ticket_notes_total{outcome="${o}"}`)])),
+        owed: sample(text, 'orc_ticket_notes_owed'),
+        failedNow: sample(text, 'orc_ticket_notes_failed'),
+        oldestDue: sample(text, 'orc_ticket_notes_oldest_due_age_seconds'),
+      };
+    };
+    expect(await outbox()).toEqual({ posted: undefined, retry: undefined, failed: undefined, owed: 4, failedNow: 0, oldestDue: 40 });
+
+    await h.engine.runDue();
+    // m1 backs off (retry), m2 gives up (failed), m3 waits behind m1; then m1 and m3 are posted.
+    expect(await outboxBacklog(h.handle.db, h.clock.now)).toMatchObject({ owed: 3, failed: 1 });
+    h.clock.now = (await h.engine.nextDueAt())!;
+    await h.engine.runDue();
+    expect(await outbox()).toEqual({ posted: 2, retry: 1, failed: 1, owed: 1, failedNow: 1, oldestDue: 0 });
     h.handle.close();
   });
 });
@@ -107,6 +154,8 @@ describe('GET /metrics on the running service', () => {
     expect(text).toMatch(/^orc_http_requests_total\{method="POST",route="\/webhooks\/zendesk",status="202"\} [1-9]/m);
     expect(sample(text, 'orc_http_requests_total{method="GET",route="/metrics",status="401"}')).toBe(3);
     expect(sample(text, 'orc_engine_oldest_due_age_seconds')).toBe(0);
+    expect(sample(text, 'orc_ticket_notes_total{outcome="posted"}')).toBeGreaterThanOrEqual(2);
+    expect(sample(text, 'orc_ticket_notes_failed')).toBe(0);
   }, 60_000);
 });
 

@@ -35,10 +35,14 @@ describe('migrations', () => {
     await old.db.insert(steps).values({ requestId: req!.id, key: 'remove-hooks', position: 0, title: 'Remove hooks', kind: 'auto', status: 'done', result: { removed: 2 }, updatedAt: 1 });
     await old.db.insert(events).values({ requestId: req!.id, actor: 'agent:7', action: 'approved', at: 1 });
     expect(old.sqlite.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'zendesk_objects'").get()).toEqual({ n: 0 });
+    // The ERD's team_members, written and never read, is dropped with its rows by a later migration.
+    old.sqlite.prepare("INSERT INTO courses (course_number, title, kind, created_at) VALUES ('6.002', 'Circuits', 'xml', 1)").run();
+    old.sqlite.prepare('INSERT INTO team_members (course_id, username) VALUES (1, ?)').run('ada');
     old.close();
 
     const upgraded = openSqlite(path);
     expect(upgraded.sqlite.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'zendesk_objects'").get()).toEqual({ n: 1 });
+    expect(upgraded.sqlite.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'team_members'").get()).toEqual({ n: 0 });
     expect(await upgraded.db.select().from(requests)).toEqual([expect.objectContaining({ ticketId: 11, type: 'rerun', params: { courseTitle: 'Signals' } })]);
     expect(await upgraded.db.select().from(steps)).toEqual([expect.objectContaining({ key: 'remove-hooks', result: { removed: 2 } })]);
     expect(await upgraded.db.select().from(events)).toHaveLength(1);

@@ -30,7 +30,7 @@ export function githubEnv(overrides: Record<string, string> = {}): Record<string
 export function seededSimulator(): GithubSimulator {
   const sim = createGithubSimulator({ tokens: { [TOKEN]: 'orc-bot' } });
   sim.seed.user('orc-bot').user('alice').user('bob').user('carol');
-  sim.seed.org('mitx').org('MITx-Studio2LMS');
+  sim.seed.org('mitx', { admins: ['orc-bot'] }).org('MITx-Studio2LMS', { admins: ['orc-bot'] });
   sim.seed.team('mitx', 'mitx-content-deployment', { permission: 'pull' });
   sim.seed.team('MITx-Studio2LMS', 'mitx-studio-export', { permission: 'push' });
   return sim;

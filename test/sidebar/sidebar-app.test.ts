@@ -9,6 +9,7 @@ import { cleanCourse } from '../olx/fixtures';
 import { ensureAppBuilt, gzippedAssetSizes } from './support/app-build';
 import { launchChromium } from './support/chromium';
 import { requests, seedRequest, SHARED_SECRET, startSidebarService, steps, type SidebarService } from './support/service';
+import { ticketNotes } from '../../src/db/schema';
 
 const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const fieldId = (key: string) => 9000 + catalogueFields().findIndex((f) => f.title.endsWith(key));
@@ -381,5 +382,27 @@ describe('Zendesk app in headless Chromium, hosted by the local help-desk page',
     await expect.poll(() => step('import-staging').getAttribute('data-status'), { timeout: 10_000 }).toBe('waiting');
     await shot('16-finished-by-hand');
     service.control.hookFails = false;
+  });
+
+  it('shows the notes the ticket could not be given, with the reason and each first line, and retries them', async () => {
+    const quanta = (await seedRequest(service.handle, { ticketId: 119, courseNumber: '8.04', params: { courseTitle: 'Quantum Physics I' } })).id;
+    service.tickets.add({ id: 119, subject: 'New course 8.04', description: '', status: 'closed', requester: { email: 'instructor@example.edu' }, customFields: [] });
+    const closed = 'Zendesk ticket 119 is closed and takes no more comments (a closed ticket cannot be reopened, so retrying will not help); to reach the requester, create a follow-up ticket';
+    const owed = (marker: string, html: string, error: string) => ({ requestId: quanta, ticketId: 119, marker, html, error, status: 'failed' as const, attempts: 1, createdAt: Date.now() });
+    await service.handle.db.insert(ticketNotes).values([
+      owed('[orc-marker x/plan.1]', '<p>Course request is valid &amp; ready.</p><p>Plan (9 steps)</p>', 'Zendesk PUT /tickets/119.json answered 503'),
+      owed('[orc-marker x/action.1]', '<p><strong>Approved</strong> by Sandbox Agent.</p>', closed),
+    ]);
+    await page.goto(`${service.url}/helpdesk/tickets/119`);
+    const panel = sidebar().getByRole('region', { name: 'Notes not posted' });
+    await expect.poll(() => panel.getByRole('alert').textContent()).toBe(`2 notes could not be posted to the ticket: ${closed}`);
+    expect(await panel.locator('li').allTextContents()).toEqual(['Internal note: Course request is valid & ready.', 'Internal note: Approved by Sandbox Agent.']);
+    await shot('17-failed-notes');
+
+    await panel.getByRole('button', { name: 'Retry the 2 notes' }).click();
+    await expect.poll(() => sidebar().getByRole('region', { name: 'Notes not posted' }).count()).toBe(0);
+    const rows = await service.handle.db.select().from(ticketNotes).where(eq(ticketNotes.ticketId, 119)).orderBy(ticketNotes.id);
+    expect(rows.map((r) => [r.status, r.attempts, r.error])).toEqual([['pending', 0, null], ['pending', 0, null], ['pending', 0, null]]);
+    expect(rows[2]!.html).toContain('<strong>Retried 2 notes</strong> that could not be posted to this ticket, by Sandbox Agent');
   });
 });

@@ -7,7 +7,7 @@ import { openSqlite, type SqliteHandle } from '../../src/db/sqlite';
 import { createZendeskHttp } from '../../src/integrations/zendesk/client';
 import { createUserOperations } from '../../src/integrations/zendesk/users';
 import { createEngine, type Engine } from '../../src/engine/engine';
-import type { EngineHooks, WorkflowResolver } from '../../src/engine/types';
+import type { EngineHooks, EngineObserver, WorkflowResolver } from '../../src/engine/types';
 import { createLogger, silentLogger } from '../../src/log';
 import { validateDraft } from '../../src/requests/draft';
 import { createZendeskSimulator, type ZendeskSimulator } from '../../src/simulators/zendesk/simulator';
@@ -38,7 +38,7 @@ export function fakeClock(start = Date.parse('2026-11-25T12:00:00Z')) {
 }
 
 /** An app and engine on a fresh database, with the workflows and hooks a test gives it. */
-export function createHarness(options: { workflows?: WorkflowResolver; hooks?: EngineHooks; path?: string; workerId?: string; leaseMs?: number; maxAttempts?: number } = {}): Harness {
+export function createHarness(options: { workflows?: WorkflowResolver; hooks?: EngineHooks; path?: string; workerId?: string; leaseMs?: number; maxAttempts?: number; observer?: EngineObserver } = {}): Harness {
   const handle = openSqlite(options.path ?? ':memory:');
   const clock = fakeClock();
   const logs: string[] = [];
@@ -50,6 +50,7 @@ export function createHarness(options: { workflows?: WorkflowResolver; hooks?: E
     log,
     workflows,
     hooks: options.hooks ?? {},
+    observer: options.observer,
     options: { workerId: options.workerId ?? 'test-worker', leaseMs: options.leaseMs ?? 30_000, maxAttempts: options.maxAttempts ?? 5, random: () => 0.5 },
   });
   const harness: Harness = {

@@ -65,7 +65,7 @@ export async function startSimulatorServers(options: { credentials?: Partial<Cre
 
   github.seed.user('orcoursetrion');
   for (const user of SANDBOX_USERS) github.seed.user(user);
-  github.seed.org('mitx').org('MITx-Studio2LMS');
+  github.seed.org('mitx', { admins: ['orcoursetrion'] }).org('MITx-Studio2LMS', { admins: ['orcoursetrion'] });
   github.seed.team('mitx', 'mitx-content-deployment', { permission: 'push' });
   github.seed.team('MITx-Studio2LMS', 'mitx-studio-export', { permission: 'push' });
 

@@ -6,7 +6,7 @@ import { migrate } from 'drizzle-orm/d1/migrator';
 import { getPlatformProxy } from 'wrangler';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as schema from '../../src/db/schema';
-import { events, requests, steps } from '../../src/db/schema';
+import { events, requests, steps, ticketNotes } from '../../src/db/schema';
 import type { Db } from '../../src/db/types';
 import { createEngine } from '../../src/engine/engine';
 import type { StepDefinition } from '../../src/engine/types';
@@ -14,7 +14,8 @@ import { TransientError } from '../../src/errors';
 import { silentLogger } from '../../src/log';
 import { approveRequest } from '../../src/requests/actions';
 import type { WakeMessage } from '../../src/worker/bindings';
-import { drainEngine } from '../../src/worker/engine-driver';
+import { drainEngine, RECOVERY_WINDOW_MS } from '../../src/worker/engine-driver';
+import { resumeActionNotes } from '../../src/requests/action-notes';
 import { ROOT } from './local-wrangler';
 
 /**
@@ -153,5 +154,20 @@ describe('engine on D1, driven like the queue consumer', () => {
     expect(result.ran).toBe(3);
     expect(result.followUp).toEqual({ reason: 'more-work', delaySeconds: 0 });
     expect(c.sent).toEqual([{ message: { reason: 'more-work' }, delaySeconds: 0 }]);
+  });
+
+  it("the cron's recovery window (resumeActionNotes with since) runs on D1 and tells an untold action within it, not one before it", async () => {
+    const now = Date.now();
+    const [r] = await db.insert(requests).values({ ticketId: 4242, type: 'new', status: 'completed', params: {}, requestedAt: now, updatedAt: now }).returning();
+    const event = async (at: number) => (await db.insert(events).values({ requestId: r!.id, ticketId: 4242, actor: 'agent:1', action: 'approved', at }).returning())[0]!.id;
+    const told = await event(now - 3 * RECOVERY_WINDOW_MS);
+    await db.insert(ticketNotes).values({ requestId: r!.id, ticketId: 4242, eventId: told, marker: 'told', html: '<p>x</p>', createdAt: now });
+    const old = await event(now - 2 * RECOVERY_WINDOW_MS);
+    const recent = await event(now - 60_000);
+    expect(await resumeActionNotes(db, 'UTC', now - RECOVERY_WINDOW_MS)).toBe(1);
+    const owed = (await db.select({ eventId: ticketNotes.eventId }).from(ticketNotes)).map((n) => n.eventId);
+    expect(owed).toContain(recent);
+    expect(owed).not.toContain(old);
+    await db.delete(ticketNotes);
   });
 });

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isTransient, retryAfterOf } from '../../src/errors';
 import { silentLogger } from '../../src/log';
 import { createZendeskAdapter } from '../../src/integrations/zendesk/adapter';
-import { TicketNotFound, ZendeskConflict, ZendeskRateLimited, ZendeskUnavailable } from '../../src/integrations/zendesk/errors';
+import { TicketClosed, TicketNotFound, ZendeskConflict, ZendeskRateLimited, ZendeskUnavailable } from '../../src/integrations/zendesk/errors';
 import { commentMarker } from '../../src/integrations/zendesk/marker';
 import { runSetup, TOKEN, zendeskWorld } from './world';
 
@@ -100,6 +100,18 @@ describe('Zendesk adapter', () => {
     await world.adapter().addComment({ ticketId, html: '<p>Plan</p>', public: false, marker });
     expect(markerCount(marker)).toBe(1);
     expect(world.sim.comments(ticketId).at(-1)?.public).toBe(false);
+  });
+
+  it('a closed ticket refuses any update with 422, and the adapter says so as a permanent TicketClosed naming what to do', async () => {
+    world.sim.closeTicket(ticketId);
+    const comments = world.sim.comments(ticketId).length;
+    const err = await world.adapter().addComment({ ticketId, html: '<p>Approved.</p>', public: false, marker: commentMarker(17, 'action.1') }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TicketClosed);
+    expect(isTransient(err)).toBe(false);
+    expect((err as Error).message).toContain(`Zendesk ticket ${ticketId} is closed and takes no more comments`);
+    expect((err as Error).message).toContain('create a follow-up ticket');
+    expect(world.sim.comments(ticketId)).toHaveLength(comments);
+    expect(world.sim.ticket(ticketId).status).toBe('closed');
   });
 
   it('never writes the token into a comment', async () => {

@@ -69,11 +69,20 @@ export const eventSchema = z.object({
 });
 export type AuditEvent = z.infer<typeof eventSchema>;
 
+/** Notes the service could not post to the ticket (absent from an older service). */
+export const failedNotesSchema = z.object({
+  count: z.number(),
+  headline: z.string(),
+  notes: z.array(z.object({ id: z.number(), firstLine: z.string(), public: z.boolean(), error: nullableString })),
+});
+export type FailedNotes = z.infer<typeof failedNotesSchema>;
+
 export const detailSchema = z.object({
   request: requestSchema,
   planned: z.boolean(),
   steps: z.array(stepSchema),
   events: z.array(eventSchema),
+  failedNotes: z.optional(z.nullable(failedNotesSchema)),
 });
 export type RequestDetail = z.infer<typeof detailSchema>;
 

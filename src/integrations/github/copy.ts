@@ -2,7 +2,7 @@ import { TransientError } from '../../errors';
 import type { GithubContext } from './context';
 import { fullName } from './context';
 import { courseKeyChanges, isBlobMode, policyJsonPath } from './course-key-rewrite';
-import { RepoExists, RepoNotFound, isAlreadyExists, isStatus, toGithubError } from './errors';
+import { RepoExists, RepoNotFound, isAlreadyExists, isStatus, toCreationError, toGithubError } from './errors';
 import { toRepoInfo, type RepoInfo } from './repos';
 
 export interface CopyRepoInput {
@@ -49,7 +49,7 @@ export function copyOperations(ctx: GithubContext, readFile: (owner: string, rep
       });
       return toRepoInfo(data, true);
     } catch (err) {
-      if (!isAlreadyExists(err)) throw toGithubError(err, `copy ${source} to ${fullName(owner, name)}`);
+      if (!isAlreadyExists(err)) throw toCreationError(err, owner, 'repositories', `copy ${source} to ${fullName(owner, name)}`);
     }
     const { data } = await octokit.request('GET /repos/{owner}/{repo}', { owner, repo: name }).catch((err: unknown) => {
       throw toGithubError(err, `read repository ${fullName(owner, name)}`);

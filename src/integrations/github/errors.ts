@@ -41,6 +41,21 @@ export class FileConflict extends PermanentError {
   }
 }
 
+/**
+ * GitHub would not let the token create a repository or a team in an organization: it names the
+ * role the token's user (or the App's installation) needs there, which is what an admin fixes.
+ */
+export class OrgRoleMissing extends PermanentError {
+  constructor(readonly org: string, readonly what: 'repositories' | 'teams', detail: string) {
+    super(
+      `${detail}. The user of ORC_GH_OAUTH2_TOKEN must be an owner of the ${org} organization, or a member of it while its member privileges let members create ${what} ` +
+        `(${org} > Settings > Member privileges); with a GitHub App (ORC_GH_APP_*), its installation on ${org} needs the ${what === 'repositories' ? 'Administration' : 'Members'} permission (read and write). ` +
+        `A 404 can also mean ${org} does not exist on ORC_GH_API_URL`,
+    );
+    this.name = 'OrgRoleMissing';
+  }
+}
+
 /** Any other refusal (4xx): permanent, with GitHub's own message. */
 export class GithubRejected extends PermanentError {
   constructor(readonly status: number, what: string, detail: string) {
@@ -111,6 +126,16 @@ export function toGithubError(err: unknown, what: string, now = Date.now()): Err
     return new PermanentError(`GitHub rejected the credentials while trying to ${what}; check ORC_GH_OAUTH2_TOKEN (or the ORC_GH_APP_* settings) and ORC_GH_API_URL`, { cause: err });
   }
   return new GithubRejected(err.status, what, detail);
+}
+
+/**
+ * Maps the failure of a call that creates a repository or a team in `org`: a refusal (403, or
+ * 404: GitHub may hide what the token cannot use) says which role the token needs there. Rate
+ * limits and outages map as any call's.
+ */
+export function toCreationError(err: unknown, org: string, what: 'repositories' | 'teams', doing: string): Error {
+  const mapped = toGithubError(err, doing);
+  return mapped instanceof GithubRejected && (mapped.status === 403 || mapped.status === 404) ? new OrgRoleMissing(org, what, mapped.message) : mapped;
 }
 
 /** Runs one GitHub call and maps its failure; `what` reads as "GitHub failed to <what>". */

@@ -1,6 +1,6 @@
 import type { GithubContext } from './context';
 import { fullName } from './context';
-import { RepoExists, RepoNotFound, isAlreadyExists, isStatus, toGithubError } from './errors';
+import { RepoExists, RepoNotFound, isAlreadyExists, isStatus, toCreationError, toGithubError } from './errors';
 
 export interface RepoInfo {
   owner: string;
@@ -70,7 +70,7 @@ export function repoOperations(ctx: GithubContext) {
       const { data } = await octokit.request('POST /orgs/{org}/repos', { org, name, description: input.description, private: true });
       return toRepoInfo(data, true);
     } catch (err) {
-      if (!isAlreadyExists(err)) throw toGithubError(err, `create repository ${fullName(org, name)}`);
+      if (!isAlreadyExists(err)) throw toCreationError(err, org, 'repositories', `create repository ${fullName(org, name)}`);
     }
     const [repo, paths] = await Promise.all([getRepo(org, name), topLevelPaths(org, name)]);
     const own = new Set(input.ownPaths ?? []);

@@ -1,6 +1,6 @@
 import type { GithubContext } from './context';
 import { fullName } from './context';
-import { TeamNotFound, UserNotFound, isAlreadyExists, isStatus, toGithubError } from './errors';
+import { TeamNotFound, UserNotFound, isAlreadyExists, isStatus, toCreationError, toGithubError } from './errors';
 
 export type TeamPermission = 'pull' | 'push';
 
@@ -76,7 +76,7 @@ export function teamOperations(ctx: GithubContext) {
       return { name: data.name, slug: data.slug };
     } catch (err) {
       if (isAlreadyExists(err)) return undefined;
-      throw toGithubError(err, `create team ${input.name} in ${input.org}`);
+      throw toCreationError(err, input.org, 'teams', `create team ${input.name} in ${input.org}`);
     }
   }
 

@@ -58,6 +58,21 @@ export class TicketNotFound extends PermanentError {
   }
 }
 
+/**
+ * Zendesk refuses every update of a closed ticket (422 RecordInvalid "Status: closed prevents
+ * ticket update"), and a closed ticket cannot be reopened: retrying never helps. The message says
+ * what an agent can do instead.
+ */
+export class TicketClosed extends PermanentError {
+  constructor(readonly ticketId: number) {
+    super(
+      `Zendesk ticket ${ticketId} is closed and takes no more comments (a closed ticket cannot be reopened, so retrying will not help); ` +
+        'to reach the requester, create a follow-up ticket for the closed one in Zendesk and copy what the note says',
+    );
+    this.name = 'TicketClosed';
+  }
+}
+
 /** Zendesk answered 2xx with a body we cannot use: a Zendesk API change or a proxy in the way. */
 export class ZendeskUnexpectedResponse extends PermanentError {
   constructor(operation: string, problem: string) {

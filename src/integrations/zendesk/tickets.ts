@@ -1,6 +1,6 @@
 import { isMarker, carriesMarker, withMarker } from './marker';
 import { many, one, type ZendeskHttp } from './client';
-import { isNotFound, TicketNotFound, ZendeskConflict } from './errors';
+import { isNotFound, TicketClosed, TicketNotFound, ZendeskConflict, ZendeskRequestFailed } from './errors';
 import {
   commentSchema,
   type FieldValue,
@@ -157,6 +157,8 @@ export function createTicketOperations(http: ZendeskHttp) {
         return { ticket: toTicket(updated, await requesterOf(updated)), commentPosted: Boolean(comment), changed: true };
       } catch (err) {
         if (isNotFound(err)) throw new TicketNotFound(ticketId);
+        // The read just before says why: Zendesk's 422 text for it is not a documented contract.
+        if (err instanceof ZendeskRequestFailed && err.failure.status === 422 && current.status === 'closed') throw new TicketClosed(ticketId);
         if (!(err instanceof ZendeskConflict) || attempt >= MAX_CONFLICT_RETRIES) throw err;
         logger.info('zendesk ticket update conflicted; re-reading', { ticketId, attempt });
         await sleep(100 * 2 ** attempt);

@@ -43,7 +43,7 @@ const team = z.object({
 export const githubWorldData = z.object({
   nextId: z.number().int(),
   users: z.array(z.object({ login: z.string(), id: z.number() })),
-  orgs: z.array(z.object({ login: z.string(), id: z.number(), repos: z.array(repo), teams: z.array(team), members: z.array(z.tuple([z.string(), z.enum(['admin', 'member'])])).default([]) })),
+  orgs: z.array(z.object({ login: z.string(), id: z.number(), repos: z.array(repo), teams: z.array(team), members: z.array(z.tuple([z.string(), z.enum(['admin', 'member'])])).default([]), membersCanCreateRepositories: z.boolean().default(true), membersCanCreateTeams: z.boolean().default(true) })),
 });
 export type GithubWorldData = z.infer<typeof githubWorldData>;
 type ObjectData = z.infer<typeof gitObject>;
@@ -70,6 +70,8 @@ export function worldToData(world: World): GithubWorldData {
       repos: [...o.repos.values()].map((r) => ({ ...r, objects: [...r.objects].map(([sha, obj]) => [sha, objectToData(obj)] as [string, ObjectData]), refs: [...r.refs] })),
       teams: [...o.teams.values()].map((t) => ({ ...t, members: [...t.members], repos: [...t.repos] })),
       members: [...o.members],
+      membersCanCreateRepositories: o.membersCanCreateRepositories,
+      membersCanCreateTeams: o.membersCanCreateTeams,
     })),
   };
 }
@@ -88,6 +90,8 @@ export function loadWorld(world: World, raw: unknown): void {
         repos: new Map(o.repos.map((r): [string, Repo] => [key(r.name), { ...r, objects: new Map(r.objects.map(([sha, obj]) => [sha, objectFromData(obj)])), refs: new Map(r.refs) }])),
         teams: new Map(o.teams.map((t): [string, Team] => [key(t.slug), { ...t, members: new Map(t.members), repos: new Map(t.repos) }])),
         members: new Map(o.members),
+        membersCanCreateRepositories: o.membersCanCreateRepositories,
+        membersCanCreateTeams: o.membersCanCreateTeams,
       },
     ]),
   );

@@ -53,7 +53,17 @@ export interface Team {
   repos: Map<string, Permission>;
 }
 
-export interface Org { login: string; id: number; repos: Map<string, Repo>; teams: Map<string, Team>; members: Map<string, 'admin' | 'member'> }
+export interface Org {
+  login: string;
+  id: number;
+  repos: Map<string, Repo>;
+  teams: Map<string, Team>;
+  /** login (lower case) -> role: admin is an owner. */
+  members: Map<string, 'admin' | 'member'>;
+  /** Member privileges (organization settings): may members (not only owners) create repositories, and teams. GitHub's default: yes. */
+  membersCanCreateRepositories: boolean;
+  membersCanCreateTeams: boolean;
+}
 export interface User { login: string; id: number }
 
 export interface World {

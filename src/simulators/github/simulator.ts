@@ -177,6 +177,27 @@ export function createGithubSimulator(options: SimulatorOptions = {}) {
     return t;
   };
 
+  const installationPermissions = options.installationPermissions ?? { administration: 'write', contents: 'write', members: 'write', repository_hooks: 'write', metadata: 'read' };
+
+  /**
+   * Who may create repositories or teams in an organization; a refusal to answer, or undefined.
+   * github/rest-api-description descriptions/api.github.com/api.github.com.yaml: repos/create-in-org ("The authenticated
+   * user must be a member of the organization") and teams/create ("must be a member or owner of {org} ... Organization owners
+   * can limit team creation to organization owners"), both listing 403; the bodies' wording is unconfirmed (docs/real-systems.md).
+   * An App's installation acts by its permissions: Administration (repositories), Members (teams).
+   */
+  const refusesCreation = (c: C, o: Org, what: 'repositories' | 'teams'): Response | undefined => {
+    const actor = c.get('actor');
+    if (actor.kind === 'installation') {
+      return installationPermissions[what === 'repositories' ? 'administration' : 'members'] === 'write' ? undefined : fail(c, 403, 'Resource not accessible by integration');
+    }
+    const role = o.members.get(key(actor.login));
+    if (role === 'admin' || (role === 'member' && (what === 'repositories' ? o.membersCanCreateRepositories : o.membersCanCreateTeams))) return undefined;
+    return what === 'repositories'
+      ? fail(c, 403, 'You need admin access to the organization before adding a repository to it.')
+      : fail(c, 403, 'You must be an owner of this organization, or a member where members may create teams, to create a team.');
+  };
+
   // ---- the API --------------------------------------------------------------------------------
   const api = new Hono<Env>();
 
@@ -185,8 +206,7 @@ export function createGithubSimulator(options: SimulatorOptions = {}) {
     if (actor.kind !== 'installation' || !apps.get(actor.appId)?.includes(Number(c.req.param('id')))) return fail(c, 404, 'Not Found');
     const token = `ghs_sim${nextId(world)}`;
     tokens.set(token, actor);
-    const permissions = options.installationPermissions ?? { administration: 'write', contents: 'write', members: 'write', repository_hooks: 'write', metadata: 'read' };
-    return c.json({ token, expires_at: new Date(world.now() + 3_600_000).toISOString(), permissions, repository_selection: 'all' }, 201);
+    return c.json({ token, expires_at: new Date(world.now() + 3_600_000).toISOString(), permissions: installationPermissions, repository_selection: 'all' }, 201);
   });
 
   api.get('/user', (c) => {
@@ -215,6 +235,8 @@ export function createGithubSimulator(options: SimulatorOptions = {}) {
   api.post('/orgs/:org/repos', async (c) => {
     const o = org(c.req.param('org'));
     if (!o) return fail(c, 404, 'Not Found');
+    const refused = refusesCreation(c, o, 'repositories');
+    if (refused) return refused;
     const body = await parseBody(c, s.createRepoBody);
     if (!body.ok) return body.res;
     const { name } = body.data;
@@ -272,6 +294,9 @@ export function createGithubSimulator(options: SimulatorOptions = {}) {
     if (!tmpl.isTemplate) return fail(c, 422, `${tmpl.owner}/${tmpl.name} is not a template repository`);
     const o = org(body.data.owner);
     if (!o) return fail(c, 404, 'Not Found');
+    // repos/create-using-template makes a repository in `owner`: the same rule as creating one there.
+    const refused = refusesCreation(c, o, 'repositories');
+    if (refused) return refused;
     if (o.repos.has(key(body.data.name))) return fail(c, 422, 'Name already exists on this account', [{ resource: 'Repository', code: 'custom', field: 'name', message: 'Name already exists on this account' }]);
     const r = newRepo(o, body.data.name, {
       description: body.data.description ?? null, private: body.data.private ?? false,
@@ -471,6 +496,8 @@ export function createGithubSimulator(options: SimulatorOptions = {}) {
   api.post('/orgs/:org/teams', async (c) => {
     const o = org(c.req.param('org'));
     if (!o) return fail(c, 404, 'Not Found');
+    const refused = refusesCreation(c, o, 'teams');
+    if (refused) return refused;
     const body = await parseBody(c, s.createTeamBody);
     if (!body.ok) return body.res;
     const d = body.data;
@@ -679,9 +706,12 @@ export function createGithubSimulator(options: SimulatorOptions = {}) {
       if (!world.users.has(key(login))) world.users.set(key(login), { login, id: nextId(world) });
       return seed;
     },
-    org(login: string, people: { admins?: string[]; members?: string[] } = {}) {
-      if (!org(login)) world.orgs.set(key(login), { login, id: nextId(world), repos: new Map(), teams: new Map(), members: new Map() });
+    /** An organization, its owners (admins) and members, and its member privileges (GitHub's defaults: members may create both). */
+    org(login: string, people: { admins?: string[]; members?: string[]; membersCanCreateRepositories?: boolean; membersCanCreateTeams?: boolean } = {}) {
+      if (!org(login)) world.orgs.set(key(login), { login, id: nextId(world), repos: new Map(), teams: new Map(), members: new Map(), membersCanCreateRepositories: true, membersCanCreateTeams: true });
       const o = mustOrg(login);
+      if (people.membersCanCreateRepositories !== undefined) o.membersCanCreateRepositories = people.membersCanCreateRepositories;
+      if (people.membersCanCreateTeams !== undefined) o.membersCanCreateTeams = people.membersCanCreateTeams;
       for (const m of people.members ?? []) o.members.set(key(seed.user(m) && m), 'member');
       for (const a of people.admins ?? []) o.members.set(key(seed.user(a) && a), 'admin');
       return seed;

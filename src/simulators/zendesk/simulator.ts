@@ -448,6 +448,12 @@ export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
       const agent = userByEmail(change.agentEmail ?? 'agent@acme.test', 'agent');
       updateTicket(ticketOrThrow(ticketId), agent, { customFields: toCustomFields(change.fields), status: change.status, comment: personComment(change.comment, change.publicComment ?? false) });
     },
+    /** Zendesk's automation closes a solved ticket some days later (4 by default); the API can close it too. From then on it takes no update. */
+    closeTicket(ticketId: number): void {
+      const ticket = ticketOrThrow(ticketId);
+      ticket.status = 'closed';
+      ticket.updated_at = stamp();
+    },
     /** An agent applies a macro (by title or id), optionally edits more, and submits: one update. */
     applyMacroAsAgent(ticketId: number, macro: string | number, extra: PersonChange & { agentEmail?: string } = {}): void {
       const found = [...macros.values()].find((m) => m.id === macro || m.title === macro);
@@ -727,6 +733,10 @@ export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
     // https://developer.zendesk.com/documentation/ticketing/managing-tickets/creating-and-updating-tickets/ (safe updates): a stale updated_stamp is refused with 409 (shape of the body unconfirmed, docs/real-systems.md)
     if (input.safe_update && input.updated_stamp !== ticket.updated_at) {
       return c.json({ error: 'UpdateConflict', description: 'Safe Update prevented the update due to outdated ticket data. Please fetch the latest ticket data and try again.' }, 409);
+    }
+    // developer.zendesk.com/documentation/ticketing/managing-tickets/creating-and-updating-tickets ("once a ticket is closed, it can't be reopened"); body as Speedygeek/ZendeskApi_v2#59 quotes it
+    if (ticket.status === 'closed') {
+      return c.json({ error: 'RecordInvalid', description: 'Record validation errors', details: { status: [{ description: 'Status: closed prevents ticket update' }] } }, 422);
     }
     updateTicket(ticket, apiUser, { status: input.status, customFields: input.custom_fields, comment: commentOf(input.comment) });
     return c.json({ ticket: ticketJson(ticket), audit: { ticket_id: ticket.id } });

@@ -83,7 +83,7 @@ export async function startSidebarService(): Promise<SidebarService> {
   const tickets = createMemoryTicketStore();
   const tokens: string[] = [];
   const github = createGithubSimulator({ tokens: { 'sidebar-gh-token': 'orc-bot' } });
-  github.seed.user('orc-bot').org('mitx');
+  github.seed.user('orc-bot').org('mitx', { admins: ['orc-bot'] });
   const gh = await createGithubClient({ config: parseGithubConfig({ ORC_GH_OAUTH2_TOKEN: 'sidebar-gh-token', ORC_GH_API_URL: 'https://github.test/api/v3/' }), log, fetch: github.clientFetch });
   let wake = () => {};
   const app = testApp({

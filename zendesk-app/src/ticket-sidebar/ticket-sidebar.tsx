@@ -6,6 +6,7 @@ import { usePolled } from '../use-polled';
 import { CourseCheck } from './course-check';
 import { CancelForm } from './cancel-form';
 import { DecisionForm } from './decision-form';
+import { FailedNotesView } from './failed-notes';
 import { History } from './history';
 import { RequestSummary } from './request-summary';
 import { ScheduleForm } from './schedule-form';
@@ -45,6 +46,7 @@ export function TicketSidebar({ service, ticketId, first }: { service: Service; 
           {action.error}
         </p>
       )}
+      {detail.failedNotes && <FailedNotesView detail={detail} failed={detail.failedNotes} service={service} action={action} onChange={onChange} />}
       {detail.request.type === 'publish' && detail.request.repo && <CourseCheck request={detail.request} service={service} action={action} />}
       {DECIDABLE.has(detail.request.status) && <DecisionForm detail={detail} service={service} action={action} onChange={onChange} />}
       {detail.request.status === 'scheduled' && <ScheduleForm detail={detail} service={service} action={action} onChange={onChange} />}
