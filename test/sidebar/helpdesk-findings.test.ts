@@ -1,8 +1,7 @@
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { courseRepoFiles, startSandbox, type Sandbox } from '../flows/sandbox';
-import { ensureAppBuilt } from './support/app-build';
-import { launchChromium } from './support/chromium';
+import { launchHelpdeskPage } from './support/chromium';
 
 /**
  * The help desk's new-ticket page shows the service's own findings (what intake would reply:
@@ -15,10 +14,8 @@ describe('the help desk marks the fields the service finds problems in, in headl
   let page: Page;
 
   beforeAll(async () => {
-    await ensureAppBuilt();
     sb = await startSandbox();
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
+    ({ browser, page } = await launchHelpdeskPage());
   });
   afterAll(async () => {
     await browser?.close();

@@ -8,8 +8,7 @@ import { registerRequestCommand } from '../../src/cli/request';
 import { registerRolloverCommand } from '../../src/cli/rollover';
 import { captured } from '../cli/io';
 import { startSandbox, type Sandbox } from '../flows/sandbox';
-import { ensureAppBuilt } from './support/app-build';
-import { launchChromium } from './support/chromium';
+import { launchHelpdeskPage } from './support/chromium';
 
 /**
  * A newcomer's sandbox (the real `npm start` start-up, simulators on loopback) with the command
@@ -22,9 +21,7 @@ describe('the sandbox with the command line beside it, in headless Chromium', ()
   let page: Page;
 
   beforeAll(async () => {
-    await ensureAppBuilt();
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
+    ({ browser, page } = await launchHelpdeskPage());
   });
   afterAll(async () => {
     await browser?.close();

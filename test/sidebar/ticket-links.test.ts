@@ -1,8 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finishAsOperator, startSandbox, type Sandbox } from '../flows/sandbox';
-import { ensureAppBuilt } from './support/app-build';
-import { launchChromium } from './support/chromium';
+import { launchHelpdeskPage } from './support/chromium';
 
 /**
  * The issue's "every link in a completed new-course ticket answers 200 with HTML", in headless
@@ -76,9 +75,7 @@ describe('every link in a completed new-course ticket, in headless Chromium', ()
   let page: Page;
 
   beforeAll(async () => {
-    await ensureAppBuilt();
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
+    ({ browser, page } = await launchHelpdeskPage());
   });
   afterAll(async () => {
     await browser?.close();
