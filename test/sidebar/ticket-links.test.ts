@@ -1,5 +1,8 @@
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ticketNotes } from '../../src/db/schema';
+import { openSqlite } from '../../src/db/sqlite';
 import { finishAsOperator, startSandbox, type Sandbox } from '../flows/sandbox';
 import { launchHelpdeskPage } from './support/chromium';
 
@@ -118,15 +121,19 @@ describe('every link in a completed new-course ticket, in headless Chromium', ()
     const studio = await sb.fileAndApprove({ request_type: 'new', course_number: '18.06', course_title: 'Linear Algebra', course_kind: 'studio', term: '2027_Spring', team_members: 'ada' });
     expect(await finishAsOperator(sb, studio.ticketId, COURSES.studio)).toBe('completed');
 
-    // The links as the help desk renders each ticket's conversation, once the whole story is there.
+    // The links as the help desk renders each ticket's conversation, once the whole story is
+    // there: the ticket solved and every comment the service owes it posted (its outbox is empty).
     const ticketLinks = new Set<string>();
+    const database = openSqlite(env.ORC_DATABASE);
+    const owed = (ticketId: number) => database.db.select({ id: ticketNotes.id }).from(ticketNotes).where(and(eq(ticketNotes.ticketId, ticketId), inArray(ticketNotes.status, ['pending', 'running'])));
     for (const { ticketId } of [xml, studio]) {
-      await sb.until(`ticket ${ticketId} to be solved`, () => (sb.sims.zendesk.ticket(ticketId).status === 'solved' ? true : undefined));
+      await sb.until(`ticket ${ticketId} to be solved and owed nothing`, async () => (sb.sims.zendesk.ticket(ticketId).status === 'solved' && (await owed(ticketId)).length === 0 ? true : undefined), 60_000);
       const shown = sb.sims.zendesk.comments(ticketId).filter((c) => c.html_body.replace(/<[^>]*>/g, '').trim() !== '').length;
       await page.goto(`${sb.service.url}/helpdesk/tickets/${ticketId}`);
       await expect.poll(() => page.locator('.conversation > .comment').count(), { timeout: 15_000 }).toBe(shown);
       for (const href of await page.locator('.conversation a[href]').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href))) ticketLinks.add(href);
     }
+    database.close();
     // The kinds of link the tickets must hold, so that a ticket without links cannot pass.
     for (const expected of [
       `${sites.github}/mitx/content-mit-801r-2027_Spring`,
