@@ -82,5 +82,8 @@ describe('the help desk marks the fields the service finds problems in, in headl
     const listed = await findings().locator('li').allTextContents();
     expect(listed.filter((l) => !l.endsWith('(a warning: it does not block)'))).toEqual([expect.stringMatching(/^Course repository the course image is missing; add static\/images_course_image\.jpg/)]);
     expect(await page.locator('.field--invalid').count()).toBe(0);
+    // The app's ticket.save refusal names the blocking problem by the form's words, and no warning.
+    await expect.poll(() => page.locator('.save-status--refused').textContent()).toContain('Course repository: the course image is missing');
+    expect(await page.locator('.save-status--refused').textContent()).not.toContain('is used by no subsection');
   }, 60_000);
 });

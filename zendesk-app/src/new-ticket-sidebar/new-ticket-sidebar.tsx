@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { fieldLabel } from '../../../src/courses/request-fields';
 import type { Problem } from '../schemas';
 import type { Service } from '../service';
 import type { ZafClient } from '../zaf';
@@ -9,7 +10,8 @@ const DEBOUNCE_MS = 350;
 
 type Check = { state: 'idle' } | { state: 'checking' } | { state: 'valid' } | { state: 'invalid'; problems: Problem[] } | { state: 'unavailable'; message: string };
 
-const labelOf = (fields: FormField[], property: string) => fields.find((f) => f.property === property)?.label ?? property;
+/** A problem's field as the form titles it (a field this form lacks, e.g. the course repository, by the catalogue's name). */
+const labelOf = (fields: FormField[], property: string) => fields.find((f) => f.property === property)?.label ?? fieldLabel(property);
 
 /** The refusal Zendesk shows the agent: the blocking problems, each naming its field by the form's title. */
 export function saveBlockMessage(fields: FormField[], problems: Problem[]): string {
