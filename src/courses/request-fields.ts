@@ -264,3 +264,20 @@ const OTHER_LABELS: Record<string, string> = { repo: 'Course repository' };
 export function fieldLabel(property: string): string {
   return FIELDS.find((f) => f.property === property)?.name ?? OTHER_LABELS[property] ?? property;
 }
+
+/**
+ * A course-request form's values as a draft (blank fields left out, dropdown tags turned into
+ * values). A field the form's conditions hide for the chosen request type is left out too:
+ * Zendesk does not show it, so what it holds is not part of the request. The new-ticket
+ * sidebar and the help-desk page read their forms with it.
+ */
+export function draftFrom(values: ReadonlyArray<readonly [FieldSpec, unknown]>): Record<string, string> {
+  const filled = values.flatMap(([spec, raw]) => {
+    const text = raw === null || raw === undefined ? '' : String(raw).trim();
+    if (!text) return [];
+    const option = spec.options?.find((o) => o.tag === text);
+    return [[spec, option?.value ?? text] as const];
+  });
+  const type = filled.find(([spec]) => spec.key === 'request_type')?.[1];
+  return Object.fromEntries(filled.filter(([spec]) => fieldNeed(spec, type) !== undefined).map(([spec, value]) => [spec.property, value]));
+}

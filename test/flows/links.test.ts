@@ -6,10 +6,13 @@ import { startSandbox, type Sandbox } from './sandbox';
  * Every link the service writes into a ticket (instructions, step reports, the final reply)
  * opens a page of the simulated GitHub, Studio or LMS in the sandbox, and so do the links on
  * those pages; an address naming nothing answers an HTML 404. Plain HTTP, as a browser asks.
+ * The new courses done by hand (no edX API) are followed in headless Chromium from the help
+ * desk's rendering of the ticket: test/sidebar/ticket-links.test.ts.
  */
 
 const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-const hrefsIn = (html: string) => [...html.matchAll(/href="([^"]*)"/g)].map((m) => unescape(m[1]!));
+/** The links of a page or comment: its anchors' targets (not the icon's or a stylesheet's). */
+const hrefsIn = (html: string) => [...html.matchAll(/<a\b[^>]*\bhref="([^"]*)"/g)].map((m) => unescape(m[1]!));
 const ticketLinks = (sb: Sandbox, ticketIds: number[]) => [...new Set(ticketIds.flatMap((id) => sb.sims.zendesk.comments(id).flatMap((c) => hrefsIn(c.html_body))))];
 
 /** A browser's visit: no Authorization, HTML accepted. */
@@ -36,64 +39,9 @@ async function expectNotFoundPage(url: string) {
   expect(await res.text()).toContain('Page not found');
 }
 
-/** Follows a request to its end, doing each manual step's edX work in the simulated Studio/LMS first, as an operator would. */
-async function finishAsOperator(sb: Sandbox, ticketId: number, course: { org: string; number: string; run: string; title: string }) {
-  for (;;) {
-    const view = await sb.until('an agent step or the end', async () => {
-      const r = await sb.api(`/tickets/${ticketId}`);
-      return ['waiting_on_agent', 'completed', 'failed'].includes(r.body.request.status) ? r.body : undefined;
-    });
-    if (view.request.status !== 'waiting_on_agent') return view.request.status as string;
-    const waiting: string = view.steps.find((s: { status: string }) => s.status === 'waiting').key;
-    // The steps that make the course exist: Studio's "New course", and the git import into staging.
-    if (['create-studio-course', 'staging-import'].includes(waiting) && !sb.sims.edx.findRun(`course-v1:${course.org}+${course.number}+${course.run}`)) sb.sims.edx.addRun(course);
-    expect((await sb.api(`/requests/${view.request.id}/steps/${waiting}/complete`, { body: { note: 'done as instructed' } })).status).toBe(200);
-  }
-}
-
 describe('every link in a completed ticket opens a page', () => {
   let sb: Sandbox;
   afterEach(async () => sb?.close());
-
-  it('without edX APIs: the instructions\' Studio, LMS and sysadmin links and the replies\' links, XML and Studio', async () => {
-    sb = await startSandbox();
-    const env = sb.service.config;
-    const xml = await sb.fileAndApprove({ request_type: 'new', course_number: '8.01r', course_title: 'Physics I: <Classical> Mechanics', course_kind: 'xml', term: '2027_Spring', team_members: 'ada grace' });
-    expect(await finishAsOperator(sb, xml.ticketId, { org: 'MITx', number: '8.01r', run: '2027_Spring', title: 'Physics I' })).toBe('completed');
-    const studio = await sb.fileAndApprove({ request_type: 'new', course_number: '18.06', course_title: 'Linear Algebra', course_kind: 'studio', term: '2027_Spring', team_members: 'ada' });
-    expect(await finishAsOperator(sb, studio.ticketId, { org: 'MITx', number: '18.06', run: '2027_Spring', title: 'Linear Algebra' })).toBe('completed');
-
-    const links = ticketLinks(sb, [xml.ticketId, studio.ticketId]);
-    const github = env.ORC_GH_API_URL!.replace(/\/api\/v3\/$/, '');
-    // The kinds of link the tickets must hold, so that a ticket without links cannot pass.
-    for (const expected of [
-      `${github}/mitx/content-mit-801r-2027_Spring`,
-      `${github}/mitx/content-mit-801r-2027_Spring/settings/hooks`,
-      `${env.ORC_EDX_STAGING_URL}/sysadmin/gitimport/`,
-      `${env.ORC_EDX_STAGING_URL}/sysadmin/gitlogs/`,
-      `${env.ORC_EDX_STAGING_URL}/courses/course-v1:MITx+8.01r+2027_Spring/course/`,
-      `${env.ORC_EDX_STAGING_URL}/courses/course-v1:MITx+8.01r+2027_Spring/instructor#view-membership`,
-      `${env.ORC_EDX_STUDIO_URL}/home`,
-      `${env.ORC_EDX_STUDIO_URL}/course/course-v1:MITx+18.06+2027_Spring`,
-      `${env.ORC_EDX_STUDIO_URL}/course_team/course-v1:MITx+18.06+2027_Spring`,
-      `${env.ORC_EDX_STUDIO_URL}/settings/advanced/course-v1:MITx+18.06+2027_Spring`,
-      `${env.ORC_EDX_STUDIO_URL}/import/course-v1:MITx+18.06+2027_Spring`,
-    ]) {
-      expect(links).toContain(expected);
-    }
-    const pages = await expectPagesBehind(links);
-
-    // The pages show what the service did, and requester text only as text.
-    const repoPage = pages.get(`${github}/mitx/content-mit-801r-2027_Spring`)!;
-    expect(repoPage).toContain('course.xml');
-    expect(repoPage).toContain('Physics I: &lt;Classical&gt; Mechanics');
-    expect(repoPage).not.toContain('<Classical>');
-    expect(repoPage).toContain('/orgs/mitx/teams/content-mit-801r-2027_spring');
-    expect(pages.get(`${github}/orgs/mitx/teams/content-mit-801r-2027_spring`)).toMatch(/ada[\s\S]*grace/);
-    const hooksPage = pages.get(`${github}/mitx/content-mit-801r-2027_Spring/settings/hooks`)!;
-    expect(hooksPage).toContain(env.ORC_STAGING_GITRELOAD);
-    expect(hooksPage).not.toContain(env.ORC_GITRELOAD_SECRET!);
-  }, 120_000);
 
   it('with the edX APIs: new XML and Studio courses, then publish: staging and production links', async () => {
     sb = await startSandbox({ ORC_EDX_API: 'all' });

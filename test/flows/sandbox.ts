@@ -84,6 +84,22 @@ export async function startSandbox(env: Record<string, string> = {}): Promise<Sa
   return sb;
 }
 
+/** Follows a request to its end, doing each manual step's edX work in the simulated Studio/LMS first, as an operator would. */
+export async function finishAsOperator(sb: Sandbox, ticketId: number, course: { org: string; number: string; run: string; title: string }) {
+  for (;;) {
+    const view = await sb.until('an agent step or the end', async () => {
+      const r = await sb.api(`/tickets/${ticketId}`);
+      return ['waiting_on_agent', 'completed', 'failed'].includes(r.body.request.status) ? r.body : undefined;
+    });
+    if (view.request.status !== 'waiting_on_agent') return view.request.status as string;
+    const waiting: string = view.steps.find((s: { status: string }) => s.status === 'waiting').key;
+    // The steps that make the course exist: Studio's "New course", and the git import into staging.
+    if (['create-studio-course', 'staging-import'].includes(waiting) && !sb.sims.edx.findRun(`course-v1:${course.org}+${course.number}+${course.run}`)) sb.sims.edx.addRun(course);
+    const done = await sb.api(`/requests/${view.request.id}/steps/${waiting}/complete`, { body: { note: 'done as instructed' } });
+    if (done.status !== 200) throw new Error(`complete ${waiting} answered ${done.status}: ${JSON.stringify(done.body)}`);
+  }
+}
+
 /** A course repo as a course team leaves it after a term: passes the publish quality check. */
 export const courseRepoFiles = (run: string, course = '8.01r', title = 'Physics I') => ({
   'course.xml': `<course url_name="${run}" org="MITx" course="${course}"/>\n`,

@@ -1,8 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureAppBuilt } from './support/app-build';
-import { launchChromium } from './support/chromium';
+import { launchHelpdeskPage } from './support/chromium';
 import { requests, seedRequest, startSidebarService, steps, type SidebarService } from './support/service';
 
 /** The nav-bar dashboard's request table in headless Chromium: filters, checkboxes, bulk approve. */
@@ -12,10 +11,8 @@ describe('nav bar: bulk actions on the dashboard', () => {
   let page: Page;
 
   beforeAll(async () => {
-    await ensureAppBuilt();
     service = await startSidebarService();
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
+    ({ browser, page } = await launchHelpdeskPage());
   });
   afterAll(async () => {
     await browser?.close();

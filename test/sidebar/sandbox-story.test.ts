@@ -8,8 +8,7 @@ import { registerRequestCommand } from '../../src/cli/request';
 import { registerRolloverCommand } from '../../src/cli/rollover';
 import { captured } from '../cli/io';
 import { startSandbox, type Sandbox } from '../flows/sandbox';
-import { ensureAppBuilt } from './support/app-build';
-import { launchChromium } from './support/chromium';
+import { launchHelpdeskPage } from './support/chromium';
 
 /**
  * A newcomer's sandbox (the real `npm start` start-up, simulators on loopback) with the command
@@ -22,9 +21,7 @@ describe('the sandbox with the command line beside it, in headless Chromium', ()
   let page: Page;
 
   beforeAll(async () => {
-    await ensureAppBuilt();
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
+    ({ browser, page } = await launchHelpdeskPage());
   });
   afterAll(async () => {
     await browser?.close();
@@ -38,6 +35,22 @@ describe('the sandbox with the command line beside it, in headless Chromium', ()
     return c;
   };
   const requestOf = async (ticketId: number) => (await sb!.api(`/tickets/${ticketId}`)).body.request;
+  /** On the ticket's page: presses the sidebar's Mark done on each manual step as it starts waiting, until the request completes. */
+  async function markDoneUntilCompleted(ticketId: number) {
+    for (;;) {
+      const view = await sb!.until('an agent step or the end', async () => {
+        const r = await sb!.api(`/tickets/${ticketId}`);
+        return ['waiting_on_agent', 'completed'].includes(r.body.request.status) ? r.body : undefined;
+      });
+      if (view.request.status === 'completed') return;
+      const waiting: string = view.steps.find((s: { status: string }) => s.status === 'waiting').key;
+      await sidebar().locator(`[data-step="${waiting}"]`).getByRole('button', { name: 'Mark done' }).click();
+      await sb!.until(`${waiting} to be done`, async () => {
+        const r = await sb!.api(`/tickets/${ticketId}`);
+        return r.body.steps.find((s: { key: string }) => s.key === waiting).status === 'done' ? true : undefined;
+      });
+    }
+  }
 
   it('with no sandbox running, says how to start one and records nothing', async () => {
     const c = cli((c) => registerRequestCommand(c.program, c.cli));
@@ -68,23 +81,11 @@ describe('the sandbox with the command line beside it, in headless Chromium', ()
     sb = undefined;
     sb = await startSandbox({ ORC_DATABASE: database });
     await page.goto(`${sb.service.url}/helpdesk/tickets/${ticketId}`);
-    for (;;) {
-      const view = await sb.until('an agent step or the end', async () => {
-        const r = await sb!.api(`/tickets/${ticketId}`);
-        return ['waiting_on_agent', 'completed'].includes(r.body.request.status) ? r.body : undefined;
-      });
-      if (view.request.status === 'completed') break;
-      const waiting: string = view.steps.find((s: { status: string }) => s.status === 'waiting').key;
-      await sidebar().locator(`[data-step="${waiting}"]`).getByRole('button', { name: 'Mark done' }).click();
-      await sb.until(`${waiting} to be done`, async () => {
-        const r = await sb!.api(`/tickets/${ticketId}`);
-        return r.body.steps.find((s: { key: string }) => s.key === waiting).status === 'done' ? true : undefined;
-      });
-    }
+    await markDoneUntilCompleted(ticketId);
     expect(sb.sims.zendesk.ticket(ticketId).status).toBe('solved');
   }, 120_000);
 
-  it('publish: the quality check misses the course image until the course-staff panel pushes it', async () => {
+  it('publish: the quality check misses the course image until the course-staff panel pushes it; then approved in the help desk and done', async () => {
     const publish = { request_type: 'publish', course_number: '8.01r', course_title: 'Physics I', course_kind: 'xml', term: '2027_Spring', team_members: 'ada grace' };
     const { ticketId, view } = await sb!.file(publish, 'waiting_on_requester');
     expect(view.request.problems.map((p: { message: string }) => p.message).join(' ')).toContain('the course image is missing; add static/images_course_image.jpg');
@@ -102,7 +103,16 @@ describe('the sandbox with the command line beside it, in headless Chromium', ()
     sb!.sims.zendesk.editAsRequester(ticketId, { comment: 'The course image is in the repository now.' });
     await sb!.until('the publish request to pass its check', async () => ((await requestOf(ticketId)).status === 'pending_approval' ? true : undefined));
     expect((await requestOf(ticketId)).problems).toEqual([]);
-  }, 60_000);
+
+    // Approved in the help desk and followed to the end: the course is published.
+    await page.goto(`${sb!.service.url}/helpdesk/tickets/${ticketId}`);
+    await sidebar().getByRole('button', { name: 'Approve' }).click();
+    await markDoneUntilCompleted(ticketId);
+    expect(sb!.sims.zendesk.ticket(ticketId).status).toBe('solved');
+    const published = sb!.sims.github.read.repo('mitx', 'content-mit-801r-2027_Spring')!;
+    expect(published.hooks.map((h) => h.url)).toContain(sb!.service.config.ORC_PRODUCTION_GITRELOAD);
+    expect(Object.keys(published.branches)).toContain(sb!.service.config.ORC_PRODUCTION_GITRELOAD_BRANCH);
+  }, 90_000);
 
   it('/helpdesk/ (with the slash) opens the help desk, whose tab has an icon', async () => {
     await page.goto(`${sb!.service.url}/helpdesk/`);

@@ -2,12 +2,12 @@ import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promi
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'vite';
-import { APP_DIR, DIST_DIR, HELPDESK_DIST_DIR, HELPDESK_PAGE_DIR } from './paths';
+import { APP_DIR, DIST_DIR, HELPDESK_DIST_DIR, HELPDESK_PAGE_DIR, SHARED_COURSES_DIR } from './paths';
 
 /** Written last: its presence means the whole build finished (a half build is rebuilt). */
 export const BUILD_STAMP = join(DIST_DIR, '.built');
 /** Sources the build reads; a newer file in any of them makes the build stale. */
-const SOURCES = [join(APP_DIR, 'src'), join(APP_DIR, 'assets'), join(APP_DIR, 'translations'), join(APP_DIR, 'manifest.json'), join(APP_DIR, 'vite.config.ts'), HELPDESK_PAGE_DIR];
+const SOURCES = [join(APP_DIR, 'src'), join(APP_DIR, 'assets'), join(APP_DIR, 'translations'), join(APP_DIR, 'manifest.json'), join(APP_DIR, 'vite.config.ts'), HELPDESK_PAGE_DIR, SHARED_COURSES_DIR];
 
 async function newestMtime(path: string): Promise<number> {
   const info = await stat(path).catch(() => undefined);

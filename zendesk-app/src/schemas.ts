@@ -11,7 +11,8 @@ export const REQUEST_STATUSES = ['waiting_on_requester', 'pending_approval', 'sc
 export const STEP_STATUSES = ['pending', 'running', 'waiting', 'done', 'skipped', 'failed', 'cancelled'] as const;
 export const REQUEST_TYPES = ['new', 'publish', 'rerun', 'team'] as const;
 
-export const problemSchema = z.object({ field: z.string(), message: z.string() });
+/** `warning`: a finding that does not block (the course check's warnings). */
+export const problemSchema = z.object({ field: z.string(), message: z.string(), warning: z.optional(z.boolean()) });
 export type Problem = z.infer<typeof problemSchema>;
 
 export const requestSchema = z.object({

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { ZafClient } from './zaf';
+import { serviceRequest } from './service-request';
 import {
   type BulkAction,
   bulkResultsSchema,
@@ -39,39 +40,12 @@ function failureOf(failure: unknown): ServiceError {
   return new ServiceError(status, message ?? `The service answered ${status}.`);
 }
 
-/**
- * Lifetime asked of each token. The proxy mints a fresh token for every call, so it only has
- * to outlive one request plus the clock drift between Zendesk and the service; a leaked
- * token is useless ten minutes later (the service refuses more than 24 h in any case).
- */
-export const TOKEN_EXPIRY_SECONDS = 600;
-
-/**
- * The sidebar API as the app calls it. Every call goes through Zendesk's proxy with
- * `secure: true`: the proxy substitutes the secure shared secret and mints the HS256 token,
- * so the secret never reaches the browser. `sub` names the agent; the service looks the agent
- * up in Zendesk for the audit log (name and email here are only a hint it does not record).
- */
+/** The sidebar API as the app calls it. */
 export function createService(client: ZafClient, serviceUrl: string, user: ZendeskUser) {
   async function call<T>(method: 'GET' | 'POST', path: string, schema: z.ZodMiniType<T>, body?: unknown): Promise<T> {
     let data: unknown;
     try {
-      data = await client.request({
-        url: `${serviceUrl}${path}`,
-        type: method,
-        contentType: 'application/json',
-        dataType: 'json',
-        data: body === undefined ? undefined : JSON.stringify(body),
-        secure: true,
-        cors: false,
-        headers: { Authorization: 'Bearer {{jwt.token}}' },
-        jwt: {
-          algorithm: 'HS256',
-          secret_key: '{{setting.shared_secret}}',
-          expiry: TOKEN_EXPIRY_SECONDS,
-          claims: { sub: String(user.id), name: user.name, email: user.email },
-        },
-      });
+      data = await client.request(serviceRequest(serviceUrl, user, method, path, body));
     } catch (failure) {
       throw failureOf(failure);
     }

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ensureAppBuilt } from './app-build';
 
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 const INSTALL = 'apt-get update && apt-get install -y chromium';
@@ -34,4 +35,12 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** The help desk's browser: the app built, Chromium launched, one page at the workspace's size. */
+export async function launchHelpdeskPage(): Promise<{ browser: Browser; page: Page }> {
+  await ensureAppBuilt();
+  const browser = await launchChromium();
+  const page = await (await browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
+  return { browser, page };
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { FIELDS, fieldNeed, type FieldSpec, fieldTitle } from '../../../src/courses/request-fields';
+import { draftFrom, FIELDS, type FieldSpec, fieldTitle } from '../../../src/courses/request-fields';
 import type { ZafClient } from '../zaf';
 
 /**
@@ -19,8 +19,6 @@ export interface FormField {
   property: string;
   /** What the requester sees on the form. */
   label: string;
-  /** Tag -> draft value, for dropdowns. */
-  options: ReadonlyMap<string, string>;
 }
 
 const DRAFT_FIELDS = FIELDS.filter((f) => f.requesterFacing);
@@ -32,29 +30,17 @@ export async function courseFormFields(client: ZafClient): Promise<FormField[]> 
   return DRAFT_FIELDS.flatMap((spec) => {
     const found = parsed.data.find((f) => f.label === fieldTitle(spec) || f.label === spec.name);
     if (!found) return [];
-    const options = new Map<string, string>('options' in spec ? spec.options.map((o) => [o.tag, o.value]) : []);
-    return [{ name: found.name, spec, property: spec.property, label: spec.name, options }];
+    return [{ name: found.name, spec, property: spec.property, label: spec.name }];
   });
 }
 
 const path = (field: FormField) => `ticket.customField:${field.name}`;
 
-/**
- * The form's current values as a draft (blank fields left out, tags turned into values). A
- * field the form's conditions hide for the chosen request type is left out too: Zendesk does
- * not show it, so what it holds is not part of the request.
- */
+/** The form's current values as a draft (`draftFrom`). */
 export async function readDraft(client: ZafClient, fields: FormField[]): Promise<Record<string, string>> {
   if (fields.length === 0) return {};
   const result = await client.get(fields.map(path));
-  const values = new Map<FormField, string>();
-  for (const field of fields) {
-    const raw = result[path(field)];
-    const text = raw === null || raw === undefined ? '' : String(raw).trim();
-    if (text) values.set(field, field.options.get(text) ?? text);
-  }
-  const type = [...values].find(([f]) => f.spec.key === 'request_type')?.[1];
-  return Object.fromEntries([...values].filter(([f]) => fieldNeed(f.spec, type) !== undefined).map(([f, v]) => [f.property, v]));
+  return draftFrom(fields.map((field) => [field.spec, result[path(field)]] as const));
 }
 
 /** ZAF's change event for a custom field. */

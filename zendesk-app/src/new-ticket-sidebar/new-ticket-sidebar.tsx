@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { fieldLabel } from '../../../src/courses/request-fields';
 import type { Problem } from '../schemas';
 import type { Service } from '../service';
 import type { ZafClient } from '../zaf';
@@ -9,10 +10,12 @@ const DEBOUNCE_MS = 350;
 
 type Check = { state: 'idle' } | { state: 'checking' } | { state: 'valid' } | { state: 'invalid'; problems: Problem[] } | { state: 'unavailable'; message: string };
 
-const labelOf = (fields: FormField[], property: string) => fields.find((f) => f.property === property)?.label ?? property;
+/** A problem's field as the form titles it (a field this form lacks, e.g. the course repository, by the catalogue's name). */
+const labelOf = (fields: FormField[], property: string) => fields.find((f) => f.property === property)?.label ?? fieldLabel(property);
 
+/** The refusal Zendesk shows the agent: the blocking problems, each naming its field by the form's title. */
 export function saveBlockMessage(fields: FormField[], problems: Problem[]): string {
-  return `Fix the course request before saving:\n${problems.map((p) => `• ${labelOf(fields, p.field)}: ${p.message}`).join('\n')}`;
+  return `Fix the course request before saving:\n${problems.filter((p) => !p.warning).map((p) => `• ${labelOf(fields, p.field)}: ${p.message}`).join('\n')}`;
 }
 
 /**
@@ -60,7 +63,11 @@ export function NewTicketSidebar({ client, service }: { client: ZafClient; servi
       for (const field of list) client.on(changeEvent(field), schedule);
       void validate();
     });
-    // The SDK cancels the save when the handler's promise rejects; the reason is shown to the agent.
+    // The SDK cancels the save when the handler's promise rejects; the reason is shown to the
+    // agent (ticket.save hook: developer.zendesk.com/api-reference/apps/apps-support-api/ticket_sidebar/;
+    // SDK 2.0.11 lib/utils.js shouldReject). ZAF offers no way to mark a form field invalid
+    // (ticketFields:<name> only hides, shows, enables or disables it), so the message names the
+    // fields by the form's titles; docs/real-systems.md, "Zendesk apps (ZAF)".
     client.on('ticket.save', () => {
       clearTimeout(timer);
       return validate().then((outcome) => (outcome.state === 'invalid' ? Promise.reject(saveBlockMessage(found, outcome.problems)) : true));
@@ -88,6 +95,7 @@ export function NewTicketSidebar({ client, service }: { client: ZafClient; servi
             {check.problems.map((p) => (
               <li key={`${p.field}:${p.message}`}>
                 <strong>{labelOf(fields, p.field)}</strong> {p.message}
+                {p.warning && <em> (a warning: it does not block)</em>}
               </li>
             ))}
           </ul>

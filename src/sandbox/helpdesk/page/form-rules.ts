@@ -8,7 +8,8 @@ import type { TicketField } from './page-api';
  * form conditions from (request-fields.ts), so the page and the real form agree.
  */
 
-const specOf = (field: TicketField): FieldSpec | undefined => FIELDS.find((f) => f.key === field.key);
+/** The catalogue entry a ticket field was made from (setup's fields carry its key). */
+export const specOf = (field: TicketField): FieldSpec | undefined => FIELDS.find((f) => f.key === field.key);
 
 /** The request type a dropdown tag stands for ("orc_type_new" -> "new"). */
 export function requestTypeOf(tag: string | null): string | undefined {

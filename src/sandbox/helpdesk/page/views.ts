@@ -2,8 +2,10 @@ import { appFrame, fieldChangedEvent } from './app-frame';
 import { formatDay, formatTime } from '../../../../zendesk-app/src/format';
 import { sanitizeInstructions } from '../../../../zendesk-app/src/sanitize';
 import { el } from './dom';
-import { fieldRefusal, fieldState, requestTypeOf } from './form-rules';
+import { fieldRefusal, fieldState, requestTypeOf, specOf } from './form-rules';
+import { askService, formDraft, renderFindings, type Findings } from './service-findings';
 import type { PageApi, PageConfig, Ticket, TicketField } from './page-api';
+import type { Problem } from '../../../../zendesk-app/src/schemas';
 
 const shortTitle = (f: TicketField) => f.title.replace(/^\[[^\]]+\]\s*/, '');
 const valueOf = (ticket: Ticket, id: number) => ticket.customFields.find((f) => f.id === id)?.value ?? null;
@@ -120,6 +122,9 @@ function fieldInput(f: TicketField, onChange: () => void): HTMLElement {
   return el('div', { class: 'field', 'data-field': f.key }, el('label', { for: id }, shortTitle(f)), input, el('p', { id: hint, class: 'field__hint muted' }, f.description), el('p', { class: 'field__problem', role: 'alert', hidden: true }));
 }
 
+/** How long typing pauses before the service is asked again about a form it found problems in. */
+const RECHECK_MS = 400;
+
 export async function newTicketView(config: PageConfig, api: PageApi, navigate: (path: string) => void): Promise<HTMLElement> {
   const fields = (await api.fields()).filter((f) => !/Decision|Rejection reason/.test(f.title));
   const form = el('form', { class: 'panel new-ticket', novalidate: true });
@@ -135,15 +140,48 @@ export async function newTicketView(config: PageConfig, api: PageApi, navigate: 
     return field && stateOf(field) === 'hidden' ? null : raw(fieldId);
   };
   const box = (f: TicketField) => form.querySelector<HTMLElement>(`[data-field="${f.key}"]`);
-  const mark = (f: TicketField, problem: string | undefined) => {
+  // A field's mark is Zendesk's own refusal (required, format) when there is one, else the
+  // service's finding about it; `render` applies both and the notice above the form.
+  const refusals = new Map<number, string>();
+  let findings: Findings = { state: 'none' };
+  const shows = (f: TicketField, p: Problem) => stateOf(f) !== 'hidden' && p.field === specOf(f)?.property;
+  const findingsOf = (f: TicketField) => (findings.state === 'found' ? findings.problems.filter((p) => shows(f, p)) : []);
+  const findingsBox = el('div', { class: 'service-findings', role: 'status', hidden: true });
+  const mark = (f: TicketField, problem: string | undefined, source: 'zendesk' | 'orcoursetrion') => {
     const node = box(f);
     node?.classList.toggle('field--invalid', problem !== undefined);
+    if (problem) node?.setAttribute('data-marked-by', source);
+    else node?.removeAttribute('data-marked-by');
     node?.querySelector('#field-' + f.id)?.toggleAttribute('aria-invalid', problem !== undefined);
     const text = node?.querySelector<HTMLElement>('.field__problem');
     if (text) {
       text.textContent = problem ? `${shortTitle(f)} ${problem}` : '';
       text.hidden = problem === undefined;
     }
+  };
+  const render = () => {
+    for (const f of fields) {
+      const refusal = stateOf(f) === 'hidden' ? undefined : refusals.get(f.id);
+      const found = findingsOf(f).map((p) => p.message);
+      mark(f, refusal ?? (found.length > 0 ? found.join('; ') : undefined), refusal ? 'zendesk' : 'orcoursetrion');
+    }
+    renderFindings(findingsBox, findings, (p) => fields.some((f) => shows(f, p)));
+  };
+  // The newest check's answer wins; a change to the form after the service has spoken asks again.
+  let asked = 0;
+  let recheck: ReturnType<typeof setTimeout> | undefined;
+  const checkWithService = async () => {
+    const run = ++asked;
+    const draft = formDraft(fields, read);
+    let outcome: Findings;
+    try {
+      outcome = Object.keys(draft).length === 0 ? { state: 'none' } : { state: 'found', problems: await askService(config, api, draft) };
+    } catch (err) {
+      outcome = { state: 'unavailable', reason: err instanceof Error ? err.message : String(err) };
+    }
+    if (run !== asked) return;
+    findings = outcome;
+    render();
   };
   const applyConditions = () => {
     for (const f of fields) {
@@ -153,8 +191,8 @@ export async function newTicketView(config: PageConfig, api: PageApi, navigate: 
       node.hidden = state === 'hidden';
       node.classList.toggle('field--required', state === 'required');
       node.querySelector(`#field-${f.id}`)?.toggleAttribute('aria-required', state === 'required');
-      if (state === 'hidden') mark(f, undefined);
     }
+    render();
   };
   const { iframe, host } = appFrame(config, api, {
     location: 'new_ticket_sidebar',
@@ -170,12 +208,22 @@ export async function newTicketView(config: PageConfig, api: PageApi, navigate: 
   const status = el('div', { class: 'save-status', role: 'alert' });
   form.append(
     el('h1', {}, 'New course request'),
+    findingsBox,
     el('div', { class: 'field' }, el('label', { for: 'subject' }, 'Subject'), el('input', { id: 'subject', name: 'subject', required: true, value: 'Course request' })),
     el('div', { class: 'field' }, el('label', { for: 'requester' }, 'Requester email'), el('input', { id: 'requester', name: 'requester', type: 'email', value: 'instructor@example.edu' })),
     ...fields.map((f) =>
       fieldInput(f, () => {
+        if (refusals.has(f.id)) {
+          const refusal = fieldRefusal(f, stateOf(f), raw(f.id));
+          if (refusal) refusals.set(f.id, refusal);
+          else refusals.delete(f.id);
+        }
         if (f === typeField) applyConditions();
-        if (box(f)?.classList.contains('field--invalid')) mark(f, fieldRefusal(f, stateOf(f), raw(f.id)));
+        else render();
+        if (findings.state !== 'none') {
+          clearTimeout(recheck);
+          recheck = setTimeout(() => void checkWithService(), RECHECK_MS);
+        }
         host.trigger(fieldChangedEvent(f.id), read(f.id));
       }),
     ),
@@ -189,15 +237,19 @@ export async function newTicketView(config: PageConfig, api: PageApi, navigate: 
     void (async () => {
       status.textContent = '';
       status.className = 'save-status';
-      // Zendesk's own checks (required for the type, a regexp field's format) and the app's ticket.save hook.
-      const refusals = fields.flatMap((f) => {
+      // Zendesk's own checks (required for the type, a regexp field's format), the service's
+      // findings (shown, never blocking by themselves) and the app's ticket.save hook.
+      refusals.clear();
+      for (const f of fields) {
         const problem = fieldRefusal(f, stateOf(f), raw(f.id));
-        mark(f, problem);
-        return problem ? [`• ${shortTitle(f)} ${problem}`] : [];
-      });
+        if (problem) refusals.set(f.id, problem);
+      }
+      clearTimeout(recheck);
+      await checkWithService();
+      const needs = fields.flatMap((f) => (refusals.has(f.id) && stateOf(f) !== 'hidden' ? [`• ${shortTitle(f)} ${refusals.get(f.id)}`] : []));
       const refusal = await host.hook('ticket.save');
-      if (refusal !== undefined || refusals.length > 0) {
-        status.textContent = [refusal, refusals.length > 0 ? `The form needs:\n${refusals.join('\n')}` : undefined].filter(Boolean).join('\n\n');
+      if (refusal !== undefined || needs.length > 0) {
+        status.textContent = [refusal, needs.length > 0 ? `The form needs:\n${needs.join('\n')}` : undefined].filter(Boolean).join('\n\n');
         status.className = 'save-status save-status--refused';
         form.querySelector<HTMLElement>('.field--invalid input, .field--invalid select, .field--invalid textarea')?.focus();
         return;
