@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { fieldLabel } from '../../../src/courses/request-fields';
+import { plural } from '../format';
 import type { Problem } from '../schemas';
 import type { Service } from '../service';
 import type { ZafClient } from '../zaf';
@@ -88,7 +89,8 @@ export function NewTicketSidebar({ client, service }: { client: ZafClient; servi
         <div class="problems">
           <p>
             <strong>
-              {check.problems.length} problem{check.problems.length === 1 ? '' : 's'} to fix before saving:
+              {plural(check.problems.filter((p) => !p.warning).length, 'problem')} to fix before saving
+              {check.problems.some((p) => p.warning) && `, and ${plural(check.problems.filter((p) => p.warning).length, 'warning')}`}:
             </strong>
           </p>
           <ul>
