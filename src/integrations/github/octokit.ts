@@ -3,7 +3,7 @@ import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import pLimit from 'p-limit';
-import type { GithubConfig } from '../../config';
+import type { GithubConfig } from '../../github-config';
 import type { Logger } from '../../log';
 import type { Pacer } from './pacer';
 
