@@ -94,3 +94,20 @@ describe('a GitHub action with a token', () => {
     expect(externals).not.toContain('better-sqlite3');
   });
 });
+
+describe('serve', () => {
+  it('loads prom-client only when /metrics exists (ORC_METRICS_TOKEN set)', () => {
+    const server = Object.keys(meta.outputs).find((k) => 'src/server.ts' in meta.outputs[k]!.inputs);
+    if (!server) throw new Error('dist/cli/meta.json has no chunk with src/server.ts');
+    const seen = new Set<string>();
+    const walk = (out: string) => {
+      if (seen.has(out)) return;
+      seen.add(out);
+      for (const i of meta.outputs[out]!.imports) if (i.kind === 'import-statement' && meta.outputs[i.path]) walk(i.path);
+    };
+    walk(server);
+    const inputs = [...seen].flatMap((out) => Object.keys(meta.outputs[out]!.inputs));
+    expect(inputs).toContain('src/server.ts');
+    expect(inputs.filter((f) => /node_modules\/(prom-client|@opentelemetry)\/|^src\/metrics\/prometheus\.ts$/.test(f))).toEqual([]);
+  });
+});
