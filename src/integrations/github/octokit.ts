@@ -87,7 +87,7 @@ type FailedHandler = (error: unknown, info: { args: unknown[]; retryCount: numbe
  * plugin's, which answers a rate limit it retries with the wait in ms); a number means run
  * again after that wait, anything else (or a handler that throws) rejects with the failure.
  */
-function retrySeat() {
+export function retrySeat() {
   let onFailed: FailedHandler | undefined;
   return {
     on(event: string, handler: FailedHandler) {
