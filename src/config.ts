@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ConfigError, SECRET_SETTINGS } from './config-error';
+import { GITHUB_FIELDS, githubProblems, type Field, type GithubSetting } from './github-config';
 import { isInlineRules, parseApprovalRules, type ApprovalRule } from './requests/approval-rules';
 import { isTimeZone } from './requests/dates';
 
@@ -19,17 +21,8 @@ export const EDX_OPERATIONS = [
 ] as const;
 export type EdxOperation = (typeof EDX_OPERATIONS)[number];
 
-/** Settings whose values must never be printed, logged or echoed in an error. */
-export const SECRET_SETTINGS = [
-  'ORC_GH_OAUTH2_TOKEN',
-  'ORC_GH_APP_PRIVATE_KEY',
-  'ORC_ZENDESK_TOKEN',
-  'ORC_ZENDESK_WEBHOOK_SECRET',
-  'ORC_APP_SHARED_SECRET',
-  'ORC_EDX_CLIENT_SECRET',
-  'ORC_GITRELOAD_SECRET',
-  'ORC_METRICS_TOKEN',
-] as const;
+export { ConfigError, SECRET_SETTINGS };
+export { DEFAULT_GITRELOAD_BRANCHES, GITHUB_SETTINGS, gitreloadReceiver, parseGithubConfig, type GithubConfig } from './github-config';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
@@ -88,56 +81,26 @@ const edxApiList = z.preprocess(
     }),
 );
 
-/** The branches the LMSes import unless set: GitHub's default branch name, and the 2015 tool's release branch. */
-export const DEFAULT_GITRELOAD_BRANCHES = { staging: 'main', production: 'live' } as const;
-
-// git check-ref-format's rules, the ones a branch name typed into a setting can break.
-const BRANCH = /^(?!-)(?!.*(?:\.\.|\/\/|@\{|\/\.|\.lock(?:\/|$)))[A-Za-z0-9._\/-]+(?<![./])$/;
-const branchName = (fallback: string) =>
-  z.preprocess(blankToUndefined, z.string().trim().regex(BRANCH, { message: 'must be a git branch name such as main or live' }).default(fallback));
-
-/**
- * Which receiver a gitreload hook URL names: edx-sysadmin's `/sysadmin/api/gitreload/` on an
- * LMS (checks `X-Hub-Signature-256`, reads JSON), or else a standalone mitodl/gitreload (basic
- * auth in the URL, checked by the proxy in front of it).
- */
-export function gitreloadReceiver(url: string): 'edx-sysadmin' | 'gitreload' {
-  return /\/sysadmin\/api\/gitreload\/?$/.test(new URL(url).pathname) ? 'edx-sysadmin' : 'gitreload';
-}
-
-/** A hook URL without credentials or trailing slash: two settings naming the same receiver compare equal. */
-const hookIdentity = (url: string) => {
-  const u = new URL(url);
-  return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`.toLowerCase();
-};
-
-/** Problems with the gitreload hooks and the branches they import; see docs/real-systems.md (Open edX). */
-function gitreloadProblems(env: GithubConfig): string[] {
-  const problems: string[] = [];
-  const hooks = [
-    ['ORC_STAGING_GITRELOAD', env.ORC_STAGING_GITRELOAD],
-    ['ORC_PRODUCTION_GITRELOAD', env.ORC_PRODUCTION_GITRELOAD],
-  ] as const;
-  for (const [setting, url] of hooks) {
-    if (url && gitreloadReceiver(url) === 'edx-sysadmin' && !env.ORC_GITRELOAD_SECRET) {
-      problems.push(
-        `ORC_GITRELOAD_SECRET: ${setting} is an edx-sysadmin hook (/sysadmin/api/gitreload/), which refuses every unsigned request with 403; set ORC_GITRELOAD_SECRET to that LMS's SYSADMIN_GITHUB_WEBHOOK_KEY`,
-      );
-    }
-  }
-  const { ORC_STAGING_GITRELOAD_BRANCH: staging, ORC_PRODUCTION_GITRELOAD_BRANCH: production } = env;
-  if (staging === production) {
-    problems.push(
-      `ORC_PRODUCTION_GITRELOAD_BRANCH: is ${production}, the same as ORC_STAGING_GITRELOAD_BRANCH; publishing makes the production branch from a course's default branch (the staging one), so they must differ (e.g. main and live)`,
-    );
-  }
-  if (env.ORC_STAGING_GITRELOAD && env.ORC_PRODUCTION_GITRELOAD && hookIdentity(env.ORC_STAGING_GITRELOAD) === hookIdentity(env.ORC_PRODUCTION_GITRELOAD)) {
-    problems.push(
-      'ORC_PRODUCTION_GITRELOAD: names the same hook as ORC_STAGING_GITRELOAD, but one LMS imports one branch (SYSADMIN_DEFAULT_BRANCH) and staging and production import different ones; point each at its own LMS',
-    );
-  }
-  return problems;
-}
+/** A GitHub setting's hand-written rule (./github-config) as a field of the schema: each rule is written once. */
+const field = <T>(rule: Field<T>) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx): T => {
+      const parsed = rule(v);
+      if ('value' in parsed) return parsed.value;
+      ctx.addIssue({ code: 'custom', message: parsed.problem });
+      return z.NEVER;
+    });
+type RuleField<T> = ReturnType<typeof field<T>>;
+/** A setting with no default stays an optional key of Config, as zod's `.optional()` made it. */
+const githubFields = Object.fromEntries(
+  Object.entries(GITHUB_FIELDS).map(([k, rule]) => {
+    const f = field(rule as Field<unknown>);
+    const unset = rule(undefined);
+    return [k, 'value' in unset && unset.value === undefined ? f.optional() : f];
+  }),
+) as { [K in GithubSetting]: (typeof GITHUB_FIELDS)[K] extends Field<infer T> ? (undefined extends T ? z.ZodOptional<RuleField<T>> : RuleField<T>) : never };
 
 const MAKE_SECRET = 'make one with `openssl rand -hex 32`';
 const sharedSecret = z.preprocess(
@@ -152,28 +115,8 @@ const sharedSecret = z.preprocess(
 );
 
 export const envSchema = z.object({
-  // GitHub (names and defaults as the 2015 tool)
-  ORC_GH_OAUTH2_TOKEN: optionalText,
-  ORC_GH_API_URL: z.preprocess(
-    blankToUndefined,
-    httpUrl('https://github.example.edu/api/v3/').default('https://github.mit.edu/api/v3/'),
-  ),
-  ORC_GH_NAME: text('Orcoursetrion'),
-  ORC_GH_EMAIL: text('orcoursetrion@example.com'),
-  ORC_GH_APP_ID: optionalText,
-  ORC_GH_APP_PRIVATE_KEY: optionalText,
-  ORC_GH_APP_INSTALLATION_ID: optionalText,
-  ORC_COURSE_PREFIX: text('content-mit'),
-  ORC_STUDIO_ORG: text('MITx-Studio2LMS'),
-  ORC_STUDIO_DEPLOY_TEAM: text('mitx-studio-export'),
-  ORC_XML_ORG: text('mitx'),
-  ORC_XML_DEPLOY_TEAM: text('mitx-content-deployment'),
-  ORC_STAGING_GITRELOAD: optionalUrl('https://user:pass@gr.example.edu/'),
-  ORC_PRODUCTION_GITRELOAD: optionalUrl('https://user:pass@gr-prod.example.edu/'),
-  ORC_GITRELOAD_SECRET: optionalText,
-  // The branch each LMS imports (edx-sysadmin's SYSADMIN_DEFAULT_BRANCH there).
-  ORC_STAGING_GITRELOAD_BRANCH: branchName(DEFAULT_GITRELOAD_BRANCHES.staging),
-  ORC_PRODUCTION_GITRELOAD_BRANCH: branchName(DEFAULT_GITRELOAD_BRANCHES.production),
+  // GitHub (names and defaults as the 2015 tool), and ORC_LOG_LEVEL, which the GitHub actions read too
+  ...githubFields,
 
   // Zendesk
   ORC_ZENDESK_URL: optionalUrl('https://acme.zendesk.com'),
@@ -227,7 +170,6 @@ export const envSchema = z.object({
   ),
   ORC_RERUN_APPROVAL: flag(true),
   ORC_SANDBOX: flag(false),
-  ORC_LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['debug', 'info', 'warn', 'error']).default('info')),
   ORC_ENGINE_CONCURRENCY: positiveInt(8, 256),
   ORC_STEP_MAX_ATTEMPTS: positiveInt(8, 100),
   ORC_LEASE_SECONDS: positiveInt(30, 3600),
@@ -264,17 +206,6 @@ export interface ConfigFiles {
   readFile?(path: string): string;
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(
-      `Configuration has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
-        problems.map((p) => `  - ${p}`).join('\n') +
-        '\nSet them in the environment or in .env (every setting is described in .env.example).',
-    );
-    this.name = 'ConfigError';
-  }
-}
-
 /**
  * The parts of the service a caller uses: a setting only an unused part needs is not demanded
  * (`plan` and `request` serve no sidebar, so they run without ORC_APP_SHARED_SECRET).
@@ -288,18 +219,6 @@ export interface ConfigUse {
   edx: boolean;
 }
 const SERVICE_USE: ConfigUse = { sidebar: true, github: true, edx: true };
-
-/** The cross-field rules among the GitHub settings alone (the seven actions check only these). */
-function githubProblems(env: GithubConfig): string[] {
-  const problems = gitreloadProblems(env);
-  const app = [env.ORC_GH_APP_ID, env.ORC_GH_APP_PRIVATE_KEY, env.ORC_GH_APP_INSTALLATION_ID];
-  if (app.some(Boolean) && !app.every(Boolean)) {
-    problems.push(
-      'ORC_GH_APP_ID, ORC_GH_APP_PRIVATE_KEY, ORC_GH_APP_INSTALLATION_ID: a GitHub App needs all three; set the missing ones or unset all and use ORC_GH_OAUTH2_TOKEN',
-    );
-  }
-  return problems;
-}
 
 /** Cross-field rules zod cannot express per field. Returns problems, one line each. */
 function crossFieldProblems(env: Env, sandbox: boolean, use: ConfigUse = SERVICE_USE): string[] {
@@ -348,46 +267,6 @@ function parseFields<S extends z.ZodRawShape>(shape: S, source: Record<string, s
     }
   }
   return { values: values as z.infer<z.ZodObject<S>>, problems };
-}
-
-export const GITHUB_SETTINGS = [
-  'ORC_GH_OAUTH2_TOKEN',
-  'ORC_GH_API_URL',
-  'ORC_GH_NAME',
-  'ORC_GH_EMAIL',
-  'ORC_GH_APP_ID',
-  'ORC_GH_APP_PRIVATE_KEY',
-  'ORC_GH_APP_INSTALLATION_ID',
-  'ORC_COURSE_PREFIX',
-  'ORC_STUDIO_ORG',
-  'ORC_STUDIO_DEPLOY_TEAM',
-  'ORC_XML_ORG',
-  'ORC_XML_DEPLOY_TEAM',
-  'ORC_STAGING_GITRELOAD',
-  'ORC_PRODUCTION_GITRELOAD',
-  'ORC_LOG_LEVEL',
-  // The hooks the actions add to edx-sysadmin are signed, and the branches they name must exist.
-  'ORC_GITRELOAD_SECRET',
-  'ORC_STAGING_GITRELOAD_BRANCH',
-  'ORC_PRODUCTION_GITRELOAD_BRANCH',
-] as const;
-const githubSchema = envSchema.pick(Object.fromEntries(GITHUB_SETTINGS.map((k) => [k, true])) as { [K in (typeof GITHUB_SETTINGS)[number]]: true });
-export type GithubConfig = z.infer<typeof githubSchema>;
-
-/**
- * The GitHub settings alone, for the seven original CLI actions, which (as in 2015) need
- * nothing else: no database, Zendesk or edX. A token or a GitHub App is required, except by
- * a dry run (`requireAuth: false`), which makes no request.
- */
-export function parseGithubConfig(source: Record<string, string | undefined>, options: { requireAuth?: boolean } = {}): GithubConfig {
-  const { values, problems } = parseFields(githubSchema.shape, source);
-  // Not crossFieldProblems over every setting's default: parsing all of them cost an action more than its own settings.
-  problems.push(...githubProblems(values));
-  if (options.requireAuth !== false && !values.ORC_GH_OAUTH2_TOKEN && !values.ORC_GH_APP_ID) {
-    problems.push('ORC_GH_OAUTH2_TOKEN: required; set a GitHub token with repo and admin:org scopes (or ORC_GH_APP_ID, ORC_GH_APP_PRIVATE_KEY, ORC_GH_APP_INSTALLATION_ID)');
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
-  return values;
 }
 
 /**

@@ -137,9 +137,10 @@ const wall = await measureWall({
 const ms = (v: number | undefined) => (v === undefined ? '-' : String(Math.round(v)));
 /** The goal for an action: half the 2015 tool's time, or for one request, node's start-up + 60 ms + the round trip. */
 const wallLimit = (r: (typeof wall.rows)[number]) => (r.original === 1 ? wall.nodeMs + 60 + LATENCY_MS : r.replayMs === undefined ? undefined : r.replayMs / 2);
+// Both figures, as the machine's own start-up moves them: on a loaded machine `node -e 0` alone nears some goals.
 const wallTable = formatTable(
-  ['action', '2015 replay ms', 'ours ms', 'vs 2015', 'goal ms'],
-  wall.rows.map((r) => [r.action, ms(r.replayMs), ms(r.oursMs), r.replayMs === undefined ? '-' : (r.oursMs / r.replayMs).toFixed(2), ms(wallLimit(r))]),
+  ['action', '2015 replay ms', 'ours ms', 'ours over node -e 0', 'vs 2015', 'goal ms'],
+  wall.rows.map((r) => [r.action, ms(r.replayMs), ms(r.oursMs), ms(r.oursMs - wall.nodeMs), r.replayMs === undefined ? '-' : (r.oursMs / r.replayMs).toFixed(2), ms(wallLimit(r))]),
 ).trimEnd();
 const startTable = formatTable(
   ['start-up', 'median ms', 'over node -e 0'],
@@ -182,10 +183,14 @@ emitReport({
       const limit = wallLimit(r);
       return r.original === 1
         ? { goal: `${r.action}: wall time within 60 ms of node -e 0 plus one round trip (${LATENCY_MS} ms)`, met: r.oursMs <= limit!, figure: `${ms(r.oursMs)} ms against ${ms(limit)} ms (node -e 0: ${ms(wall.nodeMs)} ms)` }
-        : { goal: `${r.action}: wall time <= 0.5x the 2015 tool's at ${LATENCY_MS} ms a request`, met: limit !== undefined && r.oursMs <= limit, figure: r.replayMs === undefined ? 'not measured: python3 with requests not found' : `${(r.oursMs / r.replayMs).toFixed(2)}x (${ms(r.oursMs)} ms vs ${ms(r.replayMs)} ms)` };
+        : {
+            goal: `${r.action}: wall time <= 0.5x the 2015 tool's at ${LATENCY_MS} ms a request`,
+            met: limit !== undefined && r.oursMs <= limit,
+            figure: r.replayMs === undefined ? 'not measured: python3 with requests not found' : `${(r.oursMs / r.replayMs).toFixed(2)}x (${ms(r.oursMs)} ms vs ${ms(r.replayMs)} ms; ours ${ms(r.oursMs - wall.nodeMs)} ms over node -e 0)`,
+          };
     }),
-    { goal: 'orcoursetrion --help <= 150 ms', met: wall.helpMs <= 150, figure: `${ms(wall.helpMs)} ms (node -e 0: ${ms(wall.nodeMs)} ms)` },
-    { goal: 'orcoursetrion --version <= 150 ms', met: wall.versionMs <= 150, figure: `${ms(wall.versionMs)} ms (node -e 0: ${ms(wall.nodeMs)} ms)` },
+    { goal: 'orcoursetrion --help <= 150 ms', met: wall.helpMs <= 150, figure: `${ms(wall.helpMs)} ms, ${ms(wall.helpMs - wall.nodeMs)} ms over node -e 0 (${ms(wall.nodeMs)} ms)` },
+    { goal: 'orcoursetrion --version <= 150 ms', met: wall.versionMs <= 150, figure: `${ms(wall.versionMs)} ms, ${ms(wall.versionMs - wall.nodeMs)} ms over node -e 0 (${ms(wall.nodeMs)} ms)` },
     { goal: 'npm start to /readyz <= 1 s, sandbox', met: wall.readyMs.sandbox <= 1000, figure: `${ms(wall.readyMs.sandbox)} ms` },
     { goal: 'npm start to /readyz <= 1 s, credentials set', met: wall.readyMs.configured <= 1000, figure: `${ms(wall.readyMs.configured)} ms` },
     ...rows.map((r) =>

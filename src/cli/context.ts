@@ -45,6 +45,20 @@ export async function sandboxBeside(database: string): Promise<SandboxEndpoints 
 }
 
 /**
+ * The sandbox running on the database the settings name, if any; none when they do not parse
+ * (the caller reports its own settings' problems).
+ */
+export async function sandboxOfSettings(env: Record<string, string | undefined>): Promise<SandboxEndpoints | undefined> {
+  let database: string;
+  try {
+    database = parseConfig(env, nodeFiles, { sidebar: false, github: false, edx: false }).ORC_DATABASE;
+  } catch {
+    return undefined;
+  }
+  return sandboxBeside(database);
+}
+
+/**
  * Parses the settings. With no credentials (sandbox mode) and `useSandbox`, the command works on
  * the simulators of the sandbox (`npm start`) running on the same database, so its requests,
  * tickets and repositories are the ones the help desk shows; with none running it stops and

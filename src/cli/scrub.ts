@@ -1,4 +1,4 @@
-import { ConfigError, SECRET_SETTINGS } from '../config';
+import { ConfigError, SECRET_SETTINGS } from '../config-error';
 import { messageOf } from '../errors';
 import { createScrubber } from '../log';
 

@@ -27,6 +27,17 @@ function run(args: string[], env: Record<string, string> = {}): Promise<{ code: 
 describe('the orcoursetrion binary', () => {
   it('--version prints the package version and exits 0', async () => {
     expect(await run(['--version'])).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+    expect(await run(['-V'])).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+  });
+
+  it('answers --version alone before loading the CLI, as the CLI itself answers it', async () => {
+    // bin answers a lone --version without dist/cli; the program (what answers `--version` with
+    // other arguments) must print the same line.
+    const { buildProgram } = await import('../../src/cli');
+    let printed = '';
+    const program = buildProgram().configureOutput({ writeOut: (s) => (printed += s) });
+    await expect(program.parseAsync(['--version'], { from: 'user' })).rejects.toMatchObject({ code: 'commander.version' });
+    expect(printed).toBe(`${pkg.version}\n`);
   });
 
   it('--help lists the 2015 actions and the service commands, exit 0', async () => {

@@ -43,15 +43,16 @@ describe('the CLI entry chunk', () => {
 
 /**
  * What a GitHub action loads on a real run with a token: the entry's chunks, the action's own,
- * and what its run imports when it runs, except the two loaded only in other cases (the
- * sandbox lookup without credentials, GitHub App auth with App settings). Compiling what is
+ * and what its run imports when it runs, except what is loaded only in other cases (the
+ * sandbox lookup without credentials, GitHub App auth with App settings, tar-stream at an
+ * archive read, which no action makes). Compiling what is
  * loaded is most of an action's wall time, so this lists everything allowed.
  */
 function actionChunks(): string[] {
   const entry = Object.keys(meta.outputs).find((k) => meta.outputs[k]!.entryPoint === 'src/cli.ts')!;
   const action = Object.keys(meta.outputs).find((k) => 'src/cli/github-action-run.ts' in meta.outputs[k]!.inputs);
   if (!action) throw new Error('dist/cli/meta.json has no chunk with src/cli/github-action-run.ts');
-  const onlyIfNeeded = /^src\/cli\/context\.ts$|node_modules\/@octokit\/auth-app\//;
+  const onlyIfNeeded = /^src\/cli\/context\.ts$|node_modules\/(@octokit\/auth-app|tar-stream)\//;
   const seen = new Set<string>();
   const walk = (out: string, dynamic: boolean) => {
     if (seen.has(out)) return;
@@ -73,25 +74,40 @@ describe('a GitHub action with a token', () => {
   const chunks = actionChunks();
   const inputs = chunks.flatMap((out) => Object.keys(meta.outputs[out]!.inputs));
 
-  it('loads Octokit core with its paginate, retry and throttling plugins, zod and commander, and no other dependency', () => {
+  it('loads Octokit core with its paginate, retry and throttling plugins and commander, and no other dependency', () => {
     const packages = new Set(inputs.filter((f) => f.includes('node_modules/')).map((f) => f.split('node_modules/').at(-1)!.split('/').slice(0, f.split('node_modules/').at(-1)!.startsWith('@') ? 2 : 1).join('/')));
     const octokitCore = ['@octokit/core', '@octokit/request', '@octokit/endpoint', '@octokit/request-error', '@octokit/graphql', '@octokit/auth-token', 'before-after-hook', 'universal-user-agent', 'content-type', 'json-with-bigint'];
     const plugins = ['@octokit/plugin-paginate-rest', '@octokit/plugin-retry', '@octokit/plugin-throttling', 'bottleneck', 'p-limit', 'yocto-queue'];
-    // tar-stream and its helpers: the adapter's archive reading, which shares the client's module.
-    const archive = ['tar-stream', 'streamx', 'b4a', 'fast-fifo', 'text-decoder', 'events-universal'];
-    // @date-fns/tz: the settings check a time zone.
-    const allowed = new Set(['commander', 'zod', '@date-fns/tz', ...octokitCore, ...plugins, ...archive]);
+    const allowed = new Set(['commander', ...octokitCore, ...plugins]);
     expect([...packages].filter((p) => !allowed.has(p))).toEqual([]);
-    // The full octokit package (REST method table, App, OAuth, webhooks) and the ORM in particular.
-    for (const heavy of ['octokit', '@octokit/plugin-rest-endpoint-methods', '@octokit/auth-app', '@octokit/webhooks', 'drizzle-orm']) expect(packages).not.toContain(heavy);
+    // The full octokit package (REST method table, App, OAuth, webhooks), the ORM, zod (the GitHub
+    // settings are checked by hand) and tar-stream (loaded at the adapter's first archive read) in particular.
+    for (const heavy of ['octokit', '@octokit/plugin-rest-endpoint-methods', '@octokit/auth-app', '@octokit/webhooks', 'drizzle-orm', 'zod', 'tar-stream']) expect(packages).not.toContain(heavy);
   });
 
   it('loads no database, sandbox, engine, Zendesk or edX code, and its requests go over node:http', () => {
     const sources = inputs.filter((f) => f.startsWith('src/'));
     expect(sources).toEqual(expect.arrayContaining(['src/cli/github-action-run.ts', 'src/integrations/github/client.ts', 'src/node-fetch.ts']));
-    expect(sources.filter((f) => /^src\/(db\/(schema|sqlite)|sandbox|engine|workflows|simulators|integrations\/(zendesk|edx))|^src\/cli\/context\.ts$/.test(f))).toEqual([]);
+    expect(sources.filter((f) => /^src\/(db\/(schema|sqlite)|sandbox|engine|workflows|simulators|integrations\/(zendesk|edx))|^src\/cli\/context\.ts$|^src\/config\.ts$/.test(f))).toEqual([]);
     // better-sqlite3 stays outside the bundle: a static import of it would load the native addon.
     const externals = chunks.flatMap((out) => meta.outputs[out]!.imports.filter((i) => i.external && i.kind === 'import-statement').map((i) => i.path));
     expect(externals).not.toContain('better-sqlite3');
+  });
+});
+
+describe('serve', () => {
+  it('loads prom-client only when /metrics exists (ORC_METRICS_TOKEN set)', () => {
+    const server = Object.keys(meta.outputs).find((k) => 'src/server.ts' in meta.outputs[k]!.inputs);
+    if (!server) throw new Error('dist/cli/meta.json has no chunk with src/server.ts');
+    const seen = new Set<string>();
+    const walk = (out: string) => {
+      if (seen.has(out)) return;
+      seen.add(out);
+      for (const i of meta.outputs[out]!.imports) if (i.kind === 'import-statement' && meta.outputs[i.path]) walk(i.path);
+    };
+    walk(server);
+    const inputs = [...seen].flatMap((out) => Object.keys(meta.outputs[out]!.inputs));
+    expect(inputs).toContain('src/server.ts');
+    expect(inputs.filter((f) => /node_modules\/(prom-client|@opentelemetry)\/|^src\/metrics\/prometheus\.ts$/.test(f))).toEqual([]);
   });
 });

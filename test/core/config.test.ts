@@ -87,6 +87,28 @@ describe('config', () => {
     expect(parseGithubConfig({ ORC_GH_OAUTH2_TOKEN: 't' }).ORC_XML_ORG).toBe('mitx');
     expect(() => parseGithubConfig({})).toThrow(/ORC_GH_OAUTH2_TOKEN: required/);
   });
+
+  it('checks a GitHub setting by the same rule as the service: values trimmed, blanks default, each bad one named', () => {
+    const env = { ORC_GH_OAUTH2_TOKEN: ' t ', ORC_GH_API_URL: 'ftp://ghe.example.edu/', ORC_LOG_LEVEL: 'loud', ORC_STAGING_GITRELOAD_BRANCH: 'a..b', ORC_XML_ORG: '  ', ORC_SANDBOX: '1' };
+    const actions = (() => {
+      try {
+        parseGithubConfig(env);
+      } catch (err) {
+        return (err as ConfigError).problems;
+      }
+      throw new Error('parseGithubConfig accepted bad settings');
+    })();
+    expect(actions).toEqual([
+      'ORC_GH_API_URL: must be an http(s) URL such as https://github.example.edu/api/v3/',
+      'ORC_STAGING_GITRELOAD_BRANCH: must be a git branch name such as main or live',
+      'ORC_LOG_LEVEL: must be one of debug, info, warn, error',
+    ]);
+    expect(problemsOf(env).problems).toEqual(expect.arrayContaining(actions));
+    const good = { ...env, ORC_GH_API_URL: ' https://ghe.example.edu/api/v3/ ', ORC_LOG_LEVEL: 'warn', ORC_STAGING_GITRELOAD_BRANCH: 'main' };
+    const settings = parseGithubConfig(good);
+    expect(settings).toMatchObject({ ORC_GH_OAUTH2_TOKEN: 't', ORC_GH_API_URL: 'https://ghe.example.edu/api/v3/', ORC_LOG_LEVEL: 'warn', ORC_XML_ORG: 'mitx', ORC_STAGING_GITRELOAD: undefined });
+    expect(parseConfig(good)).toMatchObject(settings);
+  });
 });
 
 describe('structured logs', () => {

@@ -1,5 +1,4 @@
 import { gunzipSync } from 'node:zlib';
-import { extract } from 'tar-stream';
 import type { GithubContext } from './context';
 import { fullName } from './context';
 import { TransientError } from '../../errors';
@@ -13,6 +12,8 @@ const MAX_TEXT_BYTES = 8 * 1024 * 1024;
 
 /** Files of a GitHub archive: everything sits under one top folder (owner-repo-sha), stripped here. */
 async function untar(gzipped: Uint8Array, keepText: (path: string) => boolean): Promise<RepoFiles> {
+  // Loaded at the first archive read: the client's other users (the CLI's one-shot actions) never read one.
+  const { extract } = await import('tar-stream');
   const files: RepoFiles = new Map();
   const reader = extract();
   const decoder = new TextDecoder();

@@ -1,4 +1,4 @@
-import type { GithubConfig } from '../../config';
+import type { GithubConfig } from '../../github-config';
 import { PermanentError } from '../../errors';
 import { repoName } from '../../courses/naming';
 import type { GithubClient } from './client';

@@ -1,4 +1,4 @@
-import { gitreloadReceiver } from '../../config';
+import { gitreloadReceiver } from '../../github-config';
 import type { GithubContext } from './context';
 import { fullName } from './context';
 import { RepoNotFound, isAlreadyExists, isStatus, toGithubError } from './errors';
