@@ -28,6 +28,7 @@ const CANDIDATES: Bench[] = [
   { name: 'rollover', args: ['bench/rollover/index.ts'] },
   { name: 'worker-webhook', args: ['bench/worker-webhook/index.ts'] },
   { name: 'sidebar', args: ['bench/sidebar/index.ts'] },
+  { name: 'sidebar-drain', args: ['bench/sidebar-drain/index.ts'] },
   { name: 'course-check', args: ['bench/course-check/index.ts'] },
 ];
 const only = process.argv.slice(2);

@@ -84,7 +84,7 @@ export async function startService(requested: Config, options: { log?: Logger; c
       hooks: services.hooks,
       options: engineOptionsFrom(config, `node-${process.pid}-${randomUUID().slice(0, 8)}`),
       observer: metrics?.engine,
-      beforeWrite: threaded?.whenIdle,
+      writeTurn: threaded?.writeTurn,
     });
     const app = createApp({
       db: handle.db,

@@ -44,9 +44,9 @@ export interface RolloverFigures {
   phases: { findMs: number; requestMs: number; runMs: number };
 }
 
-const FROM = '2026_Fall';
-const TO = '2027_Spring';
-const courseFiles = (course: string) => ({
+export const FROM = '2026_Fall';
+export const TO = '2027_Spring';
+export const courseFiles = (course: string) => ({
   'course.xml': `<course url_name="${FROM}" org="MITx" course="${course}"/>\n`,
   [`course/${FROM}.xml`]: `<course display_name="Course ${course}"><chapter url_name="week1"/></course>\n`,
   [`policies/${FROM}/policy.json`]: JSON.stringify({ [`course/${FROM}`]: { display_name: `Course ${course}`, start: '2026-09-01T00:00:00Z' } }),

@@ -37,15 +37,18 @@ function median(values: number[]): number | null {
 
 /**
  * Each open request's current step: its first step (by position) not done or skipped. Requests
- * not yet approved have no step rows, hence none.
+ * not yet approved have no step rows, hence none. CROSS JOIN makes SQLite walk the open requests
+ * and find each one's step by (request_id, position); as an inner join it walked every step and
+ * ran the subquery for each (8 ms against 2 ms with 400 requests of 15 steps, a dashboard poll
+ * on the HTTP server's event loop).
  */
 function currentSteps(db: Db) {
-  const firstOpenPosition = sql`(SELECT min(s2.position) FROM steps s2 WHERE s2.request_id = ${steps.requestId} AND s2.status NOT IN ('done', 'skipped'))`;
+  const firstOpenPosition = sql`(SELECT min(s2.position) FROM steps s2 WHERE s2.request_id = ${requests.id} AND s2.status NOT IN ('done', 'skipped'))`;
   return db
     .select({ requestId: steps.requestId, key: steps.key, title: steps.title, status: steps.status, attempts: steps.attempts })
-    .from(steps)
-    .innerJoin(requests, eq(requests.id, steps.requestId))
-    .where(and(notInArray(requests.status, ['completed', 'rejected']), notInArray(steps.status, ['done', 'skipped']), eq(steps.position, firstOpenPosition)));
+    .from(requests)
+    .crossJoin(steps)
+    .where(and(notInArray(requests.status, ['completed', 'rejected']), eq(steps.requestId, requests.id), eq(steps.position, firstOpenPosition)));
 }
 
 /**

@@ -15,6 +15,9 @@ export interface DeliveryRecorder {
   record(delivery: IncomingDelivery): Promise<'new' | 'duplicate'>;
 }
 
+/** Runs a write on another connection to the deliveries' database file when it will not wait on their writer's lock. */
+export type WriteTurn = <T>(write: () => Promise<T>) => Promise<T>;
+
 export type PendingDelivery = { delivery: IncomingDelivery; resolve: (r: 'new' | 'duplicate') => void; reject: (e: unknown) => void };
 
 /** Answers a committed batch's callers; the same invocation twice in one batch: only the first gets 'new'. */

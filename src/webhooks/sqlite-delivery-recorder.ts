@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { settleBatch, type DeliveryRecorder, type PendingDelivery as Pending } from './delivery-recorder';
+import { settleBatch, type DeliveryRecorder, type PendingDelivery as Pending, type WriteTurn } from './delivery-recorder';
 
 /**
  * Group commit on a writer thread (Node): the same contract as `createDeliveryRecorder`
@@ -8,27 +8,30 @@ import { settleBatch, type DeliveryRecorder, type PendingDelivery as Pending } f
  * reading and verifying requests while a batch is made durable. One batch is in flight at a
  * time; deliveries arriving meanwhile form the next one.
  */
-export function createThreadedDeliveryRecorder(path: string): DeliveryRecorder & { whenIdle(): Promise<void>; close(): Promise<void> } {
+export function createThreadedDeliveryRecorder(path: string): DeliveryRecorder & { writeTurn: WriteTurn; close(): Promise<void> } {
   const worker = new Worker(new URL('./delivery-writer-thread.mjs', import.meta.url), { workerData: { path } });
   worker.unref();
   let queue: Pending[] = [];
   let inFlight: { id: number; batch: Pending[] } | undefined;
   let nextId = 0;
-  /** Writers on this thread's connections waiting for a gap between batches (see whenIdle). */
+  /** Writes on this thread's connections waiting for a gap between batches (see writeTurn). */
   let waiting: (() => void)[] = [];
-  /** Set while those writers take their turn: the next batch is sent after them. */
-  let yielding = false;
+  /** Writes under way between batches: the next batch is sent the moment the last one ends. */
+  let active = 0;
+  const begin = <T>(write: () => Promise<T>): Promise<T> => {
+    active++;
+    return (async () => {
+      try {
+        return await write();
+      } finally {
+        active--;
+        send();
+      }
+    })();
+  };
   const letWaitingWrite = () => {
     if (waiting.length === 0) return false;
-    const go = waiting;
-    waiting = [];
-    yielding = true;
-    go.forEach((resolve) => resolve());
-    // Their writes run in the microtasks that follow; the next batch goes after them.
-    setImmediate(() => {
-      yielding = false;
-      send();
-    });
+    waiting.splice(0).forEach((start) => start());
     return true;
   };
 
@@ -52,7 +55,7 @@ export function createThreadedDeliveryRecorder(path: string): DeliveryRecorder &
   });
 
   function send(): void {
-    if (inFlight || yielding || queue.length === 0) return;
+    if (inFlight || active > 0 || queue.length === 0) return;
     const batch = queue.splice(0, 500);
     inFlight = { id: nextId++, batch };
     worker.postMessage({ id: inFlight.id, rows: batch.map((p) => p.delivery) });
@@ -66,16 +69,21 @@ export function createThreadedDeliveryRecorder(path: string): DeliveryRecorder &
       });
     },
     /**
-     * Resolves when no batch is being committed, so a write on another connection issued right
-     * then (in the same microtask run) finds the file's write lock free instead of sleeping in
-     * SQLite's busy wait on this thread. Waiting writers go before the next batch.
+     * Runs `write` (statements on another connection to this file) when no batch is being
+     * committed, so it finds the file's write lock free instead of sleeping in SQLite's busy
+     * wait on this thread. Waiting writes go before the next batch, which is sent as soon as the
+     * last of them ends (not a loop turn later: under load a turn is a poll phase of requests,
+     * tens of ms the writer thread would stand idle). A write arriving while deliveries wait
+     * for their batch waits for the next gap, so engine writes cannot hold intake off.
      */
-    whenIdle() {
-      return inFlight ? new Promise<void>((resolve) => waiting.push(resolve)) : Promise.resolve();
+    writeTurn(write) {
+      if (!inFlight && (active === 0 || queue.length === 0)) return begin(write);
+      return new Promise((resolve, reject) => waiting.push(() => void begin(write).then(resolve, reject)));
     },
     async close() {
       await worker.terminate();
-      letWaitingWrite();
+      // Nothing will answer them now; a delivery whose batch did commit is refused and redelivered (a duplicate).
+      fail(new Error('the webhook writer thread stopped'));
     },
   };
 }

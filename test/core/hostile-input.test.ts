@@ -103,6 +103,30 @@ describe('request bodies on /api/* and /helpdesk/api/*', () => {
     });
   }
 
+  it("a GET's body is never looked at (a GET has none): the sidebar's polls build no stream", async () => {
+    let bodyReads = 0;
+    class CountingRequest extends Request {
+      override get body() {
+        bodyReads++;
+        return super.body;
+      }
+    }
+    const res = await app.fetch(new CountingRequest('http://127.0.0.1/api/dashboard', { headers: { authorization: `Bearer ${await agentToken()}` } }));
+    expect(res.status).toBe(200);
+    expect(bodyReads).toBe(0);
+    // The same check counts a POST's body read (bodyLimit reads it as a stream).
+    const posted = await app.fetch(
+      new CountingRequest('http://127.0.0.1/api/validate', {
+        method: 'POST',
+        body: new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode('{}')), c.close()) }),
+        duplex: 'half',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await agentToken()}` },
+      } as RequestInit),
+    );
+    expect(posted.status).toBe(200);
+    expect(bodyReads).toBeGreaterThan(0);
+  });
+
   it('a small body still gets through', async () => {
     const res = await fetch(`http://127.0.0.1:${port}/api/validate`, {
       method: 'POST',
