@@ -9,7 +9,7 @@ import { scheduledNote } from '../story/messages';
 import { formatInZone } from './dates';
 import { oweComment } from '../story/outbox';
 import { tellAction } from './action-notes';
-import { recordEvent, type Actor } from './events';
+import { recordEvent, recordEventOnce, type Actor, type EventEntry } from './events';
 import { cancelOpenSteps } from '../workflows/cancellation';
 import { dropUnstartedSteps, materialiseAhead, materialisePlan } from './plan';
 
@@ -29,9 +29,14 @@ export interface RequestDeps {
   timeZone: string;
 }
 
-/** Records an action in the audit log and owes its ticket the note telling it (see action-notes.ts). */
-async function recordAction(deps: Pick<RequestDeps, 'db' | 'timeZone'>, at: number, entry: Parameters<typeof recordEvent>[2]): Promise<void> {
-  await tellAction(deps.db, deps.timeZone, await recordEvent(deps.db, at, entry));
+/**
+ * Records an action in the audit log and owes its ticket the note telling it (see action-notes.ts).
+ * A decision's or finished step's event a recovery rebuilt first (action-recovery.ts) is not
+ * written again: that recovery owes its note.
+ */
+async function recordAction(deps: Pick<RequestDeps, 'db' | 'timeZone'>, at: number, entry: EventEntry): Promise<void> {
+  const event = await recordEventOnce(deps.db, at, entry);
+  if (event) await tellAction(deps.db, deps.timeZone, event);
 }
 
 export async function getRequest(db: Db, id: number): Promise<RequestRow> {
