@@ -10,6 +10,7 @@ import { ruleActor } from '../../src/requests/approval';
 import { recordEventOnce } from '../../src/requests/events';
 import { ruleApprovedNote } from '../../src/story/messages';
 import { createHarness, insertRequest, type Harness } from '../support/harness';
+import { Killed, killedBeforeEvent } from '../support/killed';
 
 /**
  * An action writes its row, then its audit event, then the note it owes (separate statements):
@@ -17,18 +18,6 @@ import { createHarness, insertRequest, type Harness } from '../support/harness';
  * The crash here is a database that refuses every insert into events (the action's next write
  * after its state change); recovery then rebuilds the event from the row, once.
  */
-class Killed extends Error {}
-const killedBeforeEvent = (db: Db): Db =>
-  new Proxy(db, {
-    get(target, prop, receiver) {
-      if (prop !== 'insert') return Reflect.get(target, prop, receiver);
-      return (table: unknown) => {
-        if (table === events) throw new Killed('killed between the state change and the audit event');
-        return target.insert(table as typeof events);
-      };
-    },
-  });
-
 const AGENT = { id: 'agent:1001', name: 'Ada Agent' };
 const flow: StepDefinition[] = [
   { key: 'hook', title: 'Add the staging hook', kind: 'auto', run: async () => { throw new PermanentError('GitHub refused the hook'); } },
