@@ -1,7 +1,8 @@
 import { and, eq, gte, inArray, isNotNull, ne, notExists, sql } from 'drizzle-orm';
-import { events, requests, steps } from '../db/schema';
+import { events, requests, steps, type RequestRow } from '../db/schema';
 import type { Db } from '../db/types';
 import { tellAction } from './action-notes';
+import { oweScheduledNote } from './actions';
 import { deciderActor } from './approval';
 import { recordEventOnce, type EventEntry } from './events';
 
@@ -17,7 +18,9 @@ import { recordEventOnce, type EventEntry } from './events';
 export async function recoverActionEvents(db: Db, timeZone: string, since?: number): Promise<number> {
   const entries = [...(await lostDecisions(db, since)), ...(await lostFinishedSteps(db, since))];
   let recorded = 0;
-  for (const { at, entry } of entries) {
+  for (const { at, entry, request } of entries) {
+    // What approveRequest owes before its event, in case the kill came first.
+    if (request) await oweScheduledNote(db, timeZone, at, request);
     const event = await recordEventOnce(db, at, entry);
     if (!event) continue;
     await tellAction(db, timeZone, event);
@@ -26,7 +29,7 @@ export async function recoverActionEvents(db: Db, timeZone: string, since?: numb
   return recorded;
 }
 
-type Lost = { at: number; entry: EventEntry };
+type Lost = { at: number; entry: EventEntry; request?: RequestRow };
 
 /** Requests approved or rejected with no event of that decision at its time. */
 async function lostDecisions(db: Db, since: number | undefined): Promise<Lost[]> {
@@ -48,6 +51,7 @@ async function lostDecisions(db: Db, since: number | undefined): Promise<Lost[]>
     );
   return rows.map((r) => ({
     at: r.decidedAt!,
+    request: r,
     entry: {
       requestId: r.id,
       ticketId: r.ticketId,

@@ -106,6 +106,24 @@ describe('an action a crash cut off from its audit event', () => {
     expect(await eventsOf(request.id)).toHaveLength(before + 3);
   });
 
+  it('a scheduled approval: the requester is told the start once, whether the kill came before or after that note', async () => {
+    h = createHarness({ workflows: () => flow });
+    const startAt = h.clock.now + 7 * 86_400_000;
+    const request = await insertRequest(h, { ticketId: 901, startAt });
+    await expect(approveRequest(deps(killedBeforeEvent(h.handle.db)), request.id, AGENT, 'sidebar')).rejects.toThrow(Killed);
+    expect((await notesOf(901)).map((n) => n.marker)).toEqual([`[orc-marker ${request.id}/scheduled.${startAt}]`]);
+    // The same row without that note (a kill right after the state change).
+    await h.handle.db.delete(ticketNotes);
+    expect(await recover()).toBe(1);
+    const [approval] = await eventsOf(request.id);
+    expect((await notesOf(901)).map((n) => [n.marker, n.public])).toEqual([
+      [`[orc-marker ${request.id}/scheduled.${startAt}]`, true],
+      [`[orc-marker ${request.id}/action.${approval!.id}]`, false],
+    ]);
+    expect(await recover()).toBe(0);
+    expect(await notesOf(901)).toHaveLength(2);
+  });
+
   it("the Worker's window: a row finished before `since` is left to a Node start, which looks at all", async () => {
     h = createHarness({ workflows: () => flow });
     const request = await insertRequest(h, { ticketId: 701 });
