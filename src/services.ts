@@ -18,6 +18,7 @@ import { assessDraft, type AssessDeps } from './requests/create';
 import type { Problem } from './requests/draft';
 import { resumeCancellations } from './requests/actions';
 import { resumeActionNotes } from './requests/action-notes';
+import { recoverActionEvents } from './requests/action-recovery';
 import { processDelivery } from './requests/intake';
 import { checkRequestCourse, type CourseCheck } from './requests/quality-check';
 import type { RequestRow } from './db/schema';
@@ -103,10 +104,12 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
       ...storyHooks(desk, { db, clock }),
       async recover(options) {
         const cancellations = await resumeCancellations({ db, clock, workflows });
-        if (!desk) return cancellations;
+        // A crash between an agent's decision or finished step and its audit event (then its note).
+        const actions = await recoverActionEvents(db, config.ORC_TIMEZONE, options?.since);
+        if (!desk) return cancellations + actions;
         // A crash between an action (or a step's failure) and the note it owes the ticket.
         await resumeFailureNotes(db, clock);
-        return cancellations + (await resumeActionNotes(db, config.ORC_TIMEZONE, options?.since));
+        return cancellations + actions + (await resumeActionNotes(db, config.ORC_TIMEZONE, options?.since));
       },
       processDelivery: desk
         ? (delivery, deliveryLog) =>

@@ -119,7 +119,11 @@ export const requests = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
     completedAt: integer('completed_at'),
   },
-  (t) => [index('requests_status').on(t.status, t.startAt)],
+  (t) => [
+    index('requests_status').on(t.status, t.startAt),
+    // Recovery finds the decisions of its window whose audit event a crash lost (action-recovery.ts).
+    index('requests_decided').on(t.decidedAt),
+  ],
 );
 
 // ---- Execution ------------------------------------------------------------------------------
@@ -156,6 +160,8 @@ export const steps = sqliteTable(
     uniqueIndex('steps_request_key').on(t.requestId, t.key),
     index('steps_due').on(t.status, t.nextRunAt),
     index('steps_request_position').on(t.requestId, t.position),
+    // Recovery finds the steps agents finished in its window whose audit event a crash lost (action-recovery.ts).
+    index('steps_finished').on(t.finishedAt),
   ],
 );
 
@@ -204,6 +210,11 @@ export const events = sqliteTable(
     index('events_request').on(t.requestId, t.at),
     // The Worker's cron recovery finds the first event of its window by time (then walks ids from there).
     index('events_at').on(t.at),
+    // One event per decision and per step an agent finished (the row's time is the event's), so
+    // the action and a recovery that rebuilds its event from the row never both record it.
+    uniqueIndex('events_action_once')
+      .on(t.requestId, t.action, t.at, sql`coalesce(json_extract(${t.detail}, '$.step'), '')`)
+      .where(sql`${t.action} in ('approved', 'rejected', 'step_completed', 'step_finished_by_hand', 'step_skipped')`),
   ],
 );
 

@@ -9,7 +9,7 @@ import { scheduledNote } from '../story/messages';
 import { formatInZone } from './dates';
 import { oweComment } from '../story/outbox';
 import { tellAction } from './action-notes';
-import { recordEvent, type Actor } from './events';
+import { recordEvent, recordEventOnce, type Actor, type EventEntry } from './events';
 import { cancelOpenSteps } from '../workflows/cancellation';
 import { dropUnstartedSteps, materialiseAhead, materialisePlan } from './plan';
 
@@ -29,9 +29,14 @@ export interface RequestDeps {
   timeZone: string;
 }
 
-/** Records an action in the audit log and owes its ticket the note telling it (see action-notes.ts). */
-async function recordAction(deps: Pick<RequestDeps, 'db' | 'timeZone'>, at: number, entry: Parameters<typeof recordEvent>[2]): Promise<void> {
-  await tellAction(deps.db, deps.timeZone, await recordEvent(deps.db, at, entry));
+/**
+ * Records an action in the audit log and owes its ticket the note telling it (see action-notes.ts).
+ * A decision's or finished step's event a recovery rebuilt first (action-recovery.ts) is not
+ * written again: that recovery owes its note.
+ */
+async function recordAction(deps: Pick<RequestDeps, 'db' | 'timeZone'>, at: number, entry: EventEntry): Promise<void> {
+  const event = await recordEventOnce(deps.db, at, entry);
+  if (event) await tellAction(deps.db, deps.timeZone, event);
 }
 
 export async function getRequest(db: Db, id: number): Promise<RequestRow> {
@@ -65,13 +70,17 @@ export async function approveRequest(deps: RequestDeps, id: number, actor: Actor
     .where(and(eq(requests.id, id), eq(requests.status, 'pending_approval')))
     .returning();
   if (!updated) throw conflict(`Request ${id} was decided by someone else at the same time`);
+  // Before the event: a recovery that rebuilds a lost event owes this note again (its marker dedupes), so a crash loses neither.
+  await oweScheduledNote(db, deps.timeZone, now, updated);
   await recordAction(deps, now, { requestId: id, ticketId: request.ticketId, actor, action: 'approved', detail: { via, startAt: request.startAt } });
-  if (status === 'scheduled' && updated.ticketId !== null) {
-    // The requester is told once per start time.
-    await oweComment(db, now, { ticketId: updated.ticketId, requestId: id, html: scheduledNote(updated.startAt!, deps.timeZone), public: true, marker: commentMarker(id, `scheduled.${updated.startAt}`) });
-  }
   deps.wake();
   return updated;
+}
+
+/** Tells the requester when a scheduled request's work starts (once per start time: the marker). */
+export async function oweScheduledNote(db: Db, timeZone: string, now: number, request: RequestRow): Promise<void> {
+  if (request.status !== 'scheduled' || request.ticketId === null || request.startAt === null) return;
+  await oweComment(db, now, { ticketId: request.ticketId, requestId: request.id, html: scheduledNote(request.startAt, timeZone), public: true, marker: commentMarker(request.id, `scheduled.${request.startAt}`) });
 }
 
 export async function rejectRequest(deps: RequestDeps, id: number, reason: string | undefined, actor: Actor, via: string): Promise<RequestRow> {

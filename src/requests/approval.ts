@@ -37,7 +37,13 @@ export function approvalRulesOf(config: Pick<Config, 'approvalRules' | 'ORC_AUTO
 }
 
 /** Who approved when a rule did: recorded as the decider, in the events and on the ticket. */
-export const ruleActor = (rule: ApprovalRule): Actor => ({ id: `rule:${rule.name}`, name: `approval rule "${rule.name}"` });
+export const ruleActor = (rule: Pick<ApprovalRule, 'name'>): Actor => ({ id: `rule:${rule.name}`, name: `approval rule "${rule.name}"` });
+
+/** Who decided, from a request's decidedBy (the actor's name, else its id): a rule's own actor back from its name. */
+export const deciderActor = (decidedBy: string): Actor => {
+  const rule = /^approval rule "(.*)"$/.exec(decidedBy)?.[1];
+  return rule === undefined ? { id: decidedBy, name: decidedBy } : ruleActor({ name: rule });
+};
 
 /** The first rule whose every condition holds, or undefined: the request then waits for an agent. */
 export async function approvingRule(rules: ApprovalRule[], facts: ApprovalFacts): Promise<ApprovalRule | undefined> {

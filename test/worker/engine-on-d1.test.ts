@@ -12,10 +12,13 @@ import { createEngine } from '../../src/engine/engine';
 import type { StepDefinition } from '../../src/engine/types';
 import { TransientError } from '../../src/errors';
 import { silentLogger } from '../../src/log';
-import { approveRequest } from '../../src/requests/actions';
+import { approveRequest, skipStep } from '../../src/requests/actions';
 import type { WakeMessage } from '../../src/worker/bindings';
 import { drainEngine, RECOVERY_WINDOW_MS } from '../../src/worker/engine-driver';
 import { resumeActionNotes } from '../../src/requests/action-notes';
+import { recoverActionEvents } from '../../src/requests/action-recovery';
+import { recordEventOnce } from '../../src/requests/events';
+import { Killed, killedBeforeEvent } from '../support/killed';
 import { ROOT } from './local-wrangler';
 
 /**
@@ -168,6 +171,25 @@ describe('engine on D1, driven like the queue consumer', () => {
     const owed = (await db.select({ eventId: ticketNotes.eventId }).from(ticketNotes)).map((n) => n.eventId);
     expect(owed).toContain(recent);
     expect(owed).not.toContain(old);
+    await db.delete(ticketNotes);
+  });
+
+  it('recovery rebuilds on D1 the events of an approval and a skip a kill cut off, once, and the late action records none', async () => {
+    const now = Date.now();
+    const workflows = () => [{ key: 'import', title: 'Import on staging', kind: 'manual' as const }];
+    const deps = (d: Db) => ({ db: d, clock: () => now, workflows, engine: { refreshRequestStatus: async () => undefined }, wake: () => {}, timeZone: 'UTC' });
+    const [r] = await db.insert(requests).values({ ticketId: 4343, type: 'new', kind: 'xml', status: 'pending_approval', courseNumber: '8.01r', term: '2027_Spring', params: {}, requestedAt: now, updatedAt: now }).returning();
+    await expect(approveRequest(deps(killedBeforeEvent(db)), r!.id, { id: 'agent:1', name: 'Ada' }, 'test')).rejects.toThrow(Killed);
+    await expect(skipStep(deps(killedBeforeEvent(db)), r!.id, 'import', 'Imported by the instructor', { id: 'agent:1', name: 'Ada' })).rejects.toThrow(Killed);
+    expect(await db.select().from(events)).toEqual([]);
+
+    expect(await recoverActionEvents(db, 'UTC', now - RECOVERY_WINDOW_MS)).toBe(2);
+    const rebuilt = await db.select().from(events);
+    expect(rebuilt.map((e) => [e.action, e.actorName, e.at])).toEqual([['approved', 'Ada', now], ['step_skipped', 'Ada', now]]);
+    expect((await db.select({ eventId: ticketNotes.eventId }).from(ticketNotes)).map((n) => n.eventId)).toEqual(rebuilt.map((e) => e.id));
+    expect(await recoverActionEvents(db, 'UTC', now - RECOVERY_WINDOW_MS)).toBe(0);
+    expect(await recordEventOnce(db, now, { requestId: r!.id, ticketId: 4343, actor: { id: 'agent:1' }, action: 'approved', detail: { via: 'test' } })).toBeUndefined();
+    expect(await db.select().from(events)).toHaveLength(2);
     await db.delete(ticketNotes);
   });
 });
