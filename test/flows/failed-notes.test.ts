@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerPlanCommand } from '../../src/cli/plan';
 import { captured } from '../cli/io';
@@ -17,12 +18,24 @@ describe('notes that could not be posted to the ticket', { timeout: 120_000 }, (
   afterEach(async () => sb?.close());
 
   const view = async (ticketId: number) => (await sb.api(`/tickets/${ticketId}`)).body;
+  const deliveriesOwed = () => {
+    const db = new Database(sb.service.config.ORC_DATABASE, { readonly: true });
+    try {
+      return (db.prepare(`SELECT count(*) AS n FROM webhook_deliveries WHERE status IN ('pending', 'running')`).get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  };
   const markerCount = (ticketId: number, marker: string) => sb.sims.zendesk.comments(ticketId).filter((c) => c.html_body.includes(`[orc-marker ${marker}]`)).length;
   /** Files a course and waits until its plan note is on the ticket (nothing is owed any more). */
   async function filed(courseNumber: string) {
     const { ticketId, view: pending } = await sb.file(course(courseNumber));
     const id: number = pending.request.id;
     await sb.until('the plan note on the ticket', () => (sb.sims.zendesk.comments(ticketId).some((c) => c.html_body.includes(`[orc-marker ${id}/plan.`)) ? true : undefined));
+    // The note's own update fires a webhook; once it is processed, nothing will read the ticket
+    // again, so closing it next cannot be seen by intake (which would cancel the request).
+    await sb.sims.zendesk.idle();
+    await sb.until('every webhook delivery processed', () => (deliveriesOwed() === 0 ? true : undefined));
     return { ticketId, id };
   }
   const failedNotes = (ticketId: number, count: number) =>
