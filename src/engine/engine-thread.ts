@@ -21,7 +21,8 @@ async function run(port: MessagePort, data: EngineThreadData): Promise<void> {
   const config = parseConfig(data.env, nodeFiles);
   const secrets = [...secretValues(config), ...data.extraSecrets];
   const scrub = createScrubber(secrets);
-  const log = createLogger({ level: data.logLevel, secrets, write: (line) => post({ type: 'log', line }) });
+  // Every line says it came from the engine's thread.
+  const log = createLogger({ level: data.logLevel, secrets, write: (line) => post({ type: 'log', line }) }, { thread: 'engine' });
   const databases = openServiceSqlite(data.databasePath);
   try {
     const clock = Date.now;
@@ -41,7 +42,7 @@ async function run(port: MessagePort, data: EngineThreadData): Promise<void> {
     await driver.recovered;
     port.on('message', (message: ToEngineThread) => {
       if (message.type === 'wake') driver.wake();
-      else
+      else if (message.type === 'stop')
         void driver.stop().then(() => {
           databases.close();
           post({ type: 'stopped' });
