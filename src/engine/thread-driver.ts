@@ -144,7 +144,7 @@ export async function startThreadDriver(options: ThreadDriverOptions): Promise<E
       fatal(`the engine thread died ${MAX_QUICK_DEATHS} times within a minute of starting (last: ${reason}); stopping`);
       return;
     }
-    const delay = Math.min(MAX_RESTART_MS, baseMs * 2 ** quickDeaths);
+    const delay = Math.min(MAX_RESTART_MS, baseMs * 2 ** Math.max(0, quickDeaths - 1));
     options.log.error('the engine thread died; starting it again', { error: reason, restartInMs: delay });
     restartTimer = setTimeout(() => {
       restartTimer = undefined;
