@@ -51,7 +51,8 @@ async function run(port: MessagePort, data: EngineThreadData): Promise<void> {
     post({ type: 'ready' });
   } catch (err) {
     databases.close();
-    throw new Error(scrub(messageOf(err)), { cause: err });
+    // Only the scrubbed message crosses to the main thread (no cause: its text is not scrubbed).
+    throw new Error(scrub(messageOf(err)));
   }
 }
 
