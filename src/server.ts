@@ -152,6 +152,7 @@ export async function startService(requested: Config, options: StartOptions = {}
     const driver: EngineDriver =
       engineMode === 'thread'
         ? await startEngineThread({
+            // An injected logger (tests) is sent every line and applies its own level.
             data: { env: configEnv(config), databasePath: config.ORC_DATABASE, engineId, extraSecrets: [sharedSecret], importPollMs: sims ? 100 : undefined, logLevel: options.log ? 'debug' : config.ORC_LOG_LEVEL, metrics: metrics !== undefined },
             log,
             scrub,
