@@ -40,7 +40,8 @@ export async function buildCli(): Promise<Metafile> {
   await rm(staging, { recursive: true, force: true });
   const result = await build({
     absWorkingDir: ROOT,
-    entryPoints: { cli: 'src/cli.ts' },
+    // The engine's worker thread is an entry of its own (engine-thread.js), sharing the CLI's chunks.
+    entryPoints: { cli: 'src/cli.ts', 'engine-thread': 'src/engine/engine-thread.ts' },
     outdir: staging,
     bundle: true,
     splitting: true,

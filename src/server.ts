@@ -8,7 +8,8 @@ import { sqliteReadiness } from './db/readiness';
 import { openServiceSqlite } from './db/sqlite';
 import { dueBacklog, outboxBacklog } from './engine/claim';
 import { createEngine } from './engine/engine';
-import { startNodeDriver } from './engine/node-driver';
+import { startNodeDriver, type EngineDriver } from './engine/node-driver';
+import { EngineThreadStartError, startThreadDriver, type ThreadDriverOptions } from './engine/thread-driver';
 import { engineOptionsFrom, type Clock } from './engine/types';
 import { createLogger, createScrubber, type Logger } from './log';
 import { mountSandboxPages } from './sandbox/pages';
@@ -32,13 +33,29 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  log?: Logger;
+  clock?: Clock;
+  /**
+   * Where the engine runs: 'thread' (a worker thread with its own connections, off the HTTP
+   * server's event loop) or 'inline' (this thread's driver). Default: the thread for a file
+   * database; inline for ':memory:' (one connection cannot be shared) or an injected clock (a
+   * function cannot cross threads).
+   */
+  engine?: 'thread' | 'inline';
+  /** Starts the engine's thread (default: spawnEngineThread). Tests start the CLI bundle's, which loads in a fraction of tsx's time. */
+  spawnEngineThread?: ThreadDriverOptions['spawn'];
+}
+
 /**
  * Starts the service on Node: SQLite file (migrated), the Hono app on a real HTTP server, and
- * the in-process engine driver. Used by `orcoursetrion serve` and by tests that need a real
- * process boundary.
+ * the engine driver (in a worker thread, or in-process: StartOptions.engine). Used by
+ * `orcoursetrion serve` and by tests that need a real process boundary.
  */
-export async function startService(requested: Config, options: { log?: Logger; clock?: Clock } = {}): Promise<RunningService> {
+export async function startService(requested: Config, options: StartOptions = {}): Promise<RunningService> {
   const clock = options.clock ?? Date.now;
+  const engineMode = options.engine ?? (requested.ORC_DATABASE === ':memory:' || options.clock ? 'inline' : 'thread');
+  if (engineMode === 'thread' && requested.ORC_DATABASE === ':memory:') throw new StartupError("ORC_DATABASE: ':memory:' cannot be shared with the engine's thread; set it to a file path, or start the engine inline");
   // What is open so far, closed in reverse by close() or by a start that fails part way (a
   // failed start must leave nothing running, so the process can exit).
   const opened: (() => Promise<void> | void)[] = [];
@@ -75,6 +92,8 @@ export async function startService(requested: Config, options: { log?: Logger; c
     const recorder = threaded ?? createDeliveryRecorder(handle.db);
 
     let wake = () => {};
+    const engineId = `node-${process.pid}-${randomUUID().slice(0, 8)}`;
+    // With the engine in its thread this instance is never driven: routes refresh request statuses through it.
     const engine = createEngine({
       db: databases.engine.db,
       clock,
@@ -82,7 +101,7 @@ export async function startService(requested: Config, options: { log?: Logger; c
       scrub,
       workflows: services.workflows,
       hooks: services.hooks,
-      options: engineOptionsFrom(config, `node-${process.pid}-${randomUUID().slice(0, 8)}`),
+      options: engineOptionsFrom(config, engineId),
       observer: metrics?.engine,
       writeTurn: threaded?.writeTurn,
     });
@@ -130,7 +149,17 @@ export async function startService(requested: Config, options: { log?: Logger; c
       await prepareSandbox(sims, config, handle.db, config.ORC_PUBLIC_URL ? config.publicUrl : url, clock, log, world);
       await announceSandbox(handle.db, { service: url, env: sims.env }, clock());
     }
-    const driver = startNodeDriver(engine, { concurrency: config.ORC_ENGINE_CONCURRENCY, clock, log });
+    const driver: EngineDriver =
+      engineMode === 'thread'
+        ? await startEngineThread({
+            // An injected logger (tests) is sent every line and applies its own level.
+            data: { env: configEnv(config), databasePath: config.ORC_DATABASE, engineId, extraSecrets: [sharedSecret], importPollMs: sims ? 100 : undefined, logLevel: options.log ? 'debug' : config.ORC_LOG_LEVEL, metrics: metrics !== undefined },
+            log,
+            scrub,
+            observers: metrics && { engine: metrics.engine, calls: metrics.calls },
+            spawn: options.spawnEngineThread,
+          })
+        : startNodeDriver(engine, { concurrency: config.ORC_ENGINE_CONCURRENCY, clock, log });
     // The driver stops right after the server, before the simulators and the database.
     opened.splice(opened.length - 1, 0, () => driver.stop());
     wake = driver.wake;
@@ -148,6 +177,16 @@ export class StartupError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'StartupError';
+  }
+}
+
+/** The engine's thread, or a StartupError of one line (the thread's own failure) when it cannot start. */
+async function startEngineThread(options: ThreadDriverOptions): Promise<EngineDriver> {
+  try {
+    return await startThreadDriver(options);
+  } catch (err) {
+    if (err instanceof EngineThreadStartError) throw new StartupError(err.message, { cause: err });
+    throw err;
   }
 }
 

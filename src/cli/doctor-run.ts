@@ -25,7 +25,8 @@ export async function diagnose(io: CliIo, verbose: boolean): Promise<Check[]> {
   io.stderr('sandbox mode: no credentials are set, so the doctor checks the simulators, with the service running on a temporary database\n');
   const dir = mkdtempSync(join(tmpdir(), 'orc-doctor-'));
   try {
-    const service = await startService(parseConfig({ ...configEnv(requested), ORC_DATABASE: join(dir, 'doctor.db'), PORT: '0' }, nodeFiles), { log: logFor(requested) });
+    // Its engine has nothing to do while the checks run: inline, no thread to start.
+    const service = await startService(parseConfig({ ...configEnv(requested), ORC_DATABASE: join(dir, 'doctor.db'), PORT: '0' }, nodeFiles), { log: logFor(requested), engine: 'inline' });
     try {
       const config = service.config;
       const checks = await runDoctor({ config, log: logFor(config), publicUrl: config.ORC_PUBLIC_URL ? config.publicUrl : service.url });

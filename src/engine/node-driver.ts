@@ -18,7 +18,7 @@ export interface EngineDriver {
  * database reports (backoff end, lease expiry, scheduled start) or until `wake()`: no polling,
  * so an approval's first step starts within milliseconds.
  */
-export function startNodeDriver(engine: Engine, options: { concurrency: number; clock: Clock; log: Logger; maxSleepMs?: number }): EngineDriver {
+export function startNodeDriver(engine: Engine, options: { concurrency: number; clock: Clock; log: Logger; maxSleepMs?: number }): EngineDriver & { recovered: Promise<void> } {
   const maxSleepMs = options.maxSleepMs ?? 60_000;
   let active = 0;
   let stopped = false;
@@ -89,11 +89,16 @@ export function startNodeDriver(engine: Engine, options: { concurrency: number; 
   }
 
   // A crash may have left a request's status behind its steps: fix that before working.
-  void engine
+  const recovered = engine
     .recoverStatuses()
-    .catch((err: unknown) => options.log.error('engine could not recover request statuses', { error: messageOf(err) }))
+    .then(
+      () => {},
+      (err: unknown) => options.log.error('engine could not recover request statuses', { error: messageOf(err) }),
+    )
     .finally(wake);
   return {
+    /** Settled once the start's recovery has run (or failed and been logged) and the first wake-up is given. */
+    recovered,
     wake,
     async stop() {
       stopped = true;

@@ -12,6 +12,7 @@ import { createGithubSimulator } from '../../src/simulators/github/simulator';
 import { startService, type RunningService } from '../../src/server';
 import type { SandboxSimulators } from '../../src/sandbox/simulators';
 import { captured } from './io';
+import { bundledEngineThread } from '../support/engine-thread';
 import { startCliWorld } from './world';
 
 const SECRET = 'doctor-shared-secret-0123456789abcdef';
@@ -166,7 +167,7 @@ describe('orcoursetrion doctor', () => {
     const world = await startCliWorld('doctor', SECRET);
     sims = world.sims;
     const zendesk = Object.fromEntries(Object.entries(world.sims.env).filter(([k]) => k.startsWith('ORC_ZENDESK_')));
-    service = await startService(parseConfig({ ...world.env, ...zendesk, PORT: '0' }));
+    service = await startService(parseConfig({ ...world.env, ...zendesk, PORT: '0' }), { spawnEngineThread: bundledEngineThread });
     const env = { ...world.env, ...zendesk, ORC_PUBLIC_URL: service.url };
     const setup = { out: '', err: '' };
     const setupCode = await runZendeskSetup({ env, dryRun: false, json: false, stdout: (t) => void (setup.out += t), stderr: (t) => void (setup.err += t) });

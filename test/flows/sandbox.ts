@@ -5,6 +5,7 @@ import { parseConfig } from '../../src/config';
 import { managedTitle } from '../../src/courses/request-fields';
 import { createLogger } from '../../src/log';
 import { startService, type RunningService } from '../../src/server';
+import { bundledEngineThread } from '../support/engine-thread';
 import { agentToken, SHARED_SECRET } from '../support/harness';
 
 export interface Sandbox {
@@ -28,7 +29,7 @@ export async function startSandbox(env: Record<string, string> = {}): Promise<Sa
   const dir = mkdtempSync(join(tmpdir(), 'orc-flow-'));
   const logs: string[] = [];
   const config = parseConfig({ ORC_SANDBOX: '1', ORC_DATABASE: join(dir, 'orc.db'), PORT: '0', ORC_APP_SHARED_SECRET: SHARED_SECRET, ORC_LEASE_SECONDS: '5', ...env });
-  const service = await startService(config, { log: createLogger({ level: 'debug', write: (l) => logs.push(l), secrets: [SHARED_SECRET] }) });
+  const service = await startService(config, { log: createLogger({ level: 'debug', write: (l) => logs.push(l), secrets: [SHARED_SECRET] }), spawnEngineThread: bundledEngineThread });
   const sims = service.sandbox!;
   const sb: Sandbox = {
     service,

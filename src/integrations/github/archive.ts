@@ -13,7 +13,8 @@ const MAX_TEXT_BYTES = 8 * 1024 * 1024;
 /** Files of a GitHub archive: everything sits under one top folder (owner-repo-sha), stripped here. */
 async function untar(gzipped: Uint8Array, keepText: (path: string) => boolean): Promise<RepoFiles> {
   // Loaded at the first archive read: the client's other users (the CLI's one-shot actions) never read one.
-  const { extract } = await import('tar-stream');
+  // Its default export: the bundle's chunk for this CommonJS module exports nothing else (a named import was undefined there).
+  const { extract } = (await import('tar-stream')).default;
   const files: RepoFiles = new Map();
   const reader = extract();
   const decoder = new TextDecoder();

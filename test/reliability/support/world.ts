@@ -11,6 +11,7 @@ import { managedTitle } from '../../../src/courses/request-fields';
 import { applySetup } from '../../../src/integrations/zendesk/setup/apply';
 import { createLogger, silentLogger } from '../../../src/log';
 import { startService, type RunningService } from '../../../src/server';
+import { bundledEngineThread } from '../../support/engine-thread';
 import { agentToken, SHARED_SECRET } from '../../support/harness';
 import { startSimulatorServers, type Credentials, type Handler, type SimulatorName, type SimulatorServers } from '../../support/simulator-servers';
 
@@ -208,7 +209,7 @@ export async function startInProcess(world: World, env: Record<string, string> =
   const logs: string[] = [];
   const config = parseConfig({ ...world.env, ...env });
   const secrets = SECRET_SETTINGS.map((k) => config[k]).filter((v): v is string => typeof v === 'string');
-  const service = await startService(config, { log: createLogger({ level: 'debug', write: (l) => logs.push(l), secrets }) });
+  const service = await startService(config, { log: createLogger({ level: 'debug', write: (l) => logs.push(l), secrets }), spawnEngineThread: bundledEngineThread });
   return { service, logs };
 }
 

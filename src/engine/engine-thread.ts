@@ -1,0 +1,62 @@
+/**
+ * The engine's worker thread on Node (entry; started by thread-driver.ts): its own database
+ * connections, integrations' HTTP clients, claims, steps and settles, so none of that work runs
+ * on the HTTP server's event loop. The main thread answers, records deliveries and wakes it.
+ */
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { parseConfig, secretValues } from '../config';
+import { openServiceSqlite } from '../db/sqlite';
+import { messageOf } from '../errors';
+import type { CallObserver } from '../integrations/calls';
+import { createLogger, createScrubber } from '../log';
+import { nodeFiles } from '../node-files';
+import { createServices } from '../services';
+import { createEngine } from './engine';
+import { startNodeDriver } from './node-driver';
+import type { EngineThreadData, FromEngineThread, ToEngineThread } from './thread-driver';
+import { engineOptionsFrom, type EngineObserver } from './types';
+
+async function run(port: MessagePort, data: EngineThreadData): Promise<void> {
+  const post = (message: FromEngineThread) => port.postMessage(message);
+  const config = parseConfig(data.env, nodeFiles);
+  const secrets = [...secretValues(config), ...data.extraSecrets];
+  const scrub = createScrubber(secrets);
+  // Every line says it came from the engine's thread.
+  const log = createLogger({ level: data.logLevel, secrets, write: (line) => post({ type: 'log', line }) }, { thread: 'engine' });
+  const databases = openServiceSqlite(data.databasePath);
+  try {
+    const clock = Date.now;
+    const observer: EngineObserver | undefined = data.metrics
+      ? {
+          stepSettled: (arg) => post({ type: 'engine', event: { name: 'stepSettled', arg } }),
+          deliveryProcessed: (arg) => post({ type: 'engine', event: { name: 'deliveryProcessed', arg } }),
+          noteSettled: (arg) => post({ type: 'engine', event: { name: 'noteSettled', arg } }),
+        }
+      : undefined;
+    const calls: CallObserver | undefined = data.metrics ? { externalCall: (call) => post({ type: 'call', call }) } : undefined;
+    const services = await createServices({ config, db: databases.app.db, clock, log, importPollMs: data.importPollMs, calls });
+    // No writeTurn: the webhook writer's batches are on the main thread; SQLite's busy wait for its lock sleeps this thread only.
+    const engine = createEngine({ db: databases.engine.db, clock, log, scrub, workflows: services.workflows, hooks: services.hooks, options: engineOptionsFrom(config, data.engineId), observer });
+    const driver = startNodeDriver(engine, { concurrency: config.ORC_ENGINE_CONCURRENCY, clock, log });
+    services.bind({ engine, wake: driver.wake });
+    await driver.recovered;
+    port.on('message', (message: ToEngineThread) => {
+      if (message.type === 'wake') driver.wake();
+      else if (message.type === 'stop')
+        void driver.stop().then(() => {
+          databases.close();
+          post({ type: 'stopped' });
+        });
+    });
+    post({ type: 'ready' });
+  } catch (err) {
+    databases.close();
+    // Only the scrubbed message crosses to the main thread (no cause: its text is not scrubbed).
+    throw new Error(scrub(messageOf(err)));
+  }
+}
+
+if (parentPort) {
+  // A failure before 'ready' ends the thread with it: the main thread's 'error' event carries its message.
+  void run(parentPort, workerData as EngineThreadData);
+}
