@@ -74,20 +74,28 @@ describe('a GitHub action with a token', () => {
   const chunks = actionChunks();
   const inputs = chunks.flatMap((out) => Object.keys(meta.outputs[out]!.inputs));
 
-  it('loads Octokit core with its paginate, retry and throttling plugins and commander, and no other dependency', () => {
+  it('loads Octokit core with its paginate plugin and commander, and no other dependency', () => {
     const packages = new Set(inputs.filter((f) => f.includes('node_modules/')).map((f) => f.split('node_modules/').at(-1)!.split('/').slice(0, f.split('node_modules/').at(-1)!.startsWith('@') ? 2 : 1).join('/')));
     const octokitCore = ['@octokit/core', '@octokit/request', '@octokit/endpoint', '@octokit/request-error', '@octokit/graphql', '@octokit/auth-token', 'before-after-hook', 'universal-user-agent', 'content-type', 'json-with-bigint'];
-    const plugins = ['@octokit/plugin-paginate-rest', '@octokit/plugin-retry', '@octokit/plugin-throttling', 'bottleneck', 'p-limit', 'yocto-queue'];
-    const allowed = new Set(['commander', ...octokitCore, ...plugins]);
+    const allowed = new Set(['commander', ...octokitCore, '@octokit/plugin-paginate-rest']);
     expect([...packages].filter((p) => !allowed.has(p))).toEqual([]);
     // The full octokit package (REST method table, App, OAuth, webhooks), the ORM, zod (the GitHub
     // settings are checked by hand) and tar-stream (loaded at the adapter's first archive read) in particular.
     for (const heavy of ['octokit', '@octokit/plugin-rest-endpoint-methods', '@octokit/auth-app', '@octokit/webhooks', 'drizzle-orm', 'zod', 'tar-stream']) expect(packages).not.toContain(heavy);
   });
 
+  it('loads no Bottleneck: one request at a time needs no throttling; the retry policy is our request hook', () => {
+    const packages = inputs.filter((f) => /node_modules\/(bottleneck|@octokit\/plugin-(retry|throttling)|p-limit)\//.test(f));
+    expect(packages).toEqual([]);
+    const sources = inputs.filter((f) => f.startsWith('src/integrations/github/'));
+    expect(sources).toEqual(expect.arrayContaining(['src/integrations/github/sequential-client.ts', 'src/integrations/github/sequential-retry.ts', 'src/integrations/github/retry-policy.ts']));
+    // The service's assembly (plugins, pacer) is not on the action's path.
+    expect(sources.filter((f) => /\/(octokit|pacer|client)\.ts$/.test(f))).toEqual([]);
+  });
+
   it('loads no database, sandbox, engine, Zendesk or edX code, and its requests go over node:http', () => {
     const sources = inputs.filter((f) => f.startsWith('src/'));
-    expect(sources).toEqual(expect.arrayContaining(['src/cli/github-action-run.ts', 'src/integrations/github/client.ts', 'src/node-fetch.ts']));
+    expect(sources).toEqual(expect.arrayContaining(['src/cli/github-action-run.ts', 'src/integrations/github/sequential-client.ts', 'src/node-fetch.ts']));
     expect(sources.filter((f) => /^src\/(db\/(schema|sqlite)|sandbox|engine|workflows|simulators|integrations\/(zendesk|edx))|^src\/cli\/context\.ts$|^src\/config\.ts$/.test(f))).toEqual([]);
     // better-sqlite3 stays outside the bundle: a static import of it would load the native addon.
     const externals = chunks.flatMap((out) => meta.outputs[out]!.imports.filter((i) => i.external && i.kind === 'import-statement').map((i) => i.path));
