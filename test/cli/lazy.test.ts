@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -100,6 +101,29 @@ describe('a GitHub action with a token', () => {
     // better-sqlite3 stays outside the bundle: a static import of it would load the native addon.
     const externals = chunks.flatMap((out) => meta.outputs[out]!.imports.filter((i) => i.external && i.kind === 'import-statement').map((i) => i.path));
     expect(externals).not.toContain('better-sqlite3');
+  });
+});
+
+/**
+ * bin runs an action's command line on dist/cli/actions.cjs, one CommonJS file built from
+ * src/cli-actions.ts: what it holds is compiled at every action's start.
+ */
+describe('the actions\' own build', () => {
+  const actionsMeta = JSON.parse(readFileSync(fileURLToPath(new URL('../../dist/cli/actions-meta.json', import.meta.url)), 'utf8')) as Meta;
+  const [file, output] = Object.entries(actionsMeta.outputs).find(([name]) => name.endsWith('actions.cjs'))!;
+  const inputs = Object.keys(output.inputs);
+
+  it('holds the actions and their GitHub client, and none of the other commands or the service', () => {
+    expect(file).toMatch(/actions\.cjs$/);
+    expect(inputs).toEqual(expect.arrayContaining(['src/cli-actions.ts', 'src/cli/github-action-run.ts', 'src/integrations/github/sequential-client.ts', 'src/node-fetch.ts']));
+    expect(inputs.filter((f) => /^src\/(cli\.ts|config\.ts|server|services|db|sandbox|engine|workflows|simulators|integrations\/(zendesk|edx))|^src\/cli\/(context|serve|request|plan|rollover|demo|check|doctor)/.test(f))).toEqual([]);
+    expect(inputs.filter((f) => /node_modules\/(zod|drizzle-orm|better-sqlite3|bottleneck|@octokit\/plugin-(retry|throttling)|hono|prom-client)\//.test(f))).toEqual([]);
+  });
+
+  it('imports at run time only the ES module build\'s sandbox lookup (made without credentials), and nothing else', () => {
+    const dynamic = output.imports.filter((i) => i.external);
+    const context = Object.keys(meta.outputs).find((k) => meta.outputs[k]!.entryPoint === 'src/cli/context.ts')!;
+    expect(dynamic.filter((i) => !isBuiltin(i.path))).toEqual([{ path: `./${context.split('/').at(-1)}`, kind: 'dynamic-import', external: true }]);
   });
 });
 
