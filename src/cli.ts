@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
-import pkg from '../package.json';
+import type { Command } from 'commander';
+import { baseProgram, runProgram } from './cli/program';
 import { registerServe } from './cli/serve';
 import { registerGithubActions } from './cli/github-actions';
 import { registerZendeskCommands } from './cli/zendesk';
@@ -17,18 +16,7 @@ import { registerDoctorCommand } from './cli/doctor';
  * Exit codes: 0 ok, 1 failed, 2 usage.
  */
 export function buildProgram(): Command {
-  const program = new Command('orcoursetrion')
-    .description('Course provisioning for Open edX: GitHub repos and teams, Zendesk requests, edX steps')
-    .version(pkg.version, '-V, --version', 'print the version')
-    .option('--verbose', 'print stack traces on errors')
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
-  // Adding a command: its module `src/cli/<name>.ts` exports `register<Name>(program)`, which
-  // declares the command, its options and their commander parsers, importing nothing but
-  // commander and other light modules (`./io`, `../courses/naming`, `../db/request-types`).
-  // Its action does `const { run } = await import('./<name>-run')`: the work, zod parsing and
-  // settings load only when that command runs, so `--help` and the other commands stay fast.
-  // test/cli/lazy.test.ts fails when something heavy reaches the entry chunk.
+  const program = baseProgram();
   registerServe(program);
   registerGithubActions(program);
   registerZendeskCommands(program);
@@ -42,20 +30,5 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  // Settings may live in .env, as .env.example shows; the environment wins over the file.
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  const program = buildProgram();
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
-      return 2;
-    }
-    const verbose = argv.includes('--verbose');
-    process.stderr.write(`orcoursetrion: ${err instanceof Error ? err.message : String(err)}\n`);
-    if (verbose && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
-    return 1;
-  }
+  return runProgram(buildProgram(), argv);
 }

@@ -15,7 +15,8 @@
  */
 import { parseGithubConfig } from '../../src/config';
 import { silentLogger } from '../../src/log';
-import { createGithubClient } from '../../src/integrations/github/client';
+import type { GithubClient } from '../../src/integrations/github/client';
+import { createSequentialGithubClient } from '../../src/integrations/github/sequential-client';
 import * as actions from '../../src/integrations/github/course-actions';
 import { createGithubSimulator, type GithubSimulator } from '../../src/simulators/github/simulator';
 import { buildCli } from '../../scripts/build-cli';
@@ -43,7 +44,7 @@ interface Case {
   /** The command line's arguments after the action's name. */
   argv: string[];
   seed(sim: GithubSimulator): void;
-  run(gh: Awaited<ReturnType<typeof createGithubClient>>): Promise<unknown>;
+  run(gh: GithubClient): Promise<unknown>;
 }
 
 const cases: Case[] = [
@@ -105,8 +106,9 @@ for (const c of cases) {
   const sim = world();
   c.seed(sim);
   sim.setLatency(LATENCY_MS);
-  // In process: the client's fetch is the simulator's own handler (no socket, no network).
-  const gh = await createGithubClient({ config: settings, log: silentLogger, fetch: (input, init) => Promise.resolve(sim.fetch(new Request(input, init))) });
+  // In process: the client's fetch is the simulator's own handler (no socket, no network); the
+  // CLI's client (one request at a time, no throttling), as the actions use.
+  const gh = await createSequentialGithubClient({ config: settings, log: silentLogger, fetch: (input, init) => Promise.resolve(sim.fetch(new Request(input, init))) });
   const started = performance.now();
   await c.run(gh);
   const wall = performance.now() - started;
@@ -176,7 +178,7 @@ emitReport({
     startTable,
     '```',
     '',
-    `The goal's model is the brief's: ${LATENCY_MS} ms a request, so an action's time is its sequential round trips x ${LATENCY_MS} ms. Measured, each of our round trips also carries Octokit's retry and throttling plugins (their Bottleneck queues wait on timers, ~10 ms a request), which the bare replay does not; rerun_xml's floor is exactly 0.5 (the hooks must be listed before they can be deleted: 2 trips against 4).`,
+    `The goal's model is the brief's: ${LATENCY_MS} ms a request, so an action's time is its sequential round trips x ${LATENCY_MS} ms. Measured, each of our round trips also carries Octokit's request handling (the CLI's client: core, paginate and our retry hook, no Bottleneck), which the bare replay does not; rerun_xml's floor is exactly 0.5 (the hooks must be listed before they can be deleted: 2 trips against 4).`,
   ],
   goals: [
     ...wall.rows.map((r) => {

@@ -159,12 +159,13 @@ export async function runGithubAction(name: GithubActionName, options: Record<st
     } else {
       const settings = parseGithubConfig(env);
       const log = createLogger({ level: 'warn', write: (line) => err(line + '\n'), secrets: githubSecrets(settings) });
-      // Octokit and the transport only for a real run: a dry run makes no request.
-      const [{ createGithubClient }, { createNodeFetch }] = await Promise.all([import('../integrations/github/client'), import('../node-fetch')]);
+      // Octokit and the transport only for a real run: a dry run makes no request. One request
+      // at a time: the client without the service's throttling (its Bottleneck timers cost each request).
+      const [{ createSequentialGithubClient }, { createNodeFetch }] = await Promise.all([import('../integrations/github/sequential-client'), import('../node-fetch')]);
       // node:http, not Node's fetch (undici), whose first request costs more CPU than the action (see node-fetch.ts).
       const transport = deps.fetch ? undefined : createNodeFetch();
       try {
-        const gh = await createGithubClient({ config: settings, log, fetch: deps.fetch ?? transport?.fetch });
+        const gh = await createSequentialGithubClient({ config: settings, log, fetch: deps.fetch ?? transport?.fetch });
         const result = await def.run(gh, settings, input);
         print(json ? JSON.stringify({ action: name, ok: true, ...result }) : result.message);
       } finally {

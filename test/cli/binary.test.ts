@@ -1,10 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
 import { describe, expect, it } from 'vitest';
 import pkg from '../../package.json';
+import { GITHUB_ACTIONS } from '../../src/cli/github-actions';
+import { PRODUCTION, seededSimulator, TOKEN } from '../github/setup';
 
 /**
  * The installed command as a person runs it: bin/orcoursetrion.js on dist/cli, which vitest's
@@ -15,9 +18,9 @@ const BIN = fileURLToPath(new URL('../../bin/orcoursetrion.js', import.meta.url)
 const CWD = mkdtempSync(join(tmpdir(), 'orc-bin-'));
 const ENV = { PATH: process.env.PATH ?? '', HOME: CWD };
 
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(args: string[], env: Record<string, string> = {}, node: string[] = [BIN]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: CWD, env: { ...ENV, ...env } }, (err, stdout, stderr) => {
+    execFile(process.execPath, [...node, ...args], { cwd: CWD, env: { ...ENV, ...env } }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -72,5 +75,50 @@ describe('the orcoursetrion binary', () => {
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^orcoursetrion release_xml: configuration: ORC_GH_OAUTH2_TOKEN: required/);
+  });
+});
+
+/**
+ * bin runs an action's command line on the actions' own build (dist/cli/actions.cjs, from
+ * src/cli-actions.ts): it must answer exactly as the full CLI (dist/cli/cli.js) does.
+ */
+describe('the actions\' own build', () => {
+  const FULL_CLI = ['--input-type=module', '-e', `const m = await import(${JSON.stringify(fileURLToPath(new URL('../../dist/cli/cli.js', import.meta.url)))}); process.exitCode = await m.main(process.argv.slice(1));`];
+
+  it('runs for exactly the seven actions', () => {
+    const source = readFileSync(BIN, 'utf8');
+    const names = /const ACTIONS = new Set\(\[([^\]]*)\]\)/.exec(source)?.[1]?.match(/'[^']+'/g)?.map((n) => n.slice(1, -1));
+    expect(names).toEqual([...GITHUB_ACTIONS]);
+  });
+
+  it.each([
+    ['help', ['release_xml', '--help']],
+    ['an unknown flag', ['put_team', '-o', 'mitx', '-g', 't', '--bogus']],
+    ['a missing required flag', ['rerun_studio', '-c', '8.01', '-t', '2027_Spring']],
+    ['a dry run without a token (the sandbox lookup)', ['create_xml_repo', '-c', '8.01', '-t', '2027_Spring', '-m', 'alice,bob', '--dry-run']],
+    ['--json dry run', ['release_studio', '-c', '8.01', '-t', '2027_Spring', '--dry-run', '--json']],
+    ['a real run without a token', ['release_xml', '-c', '8.01', '-t', '2027_Spring']],
+    ['--version after an action', ['release_xml', '--version']],
+  ])('answers %s as the full CLI does', async (_what, args) => {
+    expect(await run(args)).toEqual(await run(args, {}, FULL_CLI));
+  });
+
+  it('a real run against GitHub (the simulator on loopback) does the work and prints the 2015 line', async () => {
+    const sim = seededSimulator();
+    sim.seed.repo('mitx', 'content-mit-801-2027_Spring');
+    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const s = serve({ fetch: (req) => sim.fetch(req), port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    });
+    try {
+      const { port } = server.address() as { port: number };
+      const env = { ORC_GH_OAUTH2_TOKEN: TOKEN, ORC_GH_API_URL: `http://127.0.0.1:${port}/api/v3/`, ORC_PRODUCTION_GITRELOAD: PRODUCTION };
+      const r = await run(['release_xml', '-c', '8.01', '-t', '2027_Spring'], env);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('Added production Web hooks to course\n');
+      expect(sim.read.repo('mitx', 'content-mit-801-2027_Spring')?.hooks.map((h) => h.url)).toEqual([PRODUCTION]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

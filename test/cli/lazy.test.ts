@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -74,24 +75,55 @@ describe('a GitHub action with a token', () => {
   const chunks = actionChunks();
   const inputs = chunks.flatMap((out) => Object.keys(meta.outputs[out]!.inputs));
 
-  it('loads Octokit core with its paginate, retry and throttling plugins and commander, and no other dependency', () => {
+  it('loads Octokit core with its paginate plugin and commander, and no other dependency', () => {
     const packages = new Set(inputs.filter((f) => f.includes('node_modules/')).map((f) => f.split('node_modules/').at(-1)!.split('/').slice(0, f.split('node_modules/').at(-1)!.startsWith('@') ? 2 : 1).join('/')));
     const octokitCore = ['@octokit/core', '@octokit/request', '@octokit/endpoint', '@octokit/request-error', '@octokit/graphql', '@octokit/auth-token', 'before-after-hook', 'universal-user-agent', 'content-type', 'json-with-bigint'];
-    const plugins = ['@octokit/plugin-paginate-rest', '@octokit/plugin-retry', '@octokit/plugin-throttling', 'bottleneck', 'p-limit', 'yocto-queue'];
-    const allowed = new Set(['commander', ...octokitCore, ...plugins]);
+    const allowed = new Set(['commander', ...octokitCore, '@octokit/plugin-paginate-rest']);
     expect([...packages].filter((p) => !allowed.has(p))).toEqual([]);
     // The full octokit package (REST method table, App, OAuth, webhooks), the ORM, zod (the GitHub
     // settings are checked by hand) and tar-stream (loaded at the adapter's first archive read) in particular.
     for (const heavy of ['octokit', '@octokit/plugin-rest-endpoint-methods', '@octokit/auth-app', '@octokit/webhooks', 'drizzle-orm', 'zod', 'tar-stream']) expect(packages).not.toContain(heavy);
   });
 
+  it('loads no Bottleneck: one request at a time needs no throttling; the retry policy is our request hook', () => {
+    const packages = inputs.filter((f) => /node_modules\/(bottleneck|@octokit\/plugin-(retry|throttling)|p-limit)\//.test(f));
+    expect(packages).toEqual([]);
+    const sources = inputs.filter((f) => f.startsWith('src/integrations/github/'));
+    expect(sources).toEqual(expect.arrayContaining(['src/integrations/github/sequential-client.ts', 'src/integrations/github/sequential-retry.ts', 'src/integrations/github/retry-policy.ts']));
+    // The service's assembly (plugins, pacer) is not on the action's path.
+    expect(sources.filter((f) => /\/(octokit|pacer|client)\.ts$/.test(f))).toEqual([]);
+  });
+
   it('loads no database, sandbox, engine, Zendesk or edX code, and its requests go over node:http', () => {
     const sources = inputs.filter((f) => f.startsWith('src/'));
-    expect(sources).toEqual(expect.arrayContaining(['src/cli/github-action-run.ts', 'src/integrations/github/client.ts', 'src/node-fetch.ts']));
+    expect(sources).toEqual(expect.arrayContaining(['src/cli/github-action-run.ts', 'src/integrations/github/sequential-client.ts', 'src/node-fetch.ts']));
     expect(sources.filter((f) => /^src\/(db\/(schema|sqlite)|sandbox|engine|workflows|simulators|integrations\/(zendesk|edx))|^src\/cli\/context\.ts$|^src\/config\.ts$/.test(f))).toEqual([]);
     // better-sqlite3 stays outside the bundle: a static import of it would load the native addon.
     const externals = chunks.flatMap((out) => meta.outputs[out]!.imports.filter((i) => i.external && i.kind === 'import-statement').map((i) => i.path));
     expect(externals).not.toContain('better-sqlite3');
+  });
+});
+
+/**
+ * bin runs an action's command line on dist/cli/actions.cjs, one CommonJS file built from
+ * src/cli-actions.ts: what it holds is compiled at every action's start.
+ */
+describe('the actions\' own build', () => {
+  const actionsMeta = JSON.parse(readFileSync(fileURLToPath(new URL('../../dist/cli/actions-meta.json', import.meta.url)), 'utf8')) as Meta;
+  const [file, output] = Object.entries(actionsMeta.outputs).find(([name]) => name.endsWith('actions.cjs'))!;
+  const inputs = Object.keys(output.inputs);
+
+  it('holds the actions and their GitHub client, and none of the other commands or the service', () => {
+    expect(file).toMatch(/actions\.cjs$/);
+    expect(inputs).toEqual(expect.arrayContaining(['src/cli-actions.ts', 'src/cli/github-action-run.ts', 'src/integrations/github/sequential-client.ts', 'src/node-fetch.ts']));
+    expect(inputs.filter((f) => /^src\/(cli\.ts|config\.ts|server|services|db|sandbox|engine|workflows|simulators|integrations\/(zendesk|edx))|^src\/cli\/(context|serve|request|plan|rollover|demo|check|doctor)/.test(f))).toEqual([]);
+    expect(inputs.filter((f) => /node_modules\/(zod|drizzle-orm|better-sqlite3|bottleneck|@octokit\/plugin-(retry|throttling)|hono|prom-client)\//.test(f))).toEqual([]);
+  });
+
+  it('imports at run time only the ES module build\'s sandbox lookup (made without credentials), and nothing else', () => {
+    const dynamic = output.imports.filter((i) => i.external);
+    const context = Object.keys(meta.outputs).find((k) => meta.outputs[k]!.entryPoint === 'src/cli/context.ts')!;
+    expect(dynamic.filter((i) => !isBuiltin(i.path))).toEqual([{ path: `./${context.split('/').at(-1)}`, kind: 'dynamic-import', external: true }]);
   });
 });
 

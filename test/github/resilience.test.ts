@@ -2,18 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { parseGithubConfig } from '../../src/config';
 import { RateLimited, TransientError } from '../../src/errors';
 import * as actions from '../../src/integrations/github/course-actions';
-import { client, githubEnv, PRODUCTION, TIME_SCALE, useSimulator } from './setup';
+import { client, githubEnv, PRODUCTION, sequentialClient, TIME_SCALE, useSimulator } from './setup';
 
 const h = useSimulator();
 const settings = parseGithubConfig(githubEnv());
 const course = { course: '8.01r', term: '2027_Spring' };
 const REPO = 'content-mit-801r-2027_Spring';
 
-describe('retries through Octokit', () => {
+/** The same policy (retry-policy.ts) in both assemblies: the service's plugins and the CLI's hook. */
+describe.each([
+  ['the service\'s client (Octokit\'s retry and throttling plugins)', client],
+  ['the CLI\'s sequential client (our request hook)', sequentialClient],
+])('retries through %s', (_name, makeClient) => {
   it('waits out a 403 secondary rate limit (retry-after) and resumes', async () => {
     h.sim.seed.repo('mitx', REPO);
     h.sim.failSecondaryLimit({ method: 'POST', path: /\/hooks$/, times: 2 });
-    await actions.releaseXml(await client(), settings, course);
+    await actions.releaseXml(await makeClient(), settings, course);
     expect(h.sim.read.repo('mitx', REPO)?.hooks.map((x) => x.url)).toEqual([PRODUCTION]);
     expect(h.sim.stats.requests.map((r) => r.status)).toEqual([403, 403, 201]);
   });
@@ -21,7 +25,7 @@ describe('retries through Octokit', () => {
   it('gives up after its bounded retries with RateLimited carrying the wait', async () => {
     h.sim.seed.repo('mitx', REPO);
     h.sim.failSecondaryLimit({ method: 'POST', path: /\/hooks$/, times: 10, retryAfterSeconds: 7 });
-    const err = await actions.releaseXml(await client(), settings, course).catch((e: unknown) => e);
+    const err = await actions.releaseXml(await makeClient(), settings, course).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RateLimited);
     expect((err as RateLimited).retryAfterMs).toBe(7000);
     expect(h.sim.read.repo('mitx', REPO)?.hooks).toEqual([]);
@@ -29,14 +33,14 @@ describe('retries through Octokit', () => {
 
   it('retries 5xx answers and succeeds', async () => {
     h.sim.fail({ method: 'POST', path: /^\/orgs\/mitx\/repos$/, status: 502, times: 2 });
-    await actions.createXmlRepo(await client(), settings, course);
+    await actions.createXmlRepo(await makeClient(), settings, course);
     expect(h.sim.read.repoNames('mitx')).toEqual([REPO]);
   });
 
   it('maps 5xx that outlast the retries to TransientError', async () => {
     h.sim.seed.repo('mitx', REPO);
     h.sim.fail({ path: /\/hooks$/, status: 503, times: 10 });
-    await expect(actions.rerunXml(await client(), settings, course)).rejects.toBeInstanceOf(TransientError);
+    await expect(actions.rerunXml(await makeClient(), settings, course)).rejects.toBeInstanceOf(TransientError);
   });
 });
 

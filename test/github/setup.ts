@@ -3,6 +3,7 @@ import { parseGithubConfig, type GithubConfig } from '../../src/config';
 import { silentLogger } from '../../src/log';
 import { createGithubClient } from '../../src/integrations/github/client';
 import { createPacer } from '../../src/integrations/github/pacer';
+import { createSequentialGithubClient } from '../../src/integrations/github/sequential-client';
 import { createGithubSimulator, type GithubSimulator } from '../../src/simulators/github/simulator';
 import { mountSimulators } from '../support/msw';
 
@@ -56,4 +57,9 @@ export function client(config: GithubConfig = parseGithubConfig(githubEnv()), pa
     timeScale,
     pacer: pacerPerMinute ? createPacer({ perMinute: pacerPerMinute, timeScale }) : undefined,
   });
+}
+
+/** The CLI's client (one request at a time, no throttling) on the same settings and time scale. */
+export function sequentialClient(config: GithubConfig = parseGithubConfig(githubEnv()), timeScale = TIME_SCALE) {
+  return createSequentialGithubClient({ config, log: silentLogger, timeScale });
 }

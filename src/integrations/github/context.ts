@@ -1,5 +1,5 @@
 import type { Logger } from '../../log';
-import type { Octokit } from './octokit';
+import type { Octokit } from './octokit-base';
 
 /** What every GitHub operation needs; built once per client. */
 export interface GithubContext {

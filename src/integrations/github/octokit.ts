@@ -3,45 +3,21 @@ import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import pLimit from 'p-limit';
-import type { GithubConfig } from '../../github-config';
-import type { Logger } from '../../log';
+import { authenticated, baseOptions, type Octokit as GithubOctokit, type OctokitDeps as BaseDeps } from './octokit-base';
 import type { Pacer } from './pacer';
+import { retriesRateLimit, retryPolicy, type RateLimitKind } from './retry-policy';
 
 /**
- * Octokit's core with only the plugins the adapter uses: paginate, and the retry and throttling
- * that the `octokit` package bundles. Not that package: its REST method table (80 KB), App,
- * OAuth and webhooks code were most of what a CLI action compiled at every start. Requests name
- * their route (`octokit.request('GET /repos/{owner}/{repo}', …)`), typed the same way.
+ * Octokit's core with only the plugins the service's adapter uses: paginate, and the retry and
+ * throttling that the `octokit` package bundles (a service runs many requests at once and
+ * needs the throttling). Not that package: its REST method table (80 KB), App, OAuth and
+ * webhooks code. The CLI's actions use sequential-octokit.ts, without the two plugins.
  */
 const Octokit = Core.plugin(paginateRest, retry, throttling);
-export type Octokit = InstanceType<typeof Octokit>;
+export type Octokit = GithubOctokit;
 
-export interface OctokitDeps {
-  config: Pick<GithubConfig, 'ORC_GH_API_URL' | 'ORC_GH_OAUTH2_TOKEN' | 'ORC_GH_APP_ID' | 'ORC_GH_APP_PRIVATE_KEY' | 'ORC_GH_APP_INSTALLATION_ID'>;
-  log: Logger;
+export interface OctokitDeps extends BaseDeps {
   pacer: Pacer;
-  fetch?: typeof fetch;
-  /** Scales every wait Octokit makes (retry backoff, Retry-After); tests use e.g. 0.001. */
-  timeScale?: number;
-  /** Per-request timeout; a timed-out request is retried like a 5xx. */
-  requestTimeoutMs?: number;
-  /** How often a rate-limited request is retried before the error reaches the caller. */
-  rateLimitRetries?: number;
-  /** Longest Retry-After (seconds) waited in place; longer waits go to the caller as RateLimited. */
-  maxRateLimitWaitSeconds?: number;
-}
-
-/** GHES `https://host/api/v3/` and api.github.com, with or without a trailing slash. */
-export function apiBaseUrl(apiUrl: string): string {
-  return apiUrl.replace(/\/+$/, '');
-}
-
-function withTimeout(base: typeof fetch, ms: number): typeof fetch {
-  return (input, init) => {
-    const timeout = AbortSignal.timeout(ms);
-    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-    return base(input, { ...init, signal });
-  };
 }
 
 /** Octokit's own default: at most this many requests of one client in flight. */
@@ -112,51 +88,27 @@ export function retrySeat() {
 /**
  * An Octokit on the configured base URL with token or GitHub App installation auth, and the
  * bundled retry (5xx, network, timeouts) and throttling (primary and secondary rate limits,
- * honouring Retry-After and x-ratelimit-reset) plugins bounded so a caller always gets an
- * answer: what outlasts them reaches the caller and is mapped to a typed error.
+ * honouring Retry-After and x-ratelimit-reset) plugins bounded by the retry policy
+ * (retry-policy.ts) so a caller always gets an answer: what outlasts them reaches the caller
+ * and is mapped to a typed error.
  */
 export async function createOctokit(deps: OctokitDeps): Promise<Octokit> {
-  const { config, log, pacer } = deps;
-  const scale = deps.timeScale ?? 1;
-  const retries = deps.rateLimitRetries ?? 3;
-  const maxWait = deps.maxRateLimitWaitSeconds ?? 120;
-  const onLimit = (kind: string) => (retryAfter: number, options: { method: string; url: string }, _o: unknown, retryCount: number) => {
-    const retry = retryCount < retries && retryAfter <= maxWait;
-    log.warn(`github ${kind} rate limit`, { method: options.method, url: options.url, retryAfter, retryCount, retry });
-    return retry;
-  };
+  const { log, pacer } = deps;
+  const policy = retryPolicy(deps);
+  const onLimit = (kind: RateLimitKind) => (retryAfter: number, options: { method: string; url: string }, _o: unknown, retryCount: number) =>
+    retriesRateLimit(policy, log, kind, retryAfter, options, retryCount);
   const Configured = Octokit.defaults({
-    baseUrl: apiBaseUrl(config.ORC_GH_API_URL),
-    userAgent: 'orcoursetrion',
-    request: { fetch: withTimeout(deps.fetch ?? fetch, deps.requestTimeoutMs ?? 30_000) },
-    retry: { retryAfterBaseValue: 1000 * scale },
+    ...baseOptions(deps),
+    retry: { retries: policy.retries, retryAfterBaseValue: policy.unitMs },
     throttle: {
-      retryAfterBaseValue: 1000 * scale,
+      retryAfterBaseValue: policy.unitMs,
+      fallbackSecondaryRateRetryAfter: policy.fallbackSecondaryUnits,
       ...pacedLimiters(pacer),
       // Read by the plugin though not in its option type (as `global`).
       ...({ retryLimiter: retrySeat() } as object),
       onRateLimit: onLimit('primary'),
       onSecondaryRateLimit: onLimit('secondary'),
     },
-    log: {
-      debug: () => {},
-      info: () => {},
-      warn: (message: string) => log.warn(message),
-      error: (message: string) => log.error(message),
-    },
   });
-  if (config.ORC_GH_APP_ID && config.ORC_GH_APP_PRIVATE_KEY && config.ORC_GH_APP_INSTALLATION_ID) {
-    // Loaded only with App settings: a token never compiles the JWT and token-cache code.
-    const { createAppAuth } = await import('@octokit/auth-app');
-    return new Configured({
-      authStrategy: createAppAuth,
-      auth: {
-        appId: config.ORC_GH_APP_ID,
-        // Env files often carry the PEM with literal \n.
-        privateKey: config.ORC_GH_APP_PRIVATE_KEY.replace(/\\n/g, '\n'),
-        installationId: Number(config.ORC_GH_APP_INSTALLATION_ID),
-      },
-    });
-  }
-  return new Configured({ auth: config.ORC_GH_OAUTH2_TOKEN });
+  return authenticated(Configured, deps.config);
 }
