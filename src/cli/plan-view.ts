@@ -57,7 +57,7 @@ export function planText(view: PlanView): string {
   if (view.failedNotes) {
     lines.push(view.failedNotes.headline);
     for (const n of view.failedNotes.notes) lines.push(`  ${n.public ? 'public reply' : 'internal note'} of ${n.createdAt}: ${n.firstLine}`);
-    lines.push(`  Retry them from the ticket's sidebar (Retry) or with POST /api/requests/${request.id}/notes/retry.`);
+    lines.push(`  Retry them from the ticket's sidebar (Retry) or with POST /api/requests/${request.id}/notes/retry; or dismiss them with a reason (Dismiss, or POST /api/requests/${request.id}/notes/dismiss).`);
   }
   if (view.approval) lines.push(`Approval: ${view.approval.rule === null ? 'an agent (no approval rule matches)' : `the approval rule "${view.approval.rule}" would approve it`}`);
   const manual = steps.filter((s) => s.kind === 'manual' && s.status !== 'skipped').length;

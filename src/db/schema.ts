@@ -246,7 +246,8 @@ export const sandboxState = sqliteTable('sandbox_state', {
   updatedAt: integer('updated_at').notNull(),
 });
 
-export const NOTE_STATUSES = ['pending', 'running', 'done', 'failed'] as const;
+/** `dismissed`: a failed note an agent chose not to post (the ticket is closed, say); kept for the record. */
+export const NOTE_STATUSES = ['pending', 'running', 'done', 'failed', 'dismissed'] as const;
 export type NoteStatus = (typeof NOTE_STATUSES)[number];
 
 /**

@@ -250,7 +250,7 @@ export function createEngine(deps: EngineDeps): Engine {
       await writeTurn(() =>
         db
           .update(leased)
-          .set(values)
+          .set(values as Partial<typeof webhookDeliveries.$inferInsert>)
           .where(and(eq(leased.id, id), eq(leased.status, 'running'), eq(leased.leaseOwner, options.workerId))),
       );
     };

@@ -209,6 +209,29 @@ export async function retryNotes(deps: RequestDeps, id: number, actor: Actor): P
 }
 
 /**
+ * Stops showing the notes of a ticket the outbox gave up on, when posting them is no longer
+ * wanted or possible (a closed ticket refuses every retry): the way out of the failed-notes
+ * banner. They stay in the outbox as `dismissed`, and the agent's reason is in the request's
+ * history. The action is not told on the ticket: that note would fail the same way.
+ */
+export async function dismissNotes(deps: RequestDeps, id: number, note: string | undefined, actor: Actor): Promise<number> {
+  const { db, clock } = deps;
+  const reason = note?.trim();
+  if (!reason) throw noteRequired('dismiss the notes that could not be posted');
+  const request = await getRequest(db, id);
+  if (request.ticketId === null) throw conflict(`Request ${id} has no ticket note that failed to post; there is nothing to dismiss`);
+  const now = clock();
+  const dismissed = await db
+    .update(ticketNotes)
+    .set({ status: 'dismissed', leaseOwner: null, leaseExpiresAt: null })
+    .where(and(eq(ticketNotes.ticketId, request.ticketId), eq(ticketNotes.status, 'failed')))
+    .returning({ id: ticketNotes.id });
+  if (dismissed.length === 0) throw conflict(`Request ${id} has no ticket note that failed to post; there is nothing to dismiss`);
+  await recordEvent(db, now, { requestId: id, ticketId: request.ticketId, actor, action: 'notes_dismissed', detail: { notes: dismissed.length, note: reason } });
+  return dismissed.length;
+}
+
+/**
  * Sets when an approved request starts (scheduled or not yet started): `startAt` null means
  * now. A past `startAt` also means now, so it needs `confirmed`: an agent who picked last week
  * by mistake is asked (409 confirm_required) rather than starting the work at once. Only steps

@@ -5,7 +5,7 @@ import { REQUEST_STATUSES, requests, type RequestRow } from '../db/schema';
 import { stepsOf } from '../engine/engine';
 import { instructionsOf } from '../engine/instructions-of';
 import { AppError, notFound } from '../errors';
-import { approveRequest, cancelRequest, completeStep, getRequest, rejectRequest, rescheduleRequest, retryNotes, retryStep, skipStep, type RequestDeps } from '../requests/actions';
+import { approveRequest, cancelRequest, completeStep, getRequest, rejectRequest, rescheduleRequest, retryNotes, dismissNotes, retryStep, skipStep, type RequestDeps } from '../requests/actions';
 import { failedNotesOf } from '../story/failed-notes';
 import { bulkBodySchema, runBulk } from '../requests/bulk';
 import type { Logger } from '../log';
@@ -147,6 +147,13 @@ export function apiRoutes(deps: ApiDeps) {
   app.post('/requests/:id/notes/retry', async (c) => {
     const id = parseId(c.req.param('id'), 'id');
     await retryNotes(deps, id, c.get('actor'));
+    return c.json(await detailOf(id));
+  });
+
+  app.post('/requests/:id/notes/dismiss', async (c) => {
+    const id = parseId(c.req.param('id'), 'id');
+    const { note } = await parseJsonBody(c, noteBody);
+    await dismissNotes(deps, id, note, c.get('actor'));
     return c.json(await detailOf(id));
   });
 

@@ -64,7 +64,7 @@ describe('notes that could not be posted to the ticket', { timeout: 120_000 }, (
     expect(await cli.run(['plan', '--request', String(id)])).toBe(0);
     expect(cli.io.out).toContain(`1 note could not be posted to the ticket: Zendesk ticket ${ticketId} is closed`);
     expect(cli.io.out).toMatch(/internal note of \S+: Rescheduled by Sandbox Agent/);
-    expect(cli.io.out).toContain(`Retry them from the ticket's sidebar (Retry) or with POST /api/requests/${id}/notes/retry.`);
+    expect(cli.io.out).toContain(`Retry them from the ticket's sidebar (Retry) or with POST /api/requests/${id}/notes/retry; or dismiss them with a reason (Dismiss, or POST /api/requests/${id}/notes/dismiss).`);
 
     // Retrying is accepted (the agent may not know), and Zendesk refuses again: the note and the retry's own note.
     const retried = await sb.api(`/requests/${id}/notes/retry`, { body: {} });
@@ -72,6 +72,19 @@ describe('notes that could not be posted to the ticket', { timeout: 120_000 }, (
     expect(retried.body.failedNotes).toBeNull();
     const again = await failedNotes(ticketId, 2);
     expect(again.failedNotes.notes.map((n: { firstLine: string }) => n.firstLine)).toEqual([expect.stringMatching(/^Rescheduled by/), 'Retried 1 note that could not be posted to this ticket, by Sandbox Agent; they come before this one.']);
+
+    // The way out: dismissed with a reason (required), kept in the history, not told on the ticket.
+    const unexplained = await sb.api(`/requests/${id}/notes/dismiss`, { body: {} });
+    expect(unexplained.status).toBe(400);
+    expect(unexplained.body.error).toMatchObject({ code: 'note_required', details: { field: 'note' } });
+    const putsBeforeDismiss = sb.sims.zendesk.requests.filter((r) => r.method === 'PUT').length;
+    const dismissed = await sb.api(`/requests/${id}/notes/dismiss`, { body: { note: 'ticket closed; told the requester on the follow-up ticket' } });
+    expect(dismissed.status).toBe(200);
+    expect(dismissed.body.failedNotes).toBeNull();
+    expect(dismissed.body.events.find((e: { action: string }) => e.action === 'notes_dismissed')?.detail).toEqual({ notes: 2, note: 'ticket closed; told the requester on the follow-up ticket' });
+    expect((await view(ticketId)).failedNotes).toBeNull();
+    expect(sb.sims.zendesk.requests.filter((r) => r.method === 'PUT').length).toBe(putsBeforeDismiss);
+    expect((await sb.api(`/requests/${id}/notes/dismiss`, { body: { note: 'again' } })).status).toBe(409);
   });
 
   it('notes Zendesk kept refusing are posted once each when an agent retries them, in their order, then the retry note; a second retry is 409', async () => {

@@ -9,7 +9,7 @@ import { cleanCourse } from '../olx/fixtures';
 import { ensureAppBuilt, gzippedAssetSizes } from './support/app-build';
 import { launchChromium } from './support/chromium';
 import { requests, seedRequest, SHARED_SECRET, startSidebarService, steps, type SidebarService } from './support/service';
-import { ticketNotes } from '../../src/db/schema';
+import { events, ticketNotes } from '../../src/db/schema';
 
 const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const fieldId = (key: string) => 9000 + catalogueFields().findIndex((f) => f.title.endsWith(key));
@@ -404,5 +404,23 @@ describe('Zendesk app in headless Chromium, hosted by the local help-desk page',
     const rows = await service.handle.db.select().from(ticketNotes).where(eq(ticketNotes.ticketId, 119)).orderBy(ticketNotes.id);
     expect(rows.map((r) => [r.status, r.attempts, r.error])).toEqual([['pending', 0, null], ['pending', 0, null], ['pending', 0, null]]);
     expect(rows[2]!.html).toContain('<strong>Retried 2 notes</strong> that could not be posted to this ticket, by Sandbox Agent');
+  });
+
+  it('dismisses the notes a closed ticket keeps refusing, with a reason the history keeps', async () => {
+    const optics = (await seedRequest(service.handle, { ticketId: 120, courseNumber: '8.07', params: { courseTitle: 'Optics' } })).id;
+    service.tickets.add({ id: 120, subject: 'New course 8.07', description: '', status: 'closed', requester: { email: 'instructor@example.edu' }, customFields: [] });
+    await service.handle.db.insert(ticketNotes).values({ requestId: optics, ticketId: 120, marker: '[orc-marker y/action.1]', html: '<p><strong>Approved</strong> by Sandbox Agent.</p>', error: 'Zendesk ticket 120 is closed', status: 'failed', attempts: 1, createdAt: Date.now() });
+    await page.goto(`${service.url}/helpdesk/tickets/120`);
+    const panel = sidebar().getByRole('region', { name: 'Notes not posted' });
+    await panel.getByRole('button', { name: 'Dismiss…' }).click();
+    await panel.getByRole('button', { name: 'Dismiss the note' }).click();
+    await expect.poll(() => panel.locator('.field__problem').textContent()).toContain('say why the ticket need not get these notes');
+    await panel.getByLabel('Why these notes need not be posted (kept in the history)').fill('Closed ticket; the requester was told on ticket 121');
+    await panel.getByRole('button', { name: 'Dismiss the note' }).click();
+    await expect.poll(() => sidebar().getByRole('region', { name: 'Notes not posted' }).count()).toBe(0);
+    const rows = await service.handle.db.select().from(ticketNotes).where(eq(ticketNotes.ticketId, 120));
+    expect(rows.map((r) => r.status)).toEqual(['dismissed']);
+    const history = await service.handle.db.select().from(events).where(eq(events.requestId, optics));
+    expect(history.find((e) => e.action === 'notes_dismissed')?.detail).toEqual({ notes: 1, note: 'Closed ticket; the requester was told on ticket 121' });
   });
 });

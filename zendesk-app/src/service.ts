@@ -76,6 +76,7 @@ export function createService(client: ZafClient, serviceUrl: string, user: Zende
     skip: (id: number, key: string, note: string) => call('POST', `${stepPath(id, key)}/skip`, detailSchema, { note }),
     retry: (id: number, key: string) => call('POST', `${stepPath(id, key)}/retry`, detailSchema, {}),
     retryNotes: (id: number) => call('POST', `${requestPath(id)}/notes/retry`, detailSchema, {}),
+    dismissNotes: (id: number, note: string) => call('POST', `${requestPath(id)}/notes/dismiss`, detailSchema, { note }),
     validate: (draft: Record<string, string>) => call('POST', '/api/validate', validationSchema, draft),
     check: (id: number) => call('POST', `${requestPath(id)}/check`, courseCheckSchema, {}),
     dashboard: () => call('GET', '/api/dashboard', dashboardSchema),
