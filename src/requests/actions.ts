@@ -7,6 +7,7 @@ import { AppError, conflict, notFound } from '../errors';
 import { commentMarker } from '../integrations/zendesk/marker';
 import { scheduledNote } from '../story/messages';
 import { formatInZone } from './dates';
+import { failedNotesOfTicket } from '../story/failed-notes';
 import { oweComment } from '../story/outbox';
 import { tellAction } from './action-notes';
 import { recordEvent, recordEventOnce, type Actor, type EventEntry } from './events';
@@ -191,9 +192,9 @@ export async function retryRequest(deps: RequestDeps, id: number, actor: Actor):
 export async function retryNotes(deps: RequestDeps, id: number, actor: Actor): Promise<number> {
   const { db, clock } = deps;
   const request = await getRequest(db, id);
-  const nothing = () => conflict(`Request ${id} has no ticket note that failed to post; there is nothing to retry`);
+  const nothing = () => nothingFailed(id, 'retry');
   if (request.ticketId === null) throw nothing();
-  const failed = and(eq(ticketNotes.ticketId, request.ticketId), eq(ticketNotes.status, 'failed'));
+  const failed = failedNotesOfTicket(request.ticketId);
   const [last] = await db.select({ error: ticketNotes.error }).from(ticketNotes).where(failed).orderBy(desc(ticketNotes.id)).limit(1);
   if (!last) throw nothing();
   const now = clock();
@@ -208,6 +209,8 @@ export async function retryNotes(deps: RequestDeps, id: number, actor: Actor): P
   return retried.length;
 }
 
+const nothingFailed = (id: number, verb: string) => conflict(`Request ${id} has no ticket note that failed to post; there is nothing to ${verb}`);
+
 /**
  * Stops showing the notes of a ticket the outbox gave up on, when posting them is no longer
  * wanted or possible (a closed ticket refuses every retry): the way out of the failed-notes
@@ -219,14 +222,14 @@ export async function dismissNotes(deps: RequestDeps, id: number, note: string |
   const reason = note?.trim();
   if (!reason) throw noteRequired('dismiss the notes that could not be posted');
   const request = await getRequest(db, id);
-  if (request.ticketId === null) throw conflict(`Request ${id} has no ticket note that failed to post; there is nothing to dismiss`);
+  if (request.ticketId === null) throw nothingFailed(id, 'dismiss');
   const now = clock();
   const dismissed = await db
     .update(ticketNotes)
     .set({ status: 'dismissed', leaseOwner: null, leaseExpiresAt: null })
-    .where(and(eq(ticketNotes.ticketId, request.ticketId), eq(ticketNotes.status, 'failed')))
+    .where(failedNotesOfTicket(request.ticketId))
     .returning({ id: ticketNotes.id });
-  if (dismissed.length === 0) throw conflict(`Request ${id} has no ticket note that failed to post; there is nothing to dismiss`);
+  if (dismissed.length === 0) throw nothingFailed(id, 'dismiss');
   await recordEvent(db, now, { requestId: id, ticketId: request.ticketId, actor, action: 'notes_dismissed', detail: { notes: dismissed.length, note: reason } });
   return dismissed.length;
 }

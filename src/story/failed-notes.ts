@@ -38,13 +38,16 @@ export function firstLineOf(html: string): string {
   return line.length > FIRST_LINE_MAX ? `${line.slice(0, FIRST_LINE_MAX - 1)}…` : line;
 }
 
+/** Which rows are a ticket's failed notes (shown, retried or dismissed by an agent). */
+export const failedNotesOfTicket = (ticketId: number) => and(eq(ticketNotes.ticketId, ticketId), eq(ticketNotes.status, 'failed'));
+
 /** The failed notes of a ticket, oldest first; undefined when there are none (or no ticket). */
 export async function failedNotesOf(db: Db, ticketId: number | null): Promise<FailedNotes | undefined> {
   if (ticketId === null) return undefined;
   const rows = await db
     .select()
     .from(ticketNotes)
-    .where(and(eq(ticketNotes.ticketId, ticketId), eq(ticketNotes.status, 'failed')))
+    .where(failedNotesOfTicket(ticketId))
     .orderBy(asc(ticketNotes.id));
   const last = rows.at(-1);
   if (!last) return undefined;
