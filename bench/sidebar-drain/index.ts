@@ -26,7 +26,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import Database from 'better-sqlite3';
@@ -40,7 +39,8 @@ import { createZendeskAdapter } from '../../src/integrations/zendesk/adapter';
 import { silentLogger } from '../../src/log';
 import { SANDBOX_AGENT } from '../../src/sandbox/agent';
 import { seedGithub, startSimulators } from '../../src/sandbox/simulators';
-import { startChild } from '../support/child';
+import { buildCli } from '../../scripts/build-cli';
+import { builtService, startChild } from '../support/child';
 import { emitReport, quantile, round } from '../support/stats';
 import { courseFiles, FROM, TO } from '../rollover/scenario';
 import { signedBurst } from '../webhook/load';
@@ -63,7 +63,6 @@ const LATENCY_MS = Number(args.latency);
 const GOAL_P99_MS = 50;
 const SECRET = 'bench-sidebar-drain-secret-0123456789abcdef0123456789';
 const WEBHOOK_SECRET = 'bench-sidebar-drain-webhook-0123456789abcdef';
-const TARGET = fileURLToPath(new URL('../webhook/target.ts', import.meta.url));
 
 const watchdog = setTimeout(() => {
   process.stderr.write('bench/sidebar-drain: gave up after 600 s\n');
@@ -151,7 +150,8 @@ async function until(what: string, done: () => boolean, ms: number): Promise<voi
 }
 
 const profileDir = args['cpu-prof'] ? mkdtempSync(join(tmpdir(), 'orc-bench-prof-')) : undefined;
-const child = await startChild(TARGET, ['real'], { env: serviceEnv, timeoutMs: 60_000, nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] });
+await buildCli(); // the service runs as `npm start` does, on dist/cli: build the source as it is now
+const child = await startChild(builtService(), { env: { ...serviceEnv, PORT: '0', ORC_HOST: '127.0.0.1' }, timeoutMs: 60_000, nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] });
 const samples: { at: number; ms: number }[] = [];
 const failures: string[] = [];
 /** The phases' boundaries: the rollover's first step began, the burst's first send, no delivery left. */

@@ -6,9 +6,10 @@
  *
  * - Each server runs in its own process; autocannon runs here, so the load generator never
  *   steals the measured server's event loop.
- * - real: startService on a fresh temp SQLite file (WAL, synchronous=FULL): verify the
- *   signature, check the content type, parse, record the delivery (group commit), wake the
- *   engine, answer 202.
+ * - real: the service as `npm start` runs it (bin/orcoursetrion.js serve on the compiled
+ *   build, rebuilt first) on a fresh temp SQLite file (WAL, synchronous=FULL): verify the
+ *   signature, check the content type, parse, record the delivery (group commit on the
+ *   writer thread), wake the engine (its own thread), answer 202.
  * - The engine runs (startService starts it; each delivery wakes it) and re-reads tickets from
  *   a Zendesk served from THIS process (the simulator, set up by the real `zendesk setup`),
  *   never from the service's own process, whose CPU it would steal. Two real variants per round:
@@ -32,7 +33,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { startChild } from '../support/child';
+import { buildCli } from '../../scripts/build-cli';
+import { builtService, startChild, tsxFile } from '../support/child';
 import { emitReport, median, round } from '../support/stats';
 import { signedBurst, signedLoad, type LoadResult } from './load';
 import { remoteZendesk } from './zendesk-remote';
@@ -58,11 +60,12 @@ interface Round {
   warnings?: number;
 }
 
+await buildCli(); // the service runs as `npm start` does, on dist/cli: build the source as it is now
 const zendesk = await remoteZendesk({ tickets: 200 });
 const profileDir = cpuProf ? mkdtempSync(join(tmpdir(), 'orc-bench-prof-')) : undefined;
 
 async function bareRound(n: number): Promise<Round> {
-  const child = await startChild(TARGET, ['bare']);
+  const child = await startChild(tsxFile(TARGET, ['bare']));
   try {
     return { round: n, target: 'bare', load: await signedLoad({ url: child.url, secret: SECRET, connections, seconds, warmupSeconds: 2, ticketIds: zendesk.ticketIds, tag: `bare${n}` }) };
   } finally {
@@ -74,7 +77,7 @@ async function bareRound(n: number): Promise<Round> {
 async function startReal(dir: string) {
   const database = join(dir, 'orc.db');
   await zendesk.setUp(database);
-  const child = await startChild(TARGET, ['real'], {
+  const child = await startChild(builtService(), {
     nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     env: {
       ORC_DATABASE: database,
