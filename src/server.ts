@@ -22,6 +22,7 @@ import { createWorldStore, savingTicketStore } from './sandbox/world-store';
 import { appServices, createServices } from './services';
 import { createDeliveryRecorder } from './webhooks/delivery-recorder';
 import { createThreadedDeliveryRecorder } from './webhooks/sqlite-delivery-recorder';
+import { createWriteLockBuffer } from './db/write-lock';
 import { webhookSecretSource } from './webhooks/secrets';
 
 export interface RunningService {
@@ -76,7 +77,8 @@ export async function startService(requested: Config, options: StartOptions = {}
     opened.push(() => databases.close());
     const handle = databases.app;
     // A file database takes deliveries on a writer thread; an in-memory one has a single connection.
-    const threaded = config.ORC_DATABASE === ':memory:' ? undefined : createThreadedDeliveryRecorder(config.ORC_DATABASE);
+    const writeLock = config.ORC_DATABASE === ':memory:' ? undefined : createWriteLockBuffer();
+    const threaded = writeLock && createThreadedDeliveryRecorder(config.ORC_DATABASE, writeLock);
     if (threaded) opened.push(() => threaded.close());
     // The sandbox's world is saved with the database (a restart continues the story).
     const world = sims && createWorldStore(handle.db, sims, clock);
@@ -153,7 +155,7 @@ export async function startService(requested: Config, options: StartOptions = {}
       engineMode === 'thread'
         ? await startEngineThread({
             // An injected logger (tests) is sent every line and applies its own level.
-            data: { env: configEnv(config), databasePath: config.ORC_DATABASE, engineId, extraSecrets: [sharedSecret], importPollMs: sims ? 100 : undefined, logLevel: options.log ? 'debug' : config.ORC_LOG_LEVEL, metrics: metrics !== undefined },
+            data: { env: configEnv(config), databasePath: config.ORC_DATABASE, writeLock, engineId, extraSecrets: [sharedSecret], importPollMs: sims ? 100 : undefined, logLevel: options.log ? 'debug' : config.ORC_LOG_LEVEL, metrics: metrics !== undefined },
             log,
             scrub,
             observers: metrics && { engine: metrics.engine, calls: metrics.calls },

@@ -35,6 +35,20 @@ export function openSqlite(path: string, options: { migrationsFolder?: string; s
 }
 
 /**
+ * Takes checkpoints of the WAL on a timer instead of at commits (the connection's automatic
+ * checkpoint is turned off): a checkpoint copies pages and fsyncs the file, and at a commit it
+ * ran inside the engine's turn of the write lock the webhook writer waits on (db/write-lock.ts).
+ * PASSIVE never waits for writers. The webhook writer never checkpoints; the app connections
+ * keep SQLite's automatic one (a backstop while this thread is down). Returns the stop.
+ */
+export function checkpointEvery(handle: SqliteHandle, ms: number): () => void {
+  handle.sqlite.pragma('wal_autocheckpoint = 0');
+  const timer = setInterval(() => handle.sqlite.pragma('wal_checkpoint(PASSIVE)'), ms);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
  * The Node service's two connections to its database: the app's at synchronous=FULL (an
  * answer to an agent or a webhook promises the write is on disk) and the engine's own
  * bookkeeping (claims, leases, settles, memoised results, derived statuses) at NORMAL, which

@@ -5,7 +5,8 @@
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { parseConfig, secretValues } from '../config';
-import { openServiceSqlite } from '../db/sqlite';
+import { checkpointEvery, openServiceSqlite } from '../db/sqlite';
+import { engineWriteTurn } from '../db/write-lock';
 import { messageOf } from '../errors';
 import type { CallObserver } from '../integrations/calls';
 import { createLogger, createScrubber } from '../log';
@@ -16,6 +17,9 @@ import { startNodeDriver } from './node-driver';
 import type { EngineThreadData, FromEngineThread, ToEngineThread } from './thread-driver';
 import { engineOptionsFrom, type EngineObserver } from './types';
 
+/** How often the engine's thread checkpoints the WAL (a flood's second of deliveries is a few MB). */
+const CHECKPOINT_MS = 1_000;
+
 async function run(port: MessagePort, data: EngineThreadData): Promise<void> {
   const post = (message: FromEngineThread) => port.postMessage(message);
   const config = parseConfig(data.env, nodeFiles);
@@ -24,6 +28,7 @@ async function run(port: MessagePort, data: EngineThreadData): Promise<void> {
   // Every line says it came from the engine's thread.
   const log = createLogger({ level: data.logLevel, secrets, write: (line) => post({ type: 'log', line }) }, { thread: 'engine' });
   const databases = openServiceSqlite(data.databasePath);
+  const stopCheckpoints = checkpointEvery(databases.engine, CHECKPOINT_MS);
   try {
     const clock = Date.now;
     const observer: EngineObserver | undefined = data.metrics
@@ -35,8 +40,9 @@ async function run(port: MessagePort, data: EngineThreadData): Promise<void> {
       : undefined;
     const calls: CallObserver | undefined = data.metrics ? { externalCall: (call) => post({ type: 'call', call }) } : undefined;
     const services = await createServices({ config, db: databases.app.db, clock, log, importPollMs: data.importPollMs, calls });
-    // No writeTurn: the webhook writer's batches are on the main thread; SQLite's busy wait for its lock sleeps this thread only.
-    const engine = createEngine({ db: databases.engine.db, clock, log, scrub, workflows: services.workflows, hooks: services.hooks, options: engineOptionsFrom(config, data.engineId), observer });
+    // Its bookkeeping writes take turns with the webhook writer's commits through their shared lock.
+    const writeTurn = data.writeLock && engineWriteTurn(data.writeLock);
+    const engine = createEngine({ db: databases.engine.db, clock, log, scrub, workflows: services.workflows, hooks: services.hooks, options: engineOptionsFrom(config, data.engineId), observer, writeTurn });
     const driver = startNodeDriver(engine, { concurrency: config.ORC_ENGINE_CONCURRENCY, clock, log });
     services.bind({ engine, wake: driver.wake });
     await driver.recovered;
@@ -44,12 +50,14 @@ async function run(port: MessagePort, data: EngineThreadData): Promise<void> {
       if (message.type === 'wake') driver.wake();
       else if (message.type === 'stop')
         void driver.stop().then(() => {
+          stopCheckpoints();
           databases.close();
           post({ type: 'stopped' });
         });
     });
     post({ type: 'ready' });
   } catch (err) {
+    stopCheckpoints();
     databases.close();
     // Only the scrubbed message crosses to the main thread (no cause: its text is not scrubbed).
     throw new Error(scrub(messageOf(err)));

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { releaseEngineHold } from '../db/write-lock';
 import { messageOf } from '../errors';
 import type { CallObserver } from '../integrations/calls';
 import type { Logger, LogLevel } from '../log';
@@ -10,6 +11,8 @@ export interface EngineThreadData {
   /** The settings as environment strings (`configEnv`), the sandbox's simulator URLs included. */
   env: Record<string, string | undefined>;
   databasePath: string;
+  /** The write lock shared with the webhook writer thread (db/write-lock.ts); shared memory, not a copy. */
+  writeLock?: SharedArrayBuffer;
   /** Identifies the thread's engine in leases; each start of the thread adds its own suffix. */
   engineId: string;
   /** Secrets the settings do not hold (the sandbox's generated shared secret), scrubbed from logs too. */
@@ -130,6 +133,7 @@ export async function startThreadDriver(options: ThreadDriverOptions): Promise<E
       });
       worker.on('exit', (code) => {
         markStopped();
+        if (options.data.writeLock) releaseEngineHold(options.data.writeLock);
         if (current?.worker === worker) current = undefined;
         const reason = failure ?? `it exited with code ${code}`;
         if (!ready) reject(new EngineThreadStartError(`the engine thread failed to start: ${reason}`));
@@ -155,9 +159,16 @@ export async function startThreadDriver(options: ThreadDriverOptions): Promise<E
   }
 
   await launch();
+  let wakeSent = false;
   return {
     wake() {
-      current?.worker.postMessage({ type: 'wake' } satisfies ToEngineThread);
+      // One message a turn: a burst of deliveries read in one poll phase is one wake-up, not one each.
+      if (wakeSent) return;
+      wakeSent = true;
+      setImmediate(() => {
+        wakeSent = false;
+        current?.worker.postMessage({ type: 'wake' } satisfies ToEngineThread);
+      });
     },
     async stop() {
       stopping = true;

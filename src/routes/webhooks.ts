@@ -99,6 +99,8 @@ export function webhookRoutes(deps: WebhookDeps) {
 }
 
 function probeOf(text: string): string | undefined {
+  // A delivery never names the field: it is parsed once, as a delivery.
+  if (!text.includes(PROBE_FIELD)) return undefined;
   try {
     const parsed = probeBody.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data[PROBE_FIELD] : undefined;

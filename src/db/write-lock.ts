@@ -1,0 +1,83 @@
+/**
+ * A write lock over one SQLite file shared by the threads of one Node process (SharedArrayBuffer
+ * + Atomics), for the webhook writer thread and the engine's thread. SQLite's own lock still
+ * decides who writes; this one decides who goes first, and hands over without SQLite's busy
+ * handler, which sleeps 1, 2, 5, 10... ms between tries.
+ *
+ * Intake goes first: its commits answer webhooks (Zendesk waits on them), the engine's writes
+ * answer nobody. Under a flood the engine's settles (a read's coalesced deliveries, ~5 ms for a
+ * few dozen rows) took a third of the lock and intake's commits waited behind them. So the
+ * engine writes while the writer has nothing to commit, and during a flood once it has waited
+ * ENGINE_PATIENCE_MS: the flood slows the drain, never stops it, and holds intake off at most
+ * one engine write in that long.
+ *
+ * The layout, mirrored in webhooks/delivery-writer-thread.mjs (plain JavaScript):
+ * - HOLDER: 0 free, 1 the intake writer, 2 the engine's thread;
+ * - INTAKE_BUSY: 1 while the writer has deliveries to commit (waiting for the lock or not);
+ * - ENGINE_WAITING: engine writes waiting;
+ * - ENGINE_TURN: 1 once an engine write has waited ENGINE_PATIENCE_MS: the writer lets it go next.
+ * A side that waits longer than MAX_WAIT_MS writes anyway (SQLite's lock and busy wait then decide),
+ * so a thread that died holding it delays the others, never stops them.
+ */
+export const HOLDER = 0;
+export const INTAKE_BUSY = 1;
+export const ENGINE_WAITING = 2;
+export const ENGINE_TURN = 3;
+export const INTAKE = 1;
+export const ENGINE = 2;
+export const MAX_WAIT_MS = 5_000;
+export const ENGINE_PATIENCE_MS = 50;
+
+/** Atomics.waitAsync (Node 16+, ES2024): TypeScript's lib for this project's target predates it. */
+const waitAsync = (Atomics as unknown as { waitAsync(cells: Int32Array, index: number, value: number, timeoutMs: number): { async: boolean; value: unknown } }).waitAsync;
+
+export function createWriteLockBuffer(): SharedArrayBuffer {
+  return new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT);
+}
+
+/** The engine's side: waits without blocking its event loop. */
+export function engineWriteTurn(buffer: SharedArrayBuffer, options: { patienceMs?: number; maxWaitMs?: number } = {}): <T>(write: () => Promise<T>) => Promise<T> {
+  const cells = new Int32Array(buffer);
+  const patienceMs = options.patienceMs ?? ENGINE_PATIENCE_MS;
+  const maxWaitMs = options.maxWaitMs ?? MAX_WAIT_MS;
+  async function acquire(): Promise<boolean> {
+    const began = performance.now();
+    Atomics.add(cells, ENGINE_WAITING, 1);
+    try {
+      for (;;) {
+        const waited = performance.now() - began;
+        if (waited >= patienceMs) Atomics.store(cells, ENGINE_TURN, 1);
+        const mayGo = Atomics.load(cells, INTAKE_BUSY) === 0 || Atomics.load(cells, ENGINE_TURN) === 1;
+        if (mayGo && Atomics.compareExchange(cells, HOLDER, 0, ENGINE) === 0) {
+          Atomics.store(cells, ENGINE_TURN, 0);
+          return true;
+        }
+        if (waited >= maxWaitMs) return false;
+        // Woken by a release or by the writer going idle; else looks again when its patience ends.
+        const wake = waitAsync(cells, mayGo ? HOLDER : INTAKE_BUSY, mayGo ? Atomics.load(cells, HOLDER) : 1, Math.max(1, Math.min(patienceMs, maxWaitMs) - waited));
+        if (wake.async) await wake.value;
+      }
+    } finally {
+      Atomics.sub(cells, ENGINE_WAITING, 1);
+    }
+  }
+  return async (write) => {
+    const held = await acquire();
+    try {
+      return await write();
+    } finally {
+      if (held) {
+        Atomics.store(cells, HOLDER, 0);
+        Atomics.notify(cells, HOLDER);
+      }
+    }
+  };
+}
+
+/** After the engine's thread ended: a hold or waits it left behind are let go. */
+export function releaseEngineHold(buffer: SharedArrayBuffer): void {
+  const cells = new Int32Array(buffer);
+  Atomics.store(cells, ENGINE_WAITING, 0);
+  Atomics.store(cells, ENGINE_TURN, 0);
+  if (Atomics.compareExchange(cells, HOLDER, ENGINE, 0) === ENGINE) Atomics.notify(cells, HOLDER);
+}
