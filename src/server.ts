@@ -23,6 +23,7 @@ import { appServices, createServices } from './services';
 import { createDeliveryRecorder } from './webhooks/delivery-recorder';
 import { createThreadedDeliveryRecorder } from './webhooks/sqlite-delivery-recorder';
 import { createWriteLockBuffer } from './db/write-lock';
+import { createWakeCell } from './engine/wake-cell';
 import { webhookSecretSource } from './webhooks/secrets';
 
 export interface RunningService {
@@ -155,7 +156,7 @@ export async function startService(requested: Config, options: StartOptions = {}
       engineMode === 'thread'
         ? await startEngineThread({
             // An injected logger (tests) is sent every line and applies its own level.
-            data: { env: configEnv(config), databasePath: config.ORC_DATABASE, writeLock, engineId, extraSecrets: [sharedSecret], importPollMs: sims ? 100 : undefined, logLevel: options.log ? 'debug' : config.ORC_LOG_LEVEL, metrics: metrics !== undefined },
+            data: { env: configEnv(config), databasePath: config.ORC_DATABASE, writeLock, wakes: createWakeCell(), engineId, extraSecrets: [sharedSecret], importPollMs: sims ? 100 : undefined, logLevel: options.log ? 'debug' : config.ORC_LOG_LEVEL, metrics: metrics !== undefined },
             log,
             scrub,
             observers: metrics && { engine: metrics.engine, calls: metrics.calls },

@@ -19,6 +19,8 @@
  * A side that waits longer than MAX_WAIT_MS writes anyway (SQLite's lock and busy wait then decide),
  * so a thread that died holding it delays the others, never stops them.
  */
+import { waitAsync } from '../atomics';
+
 export const HOLDER = 0;
 export const INTAKE_BUSY = 1;
 export const ENGINE_WAITING = 2;
@@ -26,10 +28,7 @@ export const ENGINE_TURN = 3;
 export const INTAKE = 1;
 export const ENGINE = 2;
 export const MAX_WAIT_MS = 5_000;
-export const ENGINE_PATIENCE_MS = 50;
-
-/** Atomics.waitAsync (Node 16+, ES2024): TypeScript's lib for this project's target predates it. */
-const waitAsync = (Atomics as unknown as { waitAsync(cells: Int32Array, index: number, value: number, timeoutMs: number): { async: boolean; value: unknown } }).waitAsync;
+export const ENGINE_PATIENCE_MS = 200;
 
 export function createWriteLockBuffer(): SharedArrayBuffer {
   return new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT);

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lte, max, or } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, max, or, type SQL } from 'drizzle-orm';
 import { requests, steps, ticketNotes, webhookDeliveries, type DeliveryRow, type NoteRow, type RequestRow, type RequestStatus, type StepRow } from '../db/schema';
 import { byRequest } from '../db/by-request';
 import type { Db } from '../db/types';
@@ -326,18 +326,34 @@ export function createEngine(deps: EngineDeps): Engine {
    */
   async function settleDone(delivery: DeliveryRow, upTo: number | undefined): Promise<void> {
     const own = and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, 'running'), eq(webhookDeliveries.leaseOwner, options.workerId));
-    const covered =
-      delivery.ticketId !== null && upTo !== undefined
-        ? and(eq(webhookDeliveries.ticketId, delivery.ticketId), eq(webhookDeliveries.status, 'pending'), gt(webhookDeliveries.id, delivery.id), lte(webhookDeliveries.id, upTo))
+    const ticketId = delivery.ticketId;
+    const covered = (after: number) =>
+      ticketId !== null && upTo !== undefined
+        ? and(eq(webhookDeliveries.ticketId, ticketId), eq(webhookDeliveries.status, 'pending'), gt(webhookDeliveries.id, after), lte(webhookDeliveries.id, upTo))
         : undefined;
-    const settled = await writeTurn(() =>
-      db
-        .update(webhookDeliveries)
-        .set({ status: 'done', error: null, processedAt: clock(), leaseOwner: null, leaseExpiresAt: null })
-        .where(covered ? or(own, covered) : own)
-        .returning({ id: webhookDeliveries.id }),
-    );
-    for (const { id } of settled) deps.observer?.deliveryProcessed(id === delivery.id ? 'done' : 'coalesced');
+    const markDone = (where: SQL | undefined) =>
+      writeTurn(() =>
+        db
+          .update(webhookDeliveries)
+          .set({ status: 'done', error: null, processedAt: clock(), leaseOwner: null, leaseExpiresAt: null })
+          .where(where)
+          .returning({ id: webhookDeliveries.id }),
+      );
+    const report = (rows: { id: number }[]) => rows.forEach(({ id }) => deps.observer?.deliveryProcessed(id === delivery.id ? 'done' : 'coalesced'));
+    const chunk = options.settleChunkRows;
+    if (chunk === undefined || covered(delivery.id) === undefined) {
+      report(await markDone(covered(delivery.id) ? or(own, covered(delivery.id)) : own));
+      return;
+    }
+    // The covered ones a chunk at a time, its own row last: until then its ticket's later deliveries stay unclaimable.
+    for (let after = delivery.id; ; ) {
+      const batch = db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(covered(after)).orderBy(webhookDeliveries.id).limit(chunk);
+      const rows = await markDone(inArray(webhookDeliveries.id, batch));
+      report(rows);
+      if (rows.length < chunk) break;
+      after = Math.max(...rows.map((r) => r.id));
+    }
+    report(await markDone(own));
   }
 
   /** One turn for the three claims: an idle engine's look costs the writer one gap, not three. */

@@ -5,12 +5,15 @@ import type { CallObserver } from '../integrations/calls';
 import type { Logger, LogLevel } from '../log';
 import type { EngineDriver } from './node-driver';
 import type { EngineObserver } from './types';
+import { wakeThrough } from './wake-cell';
 
 /** What the engine thread is started with (structured-cloned: plain data only). */
 export interface EngineThreadData {
   /** The settings as environment strings (`configEnv`), the sandbox's simulator URLs included. */
   env: Record<string, string | undefined>;
   databasePath: string;
+  /** Wake-ups from the HTTP thread (engine/wake-cell.ts); shared memory, kept across restarts. */
+  wakes: SharedArrayBuffer;
   /** The write lock shared with the webhook writer thread (db/write-lock.ts); shared memory, not a copy. */
   writeLock?: SharedArrayBuffer;
   /** Identifies the thread's engine in leases; each start of the thread adds its own suffix. */
@@ -23,7 +26,7 @@ export interface EngineThreadData {
   metrics: boolean;
 }
 
-export type ToEngineThread = { type: 'wake' } | { type: 'stop' };
+export type ToEngineThread = { type: 'stop' };
 
 type Observed<T> = { [K in keyof T]: T[K] extends (arg: infer A) => void ? { name: K; arg: A } : never }[keyof T];
 export type EngineEvent = Observed<EngineObserver>;
@@ -159,17 +162,8 @@ export async function startThreadDriver(options: ThreadDriverOptions): Promise<E
   }
 
   await launch();
-  let wakeSent = false;
   return {
-    wake() {
-      // One message a turn: a burst of deliveries read in one poll phase is one wake-up, not one each.
-      if (wakeSent) return;
-      wakeSent = true;
-      setImmediate(() => {
-        wakeSent = false;
-        current?.worker.postMessage({ type: 'wake' } satisfies ToEngineThread);
-      });
-    },
+    wake: wakeThrough(options.data.wakes),
     async stop() {
       stopping = true;
       if (restartTimer) clearTimeout(restartTimer);

@@ -106,6 +106,11 @@ export interface EngineOptions {
   backoffMaxMs?: number;
   /** Random source for jitter (tests pin it). */
   random?: () => number;
+  /**
+   * At most this many coalesced deliveries marked done in one write (default: all in one). The
+   * Node engine thread sets it: each write is a turn of the lock webhook commits wait on.
+   */
+  settleChunkRows?: number;
 }
 
 /** The engine's options from the settings, the same for every runtime (Node, Workers, the CLI's batches). */

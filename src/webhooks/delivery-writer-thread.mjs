@@ -1,6 +1,6 @@
 // The webhook deliveries' writer thread (Node only; see sqlite-delivery-recorder.ts). Plain
 // JavaScript: a worker thread does not inherit the tsx loader the CLI registers.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
 const db = new Database(workerData.path);
@@ -55,8 +55,6 @@ function unlock() {
 }
 
 let received = [];
-// Batches that arrive while a commit runs queue in the port; they are read before the next
-// commit (messages are handled before setImmediate's callbacks), so they commit together.
 parentPort.on('message', (batch) => {
   if (received.length === 0) {
     busy(true);
@@ -65,19 +63,30 @@ parentPort.on('message', (batch) => {
   received.push(batch);
 });
 
+/**
+ * Commits what it holds, then at once what arrived during that commit (read off the port
+ * without waiting for an event-loop turn), until nothing is left: only then is the writer idle
+ * and the engine's writes may go (a turn between commits let the engine in ahead of the flood).
+ */
 function commit() {
-  const batches = received;
-  received = [];
-  const held = lock();
-  let answer;
-  try {
-    answer = { batches: write(batches) };
-  } catch (err) {
-    answer = { failed: batches.map((b) => b.id), error: err instanceof Error ? err.message : String(err) };
-  } finally {
-    if (held) unlock();
+  for (let batches = received; batches.length > 0; batches = drainPort()) {
+    received = [];
+    const held = lock();
+    let answer;
+    try {
+      answer = { batches: write(batches) };
+    } catch (err) {
+      answer = { failed: batches.map((b) => b.id), error: err instanceof Error ? err.message : String(err) };
+    } finally {
+      if (held) unlock();
+    }
+    parentPort.postMessage(answer);
   }
-  parentPort.postMessage(answer);
-  // More may have come meanwhile: they are read before the next commit, which says busy again.
   busy(false);
+}
+
+function drainPort() {
+  const batches = [];
+  for (let m = receiveMessageOnPort(parentPort); m !== undefined; m = receiveMessageOnPort(parentPort)) batches.push(m.message);
+  return batches;
 }

@@ -27,8 +27,16 @@ export type SignatureCheck = { ok: true } | { ok: false; reason: string };
  */
 const ZENDESK_TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d{1,9})?Z$/;
 
+/** The last timestamp read: deliveries within a second carry the same one, read once. */
+let lastTime: { value: string; at: number | undefined } | undefined;
+
 /** Epoch ms of a timestamp in Zendesk's form, or undefined (a form that is not, or a day that does not exist). */
 function zendeskTime(value: string): number | undefined {
+  if (lastTime?.value !== value) lastTime = { value, at: parseZendeskTime(value) };
+  return lastTime.at;
+}
+
+function parseZendeskTime(value: string): number | undefined {
   const match = ZENDESK_TIMESTAMP.exec(value);
   if (!match) return undefined;
   const at = Date.parse(`${match[1]}Z`);

@@ -11,6 +11,7 @@ import { createLogger } from '../../src/log';
 import { startService, StartupError } from '../../src/server';
 import { startSandbox, type Sandbox } from '../flows/sandbox';
 import { bundledEngineThread } from '../support/engine-thread';
+import { createWakeCell } from '../../src/engine/wake-cell';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
 
@@ -81,6 +82,7 @@ describe('the thread driver', () => {
   const dataFor = (databasePath: string, extraSecrets: string[] = []): EngineThreadData => ({
     env: configEnv(parseConfig({ ORC_SANDBOX: '1', ORC_DATABASE: databasePath })),
     databasePath,
+    wakes: createWakeCell(),
     engineId: 'test-engine',
     extraSecrets,
     logLevel: 'debug',

@@ -303,7 +303,10 @@ describe('durable step engine', () => {
     expect(await claimed()).toBeUndefined();
   });
 
-  it('serves a burst of 10,000 deliveries for 100 tickets with one ticket read per ticket', async () => {
+  it.each([
+    ['in one write', undefined],
+    ['a few rows a write (the Node engine thread)', 7],
+  ])('serves a burst of 10,000 deliveries for 100 tickets with one ticket read per ticket, settling %s', async (_, settleChunkRows) => {
     const reads = new Map<number, number>();
     const outcomes: string[] = [];
     h = createHarness();
@@ -313,7 +316,7 @@ describe('durable step engine', () => {
       log: silentLogger,
       workflows: () => [],
       hooks: { processDelivery: async (d) => void reads.set(d.ticketId!, (reads.get(d.ticketId!) ?? 0) + 1) },
-      options: { workerId: 'burst', leaseMs: 30_000, maxAttempts: 5, random: () => 0.5 },
+      options: { workerId: 'burst', leaseMs: 30_000, maxAttempts: 5, random: () => 0.5, settleChunkRows },
       observer: { deliveryProcessed: (o) => void outcomes.push(o), stepSettled: () => {}, noteSettled: () => {} },
     });
     const rows = Array.from({ length: 10_000 }, (_, i) => ({ invocationId: `burst-${i}`, ticketId: 1 + (i % 100), body: '{}', receivedAt: h.clock.now }));
