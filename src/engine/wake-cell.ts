@@ -1,21 +1,25 @@
 /**
  * Wake-ups from the HTTP thread to the engine's thread through shared memory: a counter the HTTP
- * thread bumps and the engine's thread waits on (Atomics.waitAsync). A postMessage a wake-up cost
- * the HTTP thread ~10 us of serialising and signalling, per event-loop turn under a flood; a bump
- * and a notify cost next to nothing, and bumps while the engine's thread is busy fold into one.
+ * thread bumps, and a flag the engine's thread raises while it waits for a bump
+ * (Atomics.waitAsync). Only a bump that finds the flag raised notifies: a postMessage a wake-up
+ * cost the HTTP thread ~10 us, and a notify to an async waiter more (measured under a webhook
+ * flood: 7% of its time), while a bump alone costs next to nothing.
  */
 import { waitAsync } from '../atomics';
 
+const COUNT = 0;
+const WAITING = 1;
+
 export function createWakeCell(): SharedArrayBuffer {
-  return new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+  return new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
 }
 
 /** The HTTP thread's side. */
 export function wakeThrough(buffer: SharedArrayBuffer): () => void {
   const cells = new Int32Array(buffer);
   return () => {
-    Atomics.add(cells, 0, 1);
-    Atomics.notify(cells, 0);
+    Atomics.add(cells, COUNT, 1);
+    if (Atomics.compareExchange(cells, WAITING, 1, 0) === 1) Atomics.notify(cells, COUNT);
   };
 }
 
@@ -24,16 +28,24 @@ export function onWakes(buffer: SharedArrayBuffer, wake: () => void): () => void
   const cells = new Int32Array(buffer);
   let stopped = false;
   void (async () => {
-    for (let seen = Atomics.load(cells, 0); !stopped; seen = Atomics.load(cells, 0)) {
-      const bumped = waitAsync(cells, 0, seen);
-      if (bumped.async) await bumped.value;
-      if (!stopped) wake();
+    for (let handled = Atomics.load(cells, COUNT); !stopped; ) {
+      // Raised before the count is read: a bump after this read notifies, one before it is seen here.
+      Atomics.store(cells, WAITING, 1);
+      const now = Atomics.load(cells, COUNT);
+      if (now === handled) {
+        const bumped = waitAsync(cells, COUNT, now);
+        if (bumped.async) await bumped.value;
+        continue;
+      }
+      Atomics.store(cells, WAITING, 0);
+      handled = now;
+      wake();
     }
   })();
   return () => {
     stopped = true;
-    // Lets the pending wait end.
-    Atomics.add(cells, 0, 1);
-    Atomics.notify(cells, 0);
+    // Ends the pending wait.
+    Atomics.add(cells, COUNT, 1);
+    Atomics.notify(cells, COUNT);
   };
 }
