@@ -80,3 +80,11 @@ export function releaseEngineHold(buffer: SharedArrayBuffer): void {
   Atomics.store(cells, ENGINE_TURN, 0);
   if (Atomics.compareExchange(cells, HOLDER, ENGINE, 0) === ENGINE) Atomics.notify(cells, HOLDER);
 }
+
+/** After the webhook writer thread ended: its hold and its "busy" are let go, so engine writes stop waiting for it. */
+export function releaseIntakeHold(buffer: SharedArrayBuffer): void {
+  const cells = new Int32Array(buffer);
+  Atomics.store(cells, INTAKE_BUSY, 0);
+  Atomics.notify(cells, INTAKE_BUSY);
+  if (Atomics.compareExchange(cells, HOLDER, INTAKE, 0) === INTAKE) Atomics.notify(cells, HOLDER);
+}

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { createWriteLockBuffer } from '../db/write-lock';
+import { createWriteLockBuffer, releaseIntakeHold } from '../db/write-lock';
 import { settleBatch, type DeliveryRecorder, type PendingDelivery as Pending, type WriteTurn } from './delivery-recorder';
 
 /** What the writer thread answers: per batch sent, the invocation ids its commit inserted; or why the commit failed. */
@@ -55,6 +55,7 @@ export function createThreadedDeliveryRecorder(
     letWaitingWrite();
   };
   worker.on('error', fail);
+  worker.on('exit', () => releaseIntakeHold(writeLock));
 
   worker.on('message', (answer: WriterAnswer) => {
     if ('failed' in answer) {

@@ -70,6 +70,23 @@ describe('the write lock shared by the webhook writer and the engine', () => {
     expect([Atomics.load(cells, HOLDER), Atomics.load(cells, ENGINE_WAITING)]).toEqual([0, 0]);
   });
 
+  it('lets engine writes go at once when the writer thread ends while busy', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orc-write-lock-'));
+    try {
+      const path = join(dir, 'orc.db');
+      openSqlite(path).close();
+      const buffer = createWriteLockBuffer();
+      const cells = new Int32Array(buffer);
+      const recorder = createThreadedDeliveryRecorder(path, buffer);
+      Atomics.store(cells, INTAKE_BUSY, 1); // as if it died mid-flood
+      await recorder.close();
+      await until(cells, INTAKE_BUSY, 0);
+      expect(await engineWriteTurn(buffer, { patienceMs: 60_000 })(async () => Atomics.load(cells, HOLDER))).toBe(ENGINE);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   describe('with the webhook writer thread', () => {
     const dirs: string[] = [];
     afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
