@@ -22,9 +22,6 @@ const zodEnglishOnly: Plugin = {
     b.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, () => ({ contents: "export { default as en } from 'zod/v4/locales/en.js';", resolveDir: ROOT, loader: 'js' }));
   },
 };
-/** Plain JavaScript files the code starts as worker threads; copied next to the chunks. */
-const THREAD_FILES = ['src/webhooks/delivery-writer-thread.mjs'];
-
 /**
  * Compiles the CLI (`src/cli.ts` and everything it loads) to `dist/cli/` for `bin/orcoursetrion.js`:
  * no TypeScript compiler at run time. One bundle, split at each dynamic `import()`, so a
@@ -58,7 +55,6 @@ export async function buildCli(): Promise<Metafile> {
     logLevel: 'warning',
   });
   const actions = await buildActions(staging, result.metafile);
-  for (const file of THREAD_FILES) await copyFile(join(ROOT, file), join(staging, file.split('/').at(-1)!));
   await writeFile(join(staging, 'meta.json'), JSON.stringify(result.metafile));
   await writeFile(join(staging, 'actions-meta.json'), JSON.stringify(actions));
   await mkdir(dirname(CLI_DIST), { recursive: true });

@@ -21,7 +21,7 @@ import { announceSandbox, withdrawSandbox } from './sandbox/running';
 import { createWorldStore, savingTicketStore } from './sandbox/world-store';
 import { appServices, createServices } from './services';
 import { createDeliveryRecorder } from './webhooks/delivery-recorder';
-import { createThreadedDeliveryRecorder } from './webhooks/sqlite-delivery-recorder';
+import { createSqliteDeliveryRecorder } from './webhooks/sqlite-delivery-recorder';
 import { createWriteLockBuffer } from './db/write-lock';
 import { createWakeCell } from './engine/wake-cell';
 import { webhookSecretSource } from './webhooks/secrets';
@@ -77,10 +77,10 @@ export async function startService(requested: Config, options: StartOptions = {}
     const databases = openDatabase(config.ORC_DATABASE);
     opened.push(() => databases.close());
     const handle = databases.app;
-    // A file database takes deliveries on a writer thread; an in-memory one has a single connection.
+    // A file database takes deliveries on a connection of their own; an in-memory one has a single connection.
     const writeLock = config.ORC_DATABASE === ':memory:' ? undefined : createWriteLockBuffer();
-    const threaded = writeLock && createThreadedDeliveryRecorder(config.ORC_DATABASE, writeLock);
-    if (threaded) opened.push(() => threaded.close());
+    const fileRecorder = writeLock && createSqliteDeliveryRecorder(config.ORC_DATABASE, writeLock);
+    if (fileRecorder) opened.push(() => fileRecorder.close());
     // The sandbox's world is saved with the database (a restart continues the story).
     const world = sims && createWorldStore(handle.db, sims, clock);
     if (world) {
@@ -92,7 +92,7 @@ export async function startService(requested: Config, options: StartOptions = {}
     // prom-client (with the OpenTelemetry API it loads) only when /metrics exists: a tenth of the service's code to compile at start.
     const metrics = config.ORC_METRICS_TOKEN ? (await import('./metrics/prometheus')).createPrometheusMetrics({ backlog: () => dueBacklog(handle.db, clock()), outbox: () => outboxBacklog(handle.db, clock()), clock }) : undefined;
     const services = await createServices({ config, db: handle.db, clock, log, importPollMs: sims ? 100 : undefined, calls: metrics?.calls });
-    const recorder = threaded ?? createDeliveryRecorder(handle.db);
+    const recorder = fileRecorder ?? createDeliveryRecorder(handle.db);
 
     let wake = () => {};
     const engineId = `node-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -106,7 +106,6 @@ export async function startService(requested: Config, options: StartOptions = {}
       hooks: services.hooks,
       options: engineOptionsFrom(config, engineId),
       observer: metrics?.engine,
-      writeTurn: threaded?.writeTurn,
     });
     const app = createApp({
       db: handle.db,

@@ -8,8 +8,8 @@
  *   steals the measured server's event loop.
  * - real: the service as `npm start` runs it (bin/orcoursetrion.js serve on the compiled
  *   build, rebuilt first) on a fresh temp SQLite file (WAL, synchronous=FULL): verify the
- *   signature, check the content type, parse, record the delivery (group commit on the
- *   writer thread), wake the engine (its own thread), answer 202.
+ *   signature, check the content type, parse, record the delivery (group commit, answered
+ *   after the WAL's fdatasync), wake the engine (its own thread), answer 202.
  * - The engine runs (startService starts it; each delivery wakes it) and re-reads tickets from
  *   a Zendesk served from THIS process (the simulator, set up by the real `zendesk setup`),
  *   never from the service's own process, whose CPU it would steal. Two real variants per round:

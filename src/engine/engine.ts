@@ -21,9 +21,9 @@ export interface EngineDeps {
   /** Told how each step and delivery run ended (metrics). */
   observer?: EngineObserver;
   /**
-   * Runs a write when it will not wait on another writer of the same database file. On Node
-   * the webhook writer thread commits (and fsyncs) in batches; SQLite's busy wait for its lock
-   * would sleep on this thread, the HTTP server's, so each engine write is issued between batches.
+   * Runs a write when it is this engine's turn to write the database file. On Node the engine's
+   * thread takes turns with the webhook recorder through a shared lock (db/write-lock.ts)
+   * instead of SQLite's sleeping busy handler; elsewhere a write runs at once.
    */
   writeTurn?: <T>(write: () => Promise<T>) => Promise<T>;
 }

@@ -14,7 +14,7 @@ export interface EngineThreadData {
   databasePath: string;
   /** Wake-ups from the HTTP thread (engine/wake-cell.ts); shared memory, kept across restarts. */
   wakes: SharedArrayBuffer;
-  /** The write lock shared with the webhook writer thread (db/write-lock.ts); shared memory, not a copy. */
+  /** The write lock shared with the webhook recorder (db/write-lock.ts); shared memory, not a copy. */
   writeLock?: SharedArrayBuffer;
   /** Identifies the thread's engine in leases; each start of the thread adds its own suffix. */
   engineId: string;

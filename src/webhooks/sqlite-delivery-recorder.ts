@@ -1,121 +1,120 @@
-import { Worker } from 'node:worker_threads';
-import { createWriteLockBuffer, releaseIntakeHold } from '../db/write-lock';
-import { settleBatch, type DeliveryRecorder, type PendingDelivery as Pending, type WriteTurn } from './delivery-recorder';
-
-/** What the writer thread answers: per batch sent, the invocation ids its commit inserted; or why the commit failed. */
-type WriterAnswer = { batches: { id: number; inserted: string[] }[] } | { failed: number[]; error: string };
+import Database from 'better-sqlite3';
+import { createWalSync } from '../db/wal-sync';
+import { createWriteLockBuffer, intakeLock, MAX_WAIT_MS, releaseIntakeHold } from '../db/write-lock';
+import { settleBatch, type DeliveryRecorder, type PendingDelivery as Pending } from './delivery-recorder';
 
 /**
- * Group commit on a writer thread (Node): the same contract as `createDeliveryRecorder`
- * (answer only after the delivery is committed, duplicates by invocation id), but the insert
- * and its fsync run on their own SQLite connection in a worker thread, so the event loop keeps
- * reading and verifying requests while a batch is made durable.
+ * Group commit for a database file (Node): the same contract as `createDeliveryRecorder` (answer
+ * only once the delivery is durable, duplicates by invocation id), on a connection of its own.
  *
- * Deliveries stream to the thread without waiting for the commit before: an idle writer gets a
- * delivery at once, a busy one gets what arrived during its commit once per event-loop turn, and
- * commits everything it holds in one transaction. Waiting for each commit's answer before
- * sending the next batch left the writer idle while the answer crossed a busy event loop.
+ * The deliveries read in one event-loop turn are inserted in one transaction at
+ * synchronous=NORMAL (a fraction of a millisecond: nothing is synced) and answered after the
+ * WAL file's next fdatasync (db/wal-sync.ts), which runs on libuv's threadpool while the loop
+ * goes on reading and committing. So the fsync never holds the file's write lock nor the event
+ * loop, and no delivery crosses a thread (a writer thread's messages cost more than the inserts).
+ *
+ * The engine's thread writes the same file: the two take turns through the shared write lock
+ * (db/write-lock.ts), intake first; a commit that finds the engine holding it waits for the
+ * release without blocking the loop. A commit that still meets SQLite's lock (another process,
+ * the engine thread's app connection) is retried a millisecond later, never slept on.
  */
-export function createThreadedDeliveryRecorder(
+export function createSqliteDeliveryRecorder(
   path: string,
-  /** The write lock it shares with the engine's thread (db/write-lock.ts). */
+  /** The write lock it shares with the engine's thread. */
   writeLock: SharedArrayBuffer = createWriteLockBuffer(),
-): DeliveryRecorder & { writeTurn: WriteTurn; close(): Promise<void> } {
-  const worker = new Worker(new URL('./delivery-writer-thread.mjs', import.meta.url), { workerData: { path, writeLock } });
-  worker.unref();
+): DeliveryRecorder & { close(): Promise<void> } {
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  // Durable through the WAL sync below, which every answer waits for (docs/reliability.md, "Power loss").
+  sqlite.pragma('synchronous = NORMAL');
+  // Never a sleep on the HTTP thread: a busy file is retried a turn later.
+  sqlite.pragma('busy_timeout = 0');
+  // Checkpoints are the engine's thread's (db/sqlite.ts checkpointEvery).
+  sqlite.pragma('wal_autocheckpoint = 0');
+  const insert = sqlite.prepare<[string, string | null, number, string | null, string, number, number], { invocation_id: string }>(
+    `INSERT INTO webhook_deliveries (invocation_id, webhook_id, ticket_id, event, body, received_at, status, next_run_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (invocation_id) DO NOTHING RETURNING invocation_id`,
+  );
+  const write = sqlite.transaction((batch: Pending[]) =>
+    batch.filter(({ delivery: d }) => insert.get(d.invocationId, d.webhookId, d.ticketId, d.event, d.body, d.receivedAt, d.receivedAt) !== undefined).map((p) => p.delivery.invocationId),
+  );
+  // A read opens (creates) the WAL file the sync needs.
+  sqlite.prepare('SELECT 1 FROM webhook_deliveries LIMIT 1').get();
+  const wal = createWalSync(path, () => sqlite.pragma('wal_checkpoint(FULL)'));
+  const lock = intakeLock(writeLock);
+
   let queue: Pending[] = [];
-  const inFlight = new Map<number, Pending[]>();
-  let nextId = 0;
-  let flushScheduled = false;
-  /** Writes on this thread's connections waiting for a gap between commits (see writeTurn). */
-  let waiting: (() => void)[] = [];
-  /** Writes under way in a gap: deliveries are sent the moment the last one ends. */
-  let active = 0;
-  const begin = <T>(write: () => Promise<T>): Promise<T> => {
-    active++;
-    return (async () => {
-      try {
-        return await write();
-      } finally {
-        active--;
-        send();
-      }
-    })();
-  };
-  const letWaitingWrite = () => {
-    if (waiting.length === 0) return false;
-    waiting.splice(0).forEach((start) => start());
-    return true;
-  };
+  let scheduled = false;
+  let closed = false;
+  /** When the queue's first commit attempt was refused (lock or SQLite busy), to give up after MAX_WAIT_MS. */
+  let refusedSince: number | undefined;
 
-  const fail = (err: unknown) => {
-    for (const item of [...[...inFlight.values()].flat(), ...queue]) item.reject(err);
-    inFlight.clear();
+  function schedule(): void {
+    if (scheduled || closed) return;
+    scheduled = true;
+    setImmediate(flush);
+  }
+
+  function retry(after: Promise<void>): void {
+    refusedSince ??= performance.now();
+    scheduled = true;
+    void after.then(() => {
+      scheduled = false;
+      flush();
+    });
+  }
+
+  function flush(): void {
+    scheduled = false;
+    if (queue.length === 0 || closed) return;
+    const waitedTooLong = refusedSince !== undefined && performance.now() - refusedSince > MAX_WAIT_MS;
+    const held = lock.tryLock();
+    // Past MAX_WAIT_MS it writes without the lock: SQLite's own lock still decides.
+    if (!held && !waitedTooLong) return retry(lock.released());
+    const batch = queue;
     queue = [];
-    letWaitingWrite();
-  };
-  worker.on('error', fail);
-  worker.on('exit', () => releaseIntakeHold(writeLock));
-
-  worker.on('message', (answer: WriterAnswer) => {
-    if ('failed' in answer) {
-      for (const id of answer.failed) {
-        for (const item of inFlight.get(id) ?? []) item.reject(new Error(`recording webhook deliveries failed: ${answer.error}`));
-        inFlight.delete(id);
+    let inserted: string[];
+    try {
+      inserted = write(batch);
+    } catch (err) {
+      if (held) lock.unlock();
+      if (isBusy(err) && !waitedTooLong) {
+        queue = [...batch, ...queue];
+        return retry(new Promise((resolve) => setTimeout(resolve, 1)));
       }
-    } else {
-      for (const { id, inserted } of answer.batches) {
-        settleBatch(inFlight.get(id) ?? [], inserted);
-        inFlight.delete(id);
-      }
+      refusedSince = undefined;
+      for (const item of batch) item.reject(err);
+      lock.busy(queue.length > 0);
+      return;
     }
-    if (inFlight.size > 0 || !letWaitingWrite()) send();
-  });
-
-  /**
-   * Sends what is queued, unless a write is under way, or writes wait for the gap after the
-   * commits in flight (sending more would put that gap off).
-   */
-  function send(): void {
-    if (active > 0 || (waiting.length > 0 && inFlight.size > 0)) return;
-    while (queue.length > 0) {
-      const batch = queue.splice(0, 500);
-      const id = nextId++;
-      inFlight.set(id, batch);
-      worker.postMessage({ id, rows: batch.map((p) => p.delivery) });
-    }
+    if (held) lock.unlock();
+    refusedSince = undefined;
+    lock.busy(queue.length > 0);
+    wal.sync().then(
+      () => settleBatch(batch, inserted),
+      (err: unknown) => batch.forEach((item) => item.reject(err)),
+    );
   }
 
   return {
     record(delivery) {
+      if (closed) return Promise.reject(new Error('the webhook recorder is closed'));
       return new Promise((resolve, reject) => {
         queue.push({ delivery, resolve, reject });
-        // An idle writer takes it now; a busy one gets this turn's deliveries in one message.
-        if (inFlight.size === 0) send();
-        else if (!flushScheduled) {
-          flushScheduled = true;
-          setImmediate(() => {
-            flushScheduled = false;
-            send();
-          });
-        }
+        lock.busy(true);
+        schedule();
       });
     },
-    /**
-     * Runs `write` (statements on another connection to this file) when no commit is under way,
-     * so it finds the file's write lock free instead of sleeping in SQLite's busy wait on this
-     * thread. Waiting writes stop the sending until the commits in flight are answered, run, and
-     * the deliveries queued meanwhile are sent as soon as the last of them ends. A write arriving
-     * while deliveries wait waits for the next gap, so writes cannot hold intake off.
-     */
-    writeTurn(write) {
-      if (inFlight.size === 0 && (active === 0 || queue.length === 0)) return begin(write);
-      return new Promise((resolve, reject) => waiting.push(() => void begin(write).then(resolve, reject)));
-    },
     async close() {
-      await worker.terminate();
-      // Nothing will answer them now; a delivery whose batch did commit is refused and redelivered (a duplicate).
-      fail(new Error('the webhook writer thread stopped'));
+      if (closed) return;
+      closed = true;
+      // Nothing will answer them now: refused, so the sender redelivers.
+      for (const item of queue.splice(0)) item.reject(new Error('the webhook recorder is closed'));
+      wal.close();
+      sqlite.close();
+      releaseIntakeHold(writeLock);
     },
   };
 }
+
+const isBusy = (err: unknown) => typeof err === 'object' && err !== null && 'code' in err && (err.code === 'SQLITE_BUSY' || err.code === 'SQLITE_BUSY_SNAPSHOT');

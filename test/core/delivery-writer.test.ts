@@ -4,83 +4,85 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../src/db/sqlite';
-import { createThreadedDeliveryRecorder } from '../../src/webhooks/sqlite-delivery-recorder';
+import { createWriteLockBuffer, ENGINE, engineWriteTurn, HOLDER, INTAKE_BUSY } from '../../src/db/write-lock';
+import { createSqliteDeliveryRecorder } from '../../src/webhooks/sqlite-delivery-recorder';
 
 const delivery = (invocationId: string) => ({ invocationId, webhookId: null, ticketId: 7, event: 'updated', body: '{}', receivedAt: 0 });
 
-describe('the webhook writer thread', () => {
+describe('the webhook recorder of a database file', () => {
   const dirs: string[] = [];
   afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   function open() {
-    const dir = mkdtempSync(join(tmpdir(), 'orc-writer-'));
+    const dir = mkdtempSync(join(tmpdir(), 'orc-recorder-'));
     dirs.push(dir);
     const path = join(dir, 'orc.db');
     openSqlite(path).close(); // migrated
-    const recorder = createThreadedDeliveryRecorder(path);
-    // No busy wait at all: a write that found the lock taken would throw SQLITE_BUSY at once.
+    const lock = createWriteLockBuffer();
+    const recorder = createSqliteDeliveryRecorder(path, lock);
     const other = new Database(path);
-    other.pragma('busy_timeout = 0');
     const rows = () => other.prepare('SELECT invocation_id FROM webhook_deliveries ORDER BY id').pluck().all();
-    const mark = (id: string, error: string | null) => other.prepare('UPDATE webhook_deliveries SET error = ? WHERE invocation_id = ?').run(error, id);
-    return { recorder, rows, mark, close: async () => (other.close(), await recorder.close()) };
+    return { recorder, lock, cells: new Int32Array(lock), rows, close: async () => (other.close(), await recorder.close()) };
   }
 
-  it('runs a write on another connection between its batches, so that write never waits on its lock', async () => {
-    const { recorder, rows, mark, close } = open();
+  it('commits a turn of deliveries together, answers each once it is on disk, and a repeat as a duplicate', async () => {
+    const { recorder, rows, cells, close } = open();
     try {
-      const first = recorder.record(delivery('first'));
-      const second = recorder.record(delivery('second')); // queued behind the batch in flight
-      const seen = await recorder.writeTurn(async () => {
-        const now = rows();
-        mark('first', 'written between batches');
-        return now;
-      });
-      // The first batch was committed before the write; the second was held back until it ended.
-      expect(seen).toEqual(['first']);
-      expect(await first).toBe('new');
-      expect(await second).toBe('new');
-      expect(rows()).toEqual(['first', 'second']);
-      // Idle: the write runs at once.
-      expect(await recorder.writeTurn(async () => mark('second', null).changes)).toBe(1);
+      const answers = [recorder.record(delivery('a')), recorder.record(delivery('b')), recorder.record(delivery('a'))];
+      // Deliveries wait to be committed: the engine's writes are told to wait.
+      expect(Atomics.load(cells, INTAKE_BUSY)).toBe(1);
+      expect(await Promise.all(answers)).toEqual(['new', 'new', 'duplicate']);
+      expect(rows()).toEqual(['a', 'b']);
+      expect(Atomics.load(cells, INTAKE_BUSY)).toBe(0);
+      expect(await recorder.record(delivery('b'))).toBe('duplicate');
     } finally {
       await close();
     }
   });
 
-  it('sends the next batch as soon as the writes of a gap end, and a later write waits for the gap after it', async () => {
-    const { recorder, rows, mark, close } = open();
+  it('waits for an engine write that holds the lock, without blocking the event loop, then commits', async () => {
+    const { recorder, lock, cells, rows, close } = open();
     try {
-      await recorder.record(delivery('first'));
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));
-      // A write that is still under way (its statements span an await) holds the batch back.
-      const long = recorder.writeTurn(async () => {
+      let started!: () => void;
+      const holding = new Promise<void>((resolve) => (started = resolve));
+      const engineWrite = engineWriteTurn(lock, { patienceMs: 60_000 })(async () => {
+        started();
         await held;
-        mark('first', 'long write');
-        return rows();
       });
-      const second = recorder.record(delivery('second'));
-      // Deliveries are waiting: this write must not join the gap and hold them off further.
-      const late = recorder.writeTurn(async () => rows());
+      await holding;
+      expect(Atomics.load(cells, HOLDER)).toBe(ENGINE);
+      const answer = recorder.record(delivery('after-the-engine'));
+      // The loop turns (this test runs on it) while the commit waits for the lock.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      expect(rows()).toEqual([]);
       release();
-      expect(await long).toEqual(['first']);
-      expect(await second).toBe('new');
-      expect(await late).toEqual(['first', 'second']);
+      await engineWrite;
+      expect(await answer).toBe('new');
+      expect(rows()).toEqual(['after-the-engine']);
     } finally {
       await close();
     }
   });
 
-  it('lets waiting writes go when the writer thread stops, and refuses the deliveries it never answered', async () => {
-    const { recorder, close } = open();
+  it('retries a commit that meets another connection’s write lock instead of sleeping, and refuses what it holds when closed', async () => {
+    const { recorder, rows, close } = open();
+    const dir = dirs[0]!;
+    const blocker = new Database(join(dir, 'orc.db'));
     try {
-      const pending = recorder.record(delivery('lost'));
-      const write = recorder.writeTurn(async () => 'ran');
+      blocker.exec('BEGIN IMMEDIATE'); // another process's transaction holds SQLite's write lock
+      const answer = recorder.record(delivery('later'));
+      await new Promise<void>((resolve) => setImmediate(resolve)); // its commit ran (scheduled first) and met the lock
+      expect(rows()).toEqual([]);
+      blocker.exec('COMMIT');
+      expect(await answer).toBe('new');
+      expect(rows()).toEqual(['later']);
       await recorder.close();
-      expect(await write).toBe('ran');
-      await expect(pending).rejects.toThrow('the webhook writer thread stopped');
+      await expect(recorder.record(delivery('too-late'))).rejects.toThrow('the webhook recorder is closed');
     } finally {
+      blocker.close();
       await close();
     }
   });

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../src/db/sqlite';
 import { createWriteLockBuffer, ENGINE, ENGINE_TURN, ENGINE_WAITING, engineWriteTurn, HOLDER, INTAKE, INTAKE_BUSY, releaseEngineHold } from '../../src/db/write-lock';
-import { createThreadedDeliveryRecorder } from '../../src/webhooks/sqlite-delivery-recorder';
+import { createSqliteDeliveryRecorder } from '../../src/webhooks/sqlite-delivery-recorder';
 
 /** Resolves once `cells[index]` is `value` (a store need not notify: it is looked at again every few ms). */
 async function until(cells: Int32Array, index: number, value: number): Promise<void> {
@@ -77,7 +77,7 @@ describe('the write lock shared by the webhook writer and the engine', () => {
       openSqlite(path).close();
       const buffer = createWriteLockBuffer();
       const cells = new Int32Array(buffer);
-      const recorder = createThreadedDeliveryRecorder(path, buffer);
+      const recorder = createSqliteDeliveryRecorder(path, buffer);
       Atomics.store(cells, INTAKE_BUSY, 1); // as if it died mid-flood
       await recorder.close();
       await until(cells, INTAKE_BUSY, 0);
@@ -98,7 +98,7 @@ describe('the write lock shared by the webhook writer and the engine', () => {
       openSqlite(path).close();
       const buffer = createWriteLockBuffer();
       const cells = new Int32Array(buffer);
-      const recorder = createThreadedDeliveryRecorder(path, buffer);
+      const recorder = createSqliteDeliveryRecorder(path, buffer);
       const other = new Database(path, { readonly: true });
       try {
         // An engine write has waited out its patience: the writer must let it go first.
