@@ -7,15 +7,15 @@
  * - Each server runs in its own process; autocannon runs here, so the load generator never
  *   steals the measured server's event loop.
  * - real: the service as `npm start` runs it (bin/orcoursetrion.js serve on the compiled
- *   build, rebuilt first) on a fresh temp SQLite file (WAL, synchronous=FULL): verify the
+ *   build, rebuilt first) on a fresh temp SQLite file (WAL; every 2xx on disk): verify the
  *   signature, check the content type, parse, record the delivery (group commit, answered
  *   after the WAL's fdatasync), wake the engine (its own thread), answer 202.
  * - The engine runs (startService starts it; each delivery wakes it) and re-reads tickets from
  *   a Zendesk served from THIS process (the simulator, set up by the real `zendesk setup`),
  *   never from the service's own process, whose CPU it would steal. Two real variants per round:
  *   - `draining` (the goal's figure, production-like): Zendesk answers each ticket read in
- *     100 ms, so the engine drains the flood while it arrives; its claims and settles are
- *     SQLite commits on the same event loop as the intake.
+ *     100 ms, so the engine drains the flood while it arrives: its claims and settles (every
+ *     delivery marked done) are writes to the same file, taking turns with intake's commits.
  *   - `real` (second row): Zendesk reads are held until the window ends, so the engine has
  *     claimed its deliveries and waits on I/O: intake (verify + record + enqueue) alone.
  * - bare: reads the body and answers 200 (the practical ceiling of Hono on Node here).
