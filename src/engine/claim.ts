@@ -1,6 +1,6 @@
 import { and, eq, exists, inArray, isNull, lt, lte, notExists, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
-import { requests, steps, ticketNotes, webhookDeliveries, type DeliveryRow, type NoteRow, type StepRow } from '../db/schema';
+import { deliveryLive, requests, steps, ticketNotes, webhookDeliveries, type DeliveryRow, type NoteRow, type StepRow } from '../db/schema';
 import type { Db } from '../db/types';
 
 /**
@@ -16,9 +16,12 @@ const stepDue = (now: number) =>
   );
 
 const deliveryDue = (now: number) =>
-  or(
-    and(eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextRunAt, now)),
-    and(eq(webhookDeliveries.status, 'running'), lte(webhookDeliveries.leaseExpiresAt, now)),
+  and(
+    deliveryLive(webhookDeliveries.status),
+    or(
+      and(eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextRunAt, now)),
+      and(eq(webhookDeliveries.status, 'running'), lte(webhookDeliveries.leaseExpiresAt, now)),
+    ),
   );
 
 /**
@@ -106,8 +109,8 @@ export async function claimStep(db: Db, now: number, workerId: string, leaseMs: 
  * all first: 29 ms a claim with 12,000 pending, on the HTTP server's event loop.
  */
 export async function claimDelivery(db: Db, now: number, workerId: string, leaseMs: number): Promise<DeliveryRow | undefined> {
-  const abandoned = firstClaimableDelivery(db, and(eq(webhookDeliveries.status, 'running'), lte(webhookDeliveries.leaseExpiresAt, now)));
-  const pending = firstClaimableDelivery(db, and(eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextRunAt, now)));
+  const abandoned = firstClaimableDelivery(db, and(deliveryLive(webhookDeliveries.status), eq(webhookDeliveries.status, 'running'), lte(webhookDeliveries.leaseExpiresAt, now)));
+  const pending = firstClaimableDelivery(db, and(deliveryLive(webhookDeliveries.status), eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextRunAt, now)));
   const rows = await db
     .update(webhookDeliveries)
     .set({
@@ -139,7 +142,7 @@ function firstClaimableDelivery(db: Db, due: SQL | undefined) {
           db
             .select({ one: sql`1` })
             .from(earlier)
-            .where(and(eq(earlier.ticketId, webhookDeliveries.ticketId), lt(earlier.id, webhookDeliveries.id), inArray(earlier.status, ['pending', 'running']))),
+            .where(and(eq(earlier.ticketId, webhookDeliveries.ticketId), lt(earlier.id, webhookDeliveries.id), deliveryLive(earlier.status))),
         ),
       ),
     )
@@ -214,6 +217,7 @@ export async function nextDueAt(db: Db, options: { notes: boolean } = { notes: t
                           AND e.id < n.id AND e.status IN ('pending','running'))
       UNION ALL SELECT min(lease_expires_at) FROM ticket_notes WHERE status = 'running'`
     : sql``;
+  const live = deliveryLive(webhookDeliveries.status);
   const rows = await db.all<{ at: number | null }>(sql`
     SELECT min(at) AS at FROM (
       SELECT min(max(s.next_run_at, coalesce(r.start_at, 0))) AS at
@@ -222,8 +226,8 @@ export async function nextDueAt(db: Db, options: { notes: boolean } = { notes: t
           AND NOT EXISTS (SELECT 1 FROM steps p WHERE p.request_id = s.request_id
                           AND p.position < s.position AND p.status NOT IN ('done','skipped'))
       UNION ALL SELECT min(lease_expires_at) FROM steps WHERE status = 'running'
-      UNION ALL SELECT min(next_run_at) FROM webhook_deliveries WHERE status = 'pending'
-      UNION ALL SELECT min(lease_expires_at) FROM webhook_deliveries WHERE status = 'running'
+      UNION ALL SELECT min(next_run_at) FROM webhook_deliveries WHERE status = 'pending' AND ${live}
+      UNION ALL SELECT min(lease_expires_at) FROM webhook_deliveries WHERE status = 'running' AND ${live}
       ${notes}
     )`);
   const at = rows[0]?.at;

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, lte, max, or, type SQL } from 'drizzle-orm';
-import { requests, steps, ticketNotes, webhookDeliveries, type DeliveryRow, type NoteRow, type RequestRow, type RequestStatus, type StepRow } from '../db/schema';
+import { deliveryLive, requests, steps, ticketNotes, webhookDeliveries, type DeliveryRow, type NoteRow, type RequestRow, type RequestStatus, type StepRow } from '../db/schema';
 import { byRequest } from '../db/by-request';
 import type { Db } from '../db/types';
 import { isTransient, messageOf, PermanentError, retryAfterOf } from '../errors';
@@ -314,7 +314,7 @@ export function createEngine(deps: EngineDeps): Engine {
     const [row] = await db
       .select({ last: max(webhookDeliveries.id) })
       .from(webhookDeliveries)
-      .where(and(eq(webhookDeliveries.ticketId, delivery.ticketId), eq(webhookDeliveries.status, 'pending'), gt(webhookDeliveries.id, delivery.id)));
+      .where(and(eq(webhookDeliveries.ticketId, delivery.ticketId), deliveryLive(webhookDeliveries.status), eq(webhookDeliveries.status, 'pending'), gt(webhookDeliveries.id, delivery.id)));
     return row?.last ?? undefined;
   }
 
@@ -329,7 +329,7 @@ export function createEngine(deps: EngineDeps): Engine {
     const ticketId = delivery.ticketId;
     const covered = (after: number) =>
       ticketId !== null && upTo !== undefined
-        ? and(eq(webhookDeliveries.ticketId, ticketId), eq(webhookDeliveries.status, 'pending'), gt(webhookDeliveries.id, after), lte(webhookDeliveries.id, upTo))
+        ? and(eq(webhookDeliveries.ticketId, ticketId), deliveryLive(webhookDeliveries.status), eq(webhookDeliveries.status, 'pending'), gt(webhookDeliveries.id, after), lte(webhookDeliveries.id, upTo))
         : undefined;
     const markDone = (where: SQL | undefined) =>
       writeTurn(() =>
