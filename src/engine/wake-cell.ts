@@ -14,12 +14,24 @@ export function createWakeCell(): SharedArrayBuffer {
   return new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
 }
 
-/** The HTTP thread's side. */
+/**
+ * The HTTP thread's side. The wake-ups of one event-loop turn are one bump, at its end: a group
+ * commit answers a dozen deliveries in one turn, and an engine thread with nothing to claim is
+ * waiting again within microseconds of each bump, so bumping for each delivery notified it for
+ * most of them (a tenth of the HTTP thread's time under a flood while the engine waited on reads).
+ */
 export function wakeThrough(buffer: SharedArrayBuffer): () => void {
   const cells = new Int32Array(buffer);
-  return () => {
+  let queued = false;
+  const bump = () => {
+    queued = false;
     Atomics.add(cells, COUNT, 1);
     if (Atomics.compareExchange(cells, WAITING, 1, 0) === 1) Atomics.notify(cells, COUNT);
+  };
+  return () => {
+    if (queued) return;
+    queued = true;
+    setImmediate(bump);
   };
 }
 

@@ -25,6 +25,15 @@ describe('wake-ups through shared memory', () => {
     const afterBurst = woken;
     expect(afterBurst).toBeGreaterThanOrEqual(2);
     expect(afterBurst).toBeLessThanOrEqual(4);
+    // The wake-ups of one event-loop turn are one bump (the count is the cell's first slot).
+    const count = () => Atomics.load(new Int32Array(cell), 0);
+    const before = count();
+    wake();
+    wake();
+    wake();
+    expect(count()).toBe(before);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(count()).toBe(before + 1);
     stop();
     wake(); // after the stop: nobody is called
     await new Promise<void>((resolve) => setImmediate(resolve));
