@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, inArray, lte, max, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, max, notExists, or, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import { deliveryLive, requests, steps, ticketNotes, webhookDeliveries, type DeliveryRow, type NoteRow, type RequestRow, type RequestStatus, type StepRow } from '../db/schema';
 import { byRequest } from '../db/by-request';
 import type { Db } from '../db/types';
@@ -274,6 +275,8 @@ export function createEngine(deps: EngineDeps): Engine {
         log.warn('delivery will retry', { error: message, inMs: delay });
         deps.observer?.deliveryProcessed('retry');
       } else {
+        // Before it is marked failed: a crash in between leaves it running, retried, then here again.
+        await reopenCoalesced(delivery);
         await fenced({ status: 'failed', error: message, processedAt: clock(), leaseOwner: null, leaseExpiresAt: null });
         log.error('delivery failed', { error: message });
         deps.observer?.deliveryProcessed('failed');
@@ -306,6 +309,38 @@ export function createEngine(deps: EngineDeps): Engine {
         deps.observer?.noteSettled('failed');
       }
     }
+  }
+
+  /**
+   * Intake records a delivery done when an earlier one of its ticket is pending, whose read will
+   * answer it (webhooks/delivery-recorder.ts). When that one gives up, the newest of those goes
+   * back to pending, so the ticket's last change still gets a read of its own; unless a later
+   * delivery of the ticket is waiting anyway. Only done rows later than this one with no attempt
+   * can be those: none of the ticket's later deliveries is claimed while this one is unsettled.
+   * A rare path: it walks the rows recorded since this one by id (the partial indexes hold none
+   * of the done ones).
+   */
+  async function reopenCoalesced(delivery: DeliveryRow): Promise<void> {
+    const ticketId = delivery.ticketId;
+    if (ticketId === null) return;
+    const waiting = alias(webhookDeliveries, 'waiting');
+    const newest = db
+      .select({ id: max(webhookDeliveries.id) })
+      .from(webhookDeliveries)
+      .where(and(gt(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.ticketId, ticketId), eq(webhookDeliveries.status, 'done'), eq(webhookDeliveries.attempts, 0)));
+    const rows = await writeTurn(() =>
+      db
+        .update(webhookDeliveries)
+        .set({ status: 'pending', nextRunAt: clock(), processedAt: null })
+        .where(
+          and(
+            eq(webhookDeliveries.id, sql`(${newest})`),
+            notExists(db.select({ one: sql`1` }).from(waiting).where(and(eq(waiting.ticketId, ticketId), deliveryLive(waiting.status), gt(waiting.id, delivery.id)))),
+          ),
+        )
+        .returning({ id: webhookDeliveries.id }),
+    );
+    if (rows.length > 0) deps.log.info('a delivery this one was to answer is pending again', { ticketId, deliveryId: rows[0]!.id });
   }
 
   /** The newest delivery for this delivery's ticket waiting behind it, if any. */

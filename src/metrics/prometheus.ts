@@ -3,13 +3,14 @@ import type { DueBacklog, OutboxBacklog } from '../engine/claim';
 import type { EngineObserver } from '../engine/types';
 import type { CallObserver } from '../integrations/calls';
 import type { MetricsSource, RequestObserver } from '../routes/metrics';
+import type { RecordOutcome } from '../webhooks/delivery-recorder';
 
 export interface PrometheusMetrics extends MetricsSource {
   engine: EngineObserver;
   calls: CallObserver;
   requests: RequestObserver;
-  /** A webhook delivery was recorded: 'new', or 'duplicate' (that invocation was already seen). */
-  deliveryReceived(outcome: 'new' | 'duplicate'): void;
+  /** A webhook delivery was recorded (webhooks/delivery-recorder.ts RecordOutcome). */
+  deliveryReceived(outcome: RecordOutcome): void;
 }
 
 /**
@@ -21,7 +22,7 @@ export function createPrometheusMetrics(deps: { backlog(): Promise<DueBacklog>; 
   const registry = new Registry();
   const registers = [registry];
 
-  const received = new Counter({ name: 'orc_webhook_deliveries_received_total', help: 'Signed Zendesk deliveries recorded, by outcome (new or duplicate)', labelNames: ['outcome'], registers });
+  const received = new Counter({ name: 'orc_webhook_deliveries_received_total', help: 'Signed Zendesk deliveries recorded, by outcome (new; coalesced: new, answered by the coming ticket read of an earlier one still pending; duplicate)', labelNames: ['outcome'], registers });
   const processed = new Counter({ name: 'orc_webhook_deliveries_processed_total', help: 'Deliveries the engine processed, by outcome (done, retry, failed; coalesced: answered by the ticket read of an earlier one)', labelNames: ['outcome'], registers });
   const stepRuns = new Counter({ name: 'orc_engine_steps_total', help: 'Step runs, by step kind and outcome (done, waiting, retry, failed)', labelNames: ['kind', 'outcome'], registers });
   const stepSeconds = new Histogram({

@@ -91,7 +91,8 @@ export function webhookRoutes(deps: WebhookDeps) {
         receivedAt: deps.clock(),
       });
       if (outcome === 'duplicate') return c.json({ status: 'duplicate' }, 200);
-      deps.onDelivery();
+      // A coalesced one gives the engine nothing new to claim: the pending one it joined woke it.
+      if (outcome === 'new') deps.onDelivery();
       return c.json({ status: 'accepted' }, 202);
     },
   );

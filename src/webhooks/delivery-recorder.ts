@@ -1,4 +1,4 @@
-import { webhookDeliveries } from '../db/schema';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/types';
 
 export interface IncomingDelivery {
@@ -10,21 +10,59 @@ export interface IncomingDelivery {
   receivedAt: number;
 }
 
+/**
+ * What recording a delivery came to: 'new' (pending, for the engine), 'coalesced' (new, but an
+ * earlier delivery of its ticket is still pending: that one's ticket read, not begun yet, answers
+ * it too, so it is recorded done), or 'duplicate' (that invocation was already recorded).
+ */
+export type RecordOutcome = 'new' | 'coalesced' | 'duplicate';
+
 export interface DeliveryRecorder {
-  /** Resolves once the delivery is durable: 'new', or 'duplicate' if that invocation was seen. */
-  record(delivery: IncomingDelivery): Promise<'new' | 'duplicate'>;
+  /** Resolves once the delivery is durable. */
+  record(delivery: IncomingDelivery): Promise<RecordOutcome>;
 }
 
 /** Runs a write on another connection to the deliveries' database file when it will not wait on their writer's lock. */
 export type WriteTurn = <T>(write: () => Promise<T>) => Promise<T>;
 
-export type PendingDelivery = { delivery: IncomingDelivery; resolve: (r: 'new' | 'duplicate') => void; reject: (e: unknown) => void };
+export type PendingDelivery = { delivery: IncomingDelivery; resolve: (r: RecordOutcome) => void; reject: (e: unknown) => void };
 
-/** Answers a committed batch's callers; the same invocation twice in one batch: only the first gets 'new'. */
-export function settleBatch(batch: PendingDelivery[], inserted: readonly string[]): void {
-  const fresh = new Set(inserted);
-  for (const item of batch) item.resolve(fresh.delete(item.delivery.invocationId) ? 'new' : 'duplicate');
+/** A row the insert made: its invocation id and the status it was recorded with. */
+export interface Inserted {
+  invocation_id: string;
+  status: string;
 }
+
+/** Answers a committed batch's callers; the same invocation twice in one batch: only the first is recorded. */
+export function settleBatch(batch: PendingDelivery[], inserted: readonly Inserted[]): void {
+  const fresh = new Map(inserted.map((r) => [r.invocation_id, r.status]));
+  for (const item of batch) {
+    const status = fresh.get(item.delivery.invocationId);
+    fresh.delete(item.delivery.invocationId);
+    item.resolve(status === undefined ? 'duplicate' : status === 'pending' ? 'new' : 'coalesced');
+  }
+}
+
+/**
+ * Records deliveries (rows of `?` x 6: invocation id, webhook id, ticket id, event, body, received
+ * at), each as done when an earlier delivery of its ticket is pending (claimed by no engine yet,
+ * so its read begins after this one arrived and answers both), else pending; one statement, so
+ * no claim comes between the look and the insert, on SQLite and D1. The look is the literal
+ * term of the deliveries' partial indexes (db/schema.ts deliveryLive). Rows of one statement do
+ * not see each other (SQLite reads the SELECT before inserting). A duplicate invocation id
+ * inserts nothing; RETURNING says which rows were recorded and how.
+ */
+export function insertDeliveriesSql(rows: number): string {
+  const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?)').join(', ');
+  return `INSERT INTO webhook_deliveries (invocation_id, webhook_id, ticket_id, event, body, received_at, status, next_run_at, processed_at)
+    SELECT column1, column2, column3, column4, column5, column6, CASE WHEN waiting THEN 'done' ELSE 'pending' END, column6, CASE WHEN waiting THEN column6 END
+    FROM (SELECT v.*, EXISTS (SELECT 1 FROM webhook_deliveries w WHERE w.ticket_id = v.column3 AND w.status = 'pending' AND w.status in ('pending', 'running')) AS waiting
+          FROM (VALUES ${values}) v)
+    WHERE true
+    ON CONFLICT (invocation_id) DO NOTHING RETURNING invocation_id, status`;
+}
+
+export const deliveryParams = (d: IncomingDelivery) => [d.invocationId, d.webhookId, d.ticketId, d.event, d.body, d.receivedAt];
 
 // SQLite allows 32766 bound parameters per statement; 6 per row leaves ample room.
 const MAX_BATCH = 500;
@@ -45,12 +83,11 @@ export function createDeliveryRecorder(db: Db, schedule: (fn: () => void) => voi
       const batch = queue.slice(0, MAX_BATCH);
       queue = queue.slice(MAX_BATCH);
       try {
-        const inserted = await db
-          .insert(webhookDeliveries)
-          .values(batch.map(({ delivery: d }) => ({ ...d, status: 'pending' as const, nextRunAt: d.receivedAt })))
-          .onConflictDoNothing({ target: webhookDeliveries.invocationId })
-          .returning({ invocationId: webhookDeliveries.invocationId });
-        settleBatch(batch, inserted.map((r) => r.invocationId));
+        const params = batch.flatMap(({ delivery }) => deliveryParams(delivery));
+        // The statement's text with each `?` bound to its value by Drizzle (D1 or SQLite).
+        const text = insertDeliveriesSql(batch.length).split('?');
+        const inserted = await db.all<Inserted>(sql.join(text.flatMap((part, i) => (i < params.length ? [sql.raw(part), sql`${params[i]}`] : [sql.raw(part)]))));
+        settleBatch(batch, inserted);
       } catch (err) {
         for (const item of batch) item.reject(err);
       }

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { createWalSync } from '../db/wal-sync';
 import { createWriteLockBuffer, intakeLock, MAX_WAIT_MS, releaseIntakeHold } from '../db/write-lock';
-import { settleBatch, type DeliveryRecorder, type PendingDelivery as Pending } from './delivery-recorder';
+import { deliveryParams, insertDeliveriesSql, settleBatch, type DeliveryRecorder, type Inserted, type PendingDelivery as Pending } from './delivery-recorder';
 
 /**
  * Group commit for a database file (Node): the same contract as `createDeliveryRecorder` (answer
@@ -31,13 +31,9 @@ export function createSqliteDeliveryRecorder(
   sqlite.pragma('busy_timeout = 0');
   // Checkpoints are the engine's thread's (db/sqlite.ts checkpointEvery).
   sqlite.pragma('wal_autocheckpoint = 0');
-  const insert = sqlite.prepare<[string, string | null, number, string | null, string, number, number], { invocation_id: string }>(
-    `INSERT INTO webhook_deliveries (invocation_id, webhook_id, ticket_id, event, body, received_at, status, next_run_at)
-     VALUES (?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (invocation_id) DO NOTHING RETURNING invocation_id`,
-  );
-  const write = sqlite.transaction((batch: Pending[]) =>
-    batch.filter(({ delivery: d }) => insert.get(d.invocationId, d.webhookId, d.ticketId, d.event, d.body, d.receivedAt, d.receivedAt) !== undefined).map((p) => p.delivery.invocationId),
-  );
+  // One row a statement, in one transaction: each sees the rows before it, so a burst for one ticket is coalesced within a batch too.
+  const insert = sqlite.prepare<unknown[], Inserted>(insertDeliveriesSql(1));
+  const write = sqlite.transaction((batch: Pending[]) => batch.flatMap(({ delivery }) => insert.get(...deliveryParams(delivery)) ?? []));
   // A read opens (creates) the WAL file the sync needs.
   sqlite.prepare('SELECT 1 FROM webhook_deliveries LIMIT 1').get();
   const wal = createWalSync(path, () => sqlite.pragma('wal_checkpoint(FULL)'));
@@ -73,7 +69,7 @@ export function createSqliteDeliveryRecorder(
     if (!held && !waitedTooLong) return retry(lock.released());
     const batch = queue;
     queue = [];
-    let inserted: string[];
+    let inserted: Inserted[];
     try {
       inserted = write(batch);
     } catch (err) {

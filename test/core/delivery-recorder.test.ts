@@ -5,9 +5,10 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../src/db/sqlite';
 import { createWriteLockBuffer, ENGINE, engineWriteTurn, HOLDER, INTAKE_BUSY } from '../../src/db/write-lock';
+import { createDeliveryRecorder } from '../../src/webhooks/delivery-recorder';
 import { createSqliteDeliveryRecorder } from '../../src/webhooks/sqlite-delivery-recorder';
 
-const delivery = (invocationId: string) => ({ invocationId, webhookId: null, ticketId: 7, event: 'updated', body: '{}', receivedAt: 0 });
+const delivery = (invocationId: string, ticketId = 7) => ({ invocationId, webhookId: null, ticketId, event: 'updated', body: '{}', receivedAt: 1000 });
 
 describe('the webhook recorder of a database file', () => {
   const dirs: string[] = [];
@@ -28,14 +29,39 @@ describe('the webhook recorder of a database file', () => {
   it('commits a turn of deliveries together, answers each once it is on disk, and a repeat as a duplicate', async () => {
     const { recorder, rows, cells, close } = open();
     try {
-      const answers = [recorder.record(delivery('a')), recorder.record(delivery('b')), recorder.record(delivery('a'))];
+      const answers = [recorder.record(delivery('a')), recorder.record(delivery('b', 8)), recorder.record(delivery('a'))];
       // Deliveries wait to be committed: the engine's writes are told to wait.
       expect(Atomics.load(cells, INTAKE_BUSY)).toBe(1);
       expect(await Promise.all(answers)).toEqual(['new', 'new', 'duplicate']);
       expect(rows()).toEqual(['a', 'b']);
       expect(Atomics.load(cells, INTAKE_BUSY)).toBe(0);
-      expect(await recorder.record(delivery('b'))).toBe('duplicate');
+      expect(await recorder.record(delivery('b', 8))).toBe('duplicate');
     } finally {
+      await close();
+    }
+  });
+
+  it("records a delivery done when an earlier one of its ticket is pending (that one's read answers it), pending once that one is claimed", async () => {
+    const { recorder, close } = open();
+    const other = new Database(dirs.at(-1) + '/orc.db');
+    const state = () => other.prepare('SELECT invocation_id AS id, status, processed_at AS processedAt FROM webhook_deliveries ORDER BY rowid').all();
+    try {
+      // In one turn (one transaction): the second sees the first pending.
+      expect(await Promise.all([recorder.record(delivery('t7-1')), recorder.record(delivery('t7-2')), recorder.record(delivery('t8-1', 8))])).toEqual(['new', 'coalesced', 'new']);
+      // Claimed by the engine: its read may have begun, so a later one needs a read of its own.
+      other.prepare("UPDATE webhook_deliveries SET status = 'running' WHERE invocation_id = 't7-1'").run();
+      expect(await recorder.record(delivery('t7-3'))).toBe('new');
+      expect(await recorder.record(delivery('t7-4'))).toBe('coalesced');
+      expect(await recorder.record(delivery('t7-4'))).toBe('duplicate');
+      expect(state()).toEqual([
+        { id: 't7-1', status: 'running', processedAt: null },
+        { id: 't7-2', status: 'done', processedAt: 1000 },
+        { id: 't8-1', status: 'pending', processedAt: null },
+        { id: 't7-3', status: 'pending', processedAt: null },
+        { id: 't7-4', status: 'done', processedAt: 1000 },
+      ]);
+    } finally {
+      other.close();
       await close();
     }
   });
@@ -84,6 +110,35 @@ describe('the webhook recorder of a database file', () => {
     } finally {
       blocker.close();
       await close();
+    }
+  });
+});
+
+describe('the webhook recorder through Drizzle (D1, and SQLite in memory)', () => {
+  it('records a delivery done when an earlier one of its ticket is pending; the rows of one statement do not see each other', async () => {
+    const handle = openSqlite(':memory:');
+    try {
+      let flush: (() => void) | undefined;
+      const recorder = createDeliveryRecorder(handle.db, (fn) => (flush = fn));
+      const turn = async <T>(answers: Promise<T>[]) => {
+        flush!();
+        return Promise.all(answers);
+      };
+      // One statement: neither sees the other pending, both get a read of their own.
+      expect(await turn([recorder.record(delivery('t7-1')), recorder.record(delivery('t7-2'))])).toEqual(['new', 'new']);
+      expect(await turn([recorder.record(delivery('t7-3')), recorder.record(delivery('t8-1', 8)), recorder.record(delivery('t7-1'))])).toEqual(['coalesced', 'new', 'duplicate']);
+      handle.sqlite.prepare("UPDATE webhook_deliveries SET status = 'running' WHERE ticket_id = 7 AND status = 'pending'").run();
+      expect(await turn([recorder.record(delivery('t7-4'))])).toEqual(['new']);
+      const rows = handle.sqlite.prepare('SELECT invocation_id AS id, status, processed_at AS processedAt FROM webhook_deliveries ORDER BY rowid').all();
+      expect(rows).toEqual([
+        { id: 't7-1', status: 'running', processedAt: null },
+        { id: 't7-2', status: 'running', processedAt: null },
+        { id: 't7-3', status: 'done', processedAt: 1000 },
+        { id: 't8-1', status: 'pending', processedAt: null },
+        { id: 't7-4', status: 'pending', processedAt: null },
+      ]);
+    } finally {
+      handle.close();
     }
   });
 });
