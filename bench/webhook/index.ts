@@ -14,8 +14,10 @@
  *   a Zendesk served from THIS process (the simulator, set up by the real `zendesk setup`),
  *   never from the service's own process, whose CPU it would steal. Two real variants per round:
  *   - `draining` (the goal's figure, production-like): Zendesk answers each ticket read in
- *     100 ms, so the engine drains the flood while it arrives: its claims and settles (every
- *     delivery marked done) are writes to the same file, taking turns with intake's commits.
+ *     100 ms, so the engine drains the flood while it arrives: its claims and settles are
+ *     writes to the same file, taking turns with intake's commits (a delivery whose ticket has
+ *     one pending is recorded done at intake; the engine settles those it read and those
+ *     recorded during a read).
  *   - `real` (second row): Zendesk reads are held until the window ends, so the engine has
  *     claimed its deliveries and waits on I/O: intake (verify + record + enqueue) alone.
  * - bare: reads the body and answers 200 (the practical ceiling of Hono on Node here).
