@@ -23,6 +23,32 @@ const zodEnglishOnly: Plugin = {
   },
 };
 /**
+ * commander's node:child_process, loaded when first used: commander uses it only to run a
+ * separate executable as a subcommand (command.js `_executeSubCommand`), which this CLI never
+ * declares, yet loading it (with dgram and net's child-process pieces) cost every start ~1.5 ms.
+ */
+const commanderChildProcessOnUse: Plugin = {
+  name: 'commander-child-process-on-use',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) => (/node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child-process', namespace: 'commander-child-process' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'commander-child-process' }, () => ({
+      contents: "let cp; module.exports = new Proxy({}, { get: (_, name) => (cp ??= require('node:child_process'))[name] });",
+      loader: 'js',
+    }));
+  },
+};
+/**
+ * In the CommonJS build, a Node built-in the code imports on use (`await import('node:https')`)
+ * is required: esbuild would leave the import(), and Node sets up its ES module loader for it.
+ */
+const builtinImportAsRequire: Plugin = {
+  name: 'builtin-import-as-require',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, namespace: 'builtin-import-as-require' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'builtin-import-as-require' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+/**
  * Compiles the CLI (`src/cli.ts` and everything it loads) to `dist/cli/` for `bin/orcoursetrion.js`:
  * no TypeScript compiler at run time. One bundle, split at each dynamic `import()`, so a
  * command loads only its own chunk (compiling its code is most of a command's start-up, so
@@ -46,7 +72,7 @@ export async function buildCli(): Promise<Metafile> {
     platform: 'node',
     target: 'node20',
     external: ['better-sqlite3'],
-    plugins: [zodEnglishOnly],
+    plugins: [zodEnglishOnly, commanderChildProcessOnUse],
     // Less to parse at every start; identifiers are kept, so stack traces (--verbose) name functions.
     minifyWhitespace: true,
     minifySyntax: true,
@@ -89,7 +115,7 @@ async function buildActions(staging: string, esm: Metafile): Promise<Metafile> {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    plugins: [sandboxLookup],
+    plugins: [sandboxLookup, commanderChildProcessOnUse, builtinImportAsRequire],
     minifyWhitespace: true,
     minifySyntax: true,
     metafile: true,
