@@ -6,6 +6,7 @@
 'use strict';
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
+const { requireWithCodeCache } = require('./code-cache');
 
 /** Exits once the output is flushed. */
 async function exit(code) {
@@ -26,10 +27,11 @@ async function run(argv) {
   let cli;
   try {
     // An action's command line runs on the actions' own build (src/cli-actions.ts as one CommonJS
-    // file): the same program with only those commands, which starts faster than the full CLI.
-    cli = ACTIONS.has(argv[0]) ? require('../dist/cli/actions.cjs') : await import('../dist/cli/cli.js');
+    // file): the same program with only those commands, which starts faster than the full CLI,
+    // with V8's code cache of it made by the build (bin/code-cache.js).
+    cli = ACTIONS.has(argv[0]) ? requireWithCodeCache(join(__dirname, '..', 'dist', 'cli', 'actions.cjs')).exports : await import('../dist/cli/cli.js');
   } catch (err) {
-    if (!['ERR_MODULE_NOT_FOUND', 'MODULE_NOT_FOUND'].includes(err?.code) || !/dist\/cli\/(cli\.js|actions\.cjs)/.test(String(err.message))) throw err;
+    if (!['ERR_MODULE_NOT_FOUND', 'MODULE_NOT_FOUND', 'ENOENT'].includes(err?.code) || !/dist\/cli\/(cli\.js|actions\.cjs)/.test(String(err.message))) throw err;
     process.stderr.write('orcoursetrion: the CLI is not built (dist/cli is missing); run `npm run build` (npm install does it)\n');
     process.exit(1);
   }

@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
@@ -23,6 +26,34 @@ const zodEnglishOnly: Plugin = {
   },
 };
 /**
+ * commander's node:child_process, loaded when first used: commander uses it only to run a
+ * separate executable as a subcommand (command.js `_executeSubCommand`), which this CLI never
+ * declares, yet loading it (with dgram and net's child-process pieces) cost every start ~1.5 ms.
+ */
+const commanderChildProcessOnUse: Plugin = {
+  name: 'commander-child-process-on-use',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) => (/node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child-process', namespace: 'commander-child-process' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'commander-child-process' }, () => ({
+      contents: "let cp; module.exports = new Proxy({}, { get: (_, name) => (cp ??= require('node:child_process'))[name] });",
+      loader: 'js',
+    }));
+  },
+};
+/**
+ * In the CommonJS build, a Node built-in the code imports on use (`await import('node:https')`)
+ * is required: esbuild would leave the import(), and Node sets up its ES module loader for it.
+ */
+const builtinImportAsRequire: Plugin = {
+  name: 'builtin-import-as-require',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, namespace: 'builtin-import-as-require' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'builtin-import-as-require' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+/** Imports an ES module chunk for actions.cjs (see buildActions). */
+const IMPORT_ESM = 'import-esm.cjs';
+/**
  * Compiles the CLI (`src/cli.ts` and everything it loads) to `dist/cli/` for `bin/orcoursetrion.js`:
  * no TypeScript compiler at run time. One bundle, split at each dynamic `import()`, so a
  * command loads only its own chunk (compiling its code is most of a command's start-up, so
@@ -46,7 +77,7 @@ export async function buildCli(): Promise<Metafile> {
     platform: 'node',
     target: 'node20',
     external: ['better-sqlite3'],
-    plugins: [zodEnglishOnly],
+    plugins: [zodEnglishOnly, commanderChildProcessOnUse],
     // Less to parse at every start; identifiers are kept, so stack traces (--verbose) name functions.
     minifyWhitespace: true,
     minifySyntax: true,
@@ -60,6 +91,9 @@ export async function buildCli(): Promise<Metafile> {
   await mkdir(dirname(CLI_DIST), { recursive: true });
   await rm(CLI_DIST, { recursive: true, force: true });
   await rename(staging, CLI_DIST);
+  // Made in place: the cache is keyed by the file's path too (V8 keeps it for stack traces).
+  // Only a speed-up: a build that cannot make it says so and goes on (bin compiles as usual).
+  await writeActionsCodeCache(join(CLI_DIST, 'actions.cjs')).catch((err: unknown) => process.stderr.write(`warning: ${err instanceof Error ? err.message : String(err)}; the CLI's actions will start without V8's code cache\n`));
   return result.metafile;
 }
 
@@ -78,7 +112,15 @@ async function buildActions(staging: string, esm: Metafile): Promise<Metafile> {
   const sandboxLookup: Plugin = {
     name: 'sandbox-lookup-from-esm-build',
     setup(b) {
-      b.onResolve({ filter: /^\.\/context$/ }, (args) => (args.importer.endsWith(join('src', 'cli', 'github-action-run.ts')) ? { path: `./${basename(context)}`, external: true } : undefined));
+      b.onResolve({ filter: /^\.\/context$/ }, (args) => (args.importer.endsWith(join('src', 'cli', 'github-action-run.ts')) ? { path: 'context', namespace: 'sandbox-lookup' } : undefined));
+      // The chunk is imported by import-esm.cjs: bin runs actions.cjs as a vm.Script (with V8's
+      // code cache, bin/code-cache.js), where an import() of its own has no module loader.
+      b.onLoad({ filter: /.*/, namespace: 'sandbox-lookup' }, () => ({
+        contents: `import { join } from 'node:path'; import { pathToFileURL } from 'node:url';
+export const sandboxOfSettings = async (...args) => (await require('./${IMPORT_ESM}')(pathToFileURL(join(__dirname, ${JSON.stringify(basename(context))})).href)).sandboxOfSettings(...args);`,
+        loader: 'js',
+      }));
+      b.onResolve({ filter: new RegExp(`^\\./${IMPORT_ESM.replace('.', '\\.')}$`) }, (args) => ({ path: args.path, external: true }));
     },
   };
   const result = await build({
@@ -89,14 +131,37 @@ async function buildActions(staging: string, esm: Metafile): Promise<Metafile> {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    plugins: [sandboxLookup],
+    plugins: [sandboxLookup, commanderChildProcessOnUse, builtinImportAsRequire],
     minifyWhitespace: true,
     minifySyntax: true,
     metafile: true,
     logLevel: 'silent',
   });
   if (result.warnings.length > 0) throw new Error(`the actions' build warned: ${result.warnings.map((w) => `${w.location?.file ?? ''}: ${w.text}`).join('; ')}`);
+  await writeFile(join(staging, IMPORT_ESM), "'use strict';\n// import() for actions.cjs, which runs where it has none of its own (scripts/build-cli.ts).\nmodule.exports = (url) => import(url);\n");
   return result.metafile;
+}
+
+/**
+ * V8's code cache of actions.cjs (`actions.cjs.cache`, read by bin/code-cache.js), made by this
+ * Node from a release_xml run in a child process against a loopback stand-in for GitHub that
+ * answers 201: the cache holds what such a run compiles (commander, the action, Octokit, the
+ * transport), not only the file's top level. Made with the Node that runs the build (npm
+ * install's prepare); another Node finds the cache's key different and compiles as usual.
+ */
+async function writeActionsCodeCache(file: string): Promise<void> {
+  const stub = createServer((_req, res) => res.writeHead(201, { 'content-type': 'application/json; charset=utf-8' }).end('{"id":1}'));
+  await new Promise<void>((resolve) => stub.listen(0, '127.0.0.1', resolve));
+  const loader = join(ROOT, 'bin', 'code-cache.js');
+  const script = `const l = require(${JSON.stringify(loader)}).requireWithCodeCache(${JSON.stringify(file)}); l.exports.main(['release_xml', '-c', '8.01', '-t', '2027_Spring']).then((code) => { if (code !== 0) throw new Error('the warm-up run exited ' + code); l.writeCache(); });`;
+  const env = { PATH: process.env.PATH ?? '', ORC_GH_OAUTH2_TOKEN: 'code-cache-warm-up', ORC_GH_API_URL: `http://127.0.0.1:${(stub.address() as AddressInfo).port}/`, ORC_PRODUCTION_GITRELOAD: 'https://gitreload.invalid/' };
+  try {
+    await new Promise<void>((resolve, reject) =>
+      execFile(process.execPath, ['-e', script], { env, timeout: 60_000 }, (err, _stdout, stderr) => (err ? reject(new Error(`making the actions' code cache failed: ${stderr.trim() || err.message}`)) : resolve())),
+    );
+  } finally {
+    await new Promise<void>((resolve) => stub.close(() => resolve()));
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

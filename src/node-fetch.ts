@@ -1,7 +1,5 @@
 // The modules themselves, their request read at each call: a test's interceptor (msw) patches it there.
 import http, { type IncomingMessage } from 'node:http';
-import https from 'node:https';
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 
 /**
  * `fetch` over node:http for one-shot Node processes (the CLI's GitHub actions). Node's own
@@ -16,6 +14,10 @@ import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
  * redirects (303, and 301/302 after a POST, become a GET without body), drops Authorization
  * when a redirect leaves the origin, rejects a network failure with TypeError('fetch failed',
  * { cause }) and an abort with the signal's reason, and decodes gzip, deflate and br bodies.
+ *
+ * node:https (with tls and crypto) is loaded at the first https request and node:zlib at the
+ * first encoded answer: compiling those built-ins cost a one-request action ~6 ms and ~1 ms of
+ * start-up when its answers need neither (GitHub's answers are not encoded: nothing asks it to).
  */
 export interface NodeFetch {
   fetch: typeof fetch;
@@ -102,35 +104,36 @@ function bodyBytes(body: RequestInit['body']): Buffer | undefined {
   throw new TypeError('this fetch sends a string or bytes as the body, not a stream, form or blob');
 }
 
-function decode(bytes: Buffer, encoding: string | null): Buffer {
-  switch ((encoding ?? '').trim().toLowerCase()) {
-    case '':
-    case 'identity':
-      return bytes;
-    case 'gzip':
-    case 'x-gzip':
-      return gunzipSync(bytes);
-    case 'deflate':
-      return inflateSync(bytes);
-    case 'br':
-      return brotliDecompressSync(bytes);
-    default:
-      throw new Error(`unsupported content-encoding ${encoding}`);
-  }
+async function decode(bytes: Buffer, encoding: string | null): Promise<Buffer> {
+  const name = (encoding ?? '').trim().toLowerCase();
+  if (name === '' || name === 'identity') return bytes;
+  if (!['gzip', 'x-gzip', 'deflate', 'br'].includes(name)) throw new Error(`unsupported content-encoding ${encoding}`);
+  const zlib = await import('node:zlib');
+  return name === 'deflate' ? zlib.inflateSync(bytes) : name === 'br' ? zlib.brotliDecompressSync(bytes) : zlib.gunzipSync(bytes);
 }
 
+type Https = typeof import('node:https');
+
 export function createNodeFetch(): NodeFetch {
-  const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
+  const httpAgent = new http.Agent({ keepAlive: true });
+  let secure: { https: Https; agent: InstanceType<Https['Agent']> } | undefined;
+  const loadHttps = async () => {
+    if (!secure) {
+      const https = (await import('node:https')).default;
+      secure ??= { https, agent: new https.Agent({ keepAlive: true }) };
+    }
+    return secure;
+  };
 
   /** One request, no redirects followed; resolves with the whole (decoded) answer. */
-  function once(url: URL, method: string, headers: Record<string, string>, body: Buffer | undefined, signal: AbortSignal | undefined) {
+  async function once(url: URL, method: string, headers: Record<string, string>, body: Buffer | undefined, signal: AbortSignal | undefined) {
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError('fetch failed', { cause: new Error(`unsupported protocol ${url.protocol}`) });
+    const tls = url.protocol === 'https:' ? await loadHttps() : undefined;
     return new Promise<{ res: IncomingMessage; bytes: Buffer }>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const protocol = url.protocol as keyof typeof agents;
-      if (!(protocol in agents)) return reject(new TypeError('fetch failed', { cause: new Error(`unsupported protocol ${url.protocol}`) }));
-      const send = protocol === 'https:' ? https.request : http.request;
       const withLength = body ? { 'content-length': String(body.byteLength), ...headers } : headers;
-      const req = send(url, { method, headers: withLength, agent: agents[protocol] });
+      const options = { method, headers: withLength };
+      const req = tls ? tls.https.request(url, { ...options, agent: tls.agent }) : http.request(url, { ...options, agent: httpAgent });
       let settled = false;
       const fail = (err: unknown) => {
         if (settled) return;
@@ -151,15 +154,15 @@ export function createNodeFetch(): NodeFetch {
         res.once('aborted', () => fail(new TypeError('fetch failed', { cause: new Error('the connection closed before the whole answer came') })));
         res.once('end', () => {
           if (settled) return;
-          let bytes: Buffer;
-          try {
-            bytes = decode(Buffer.concat(chunks), res.headers['content-encoding'] ?? null);
-          } catch (err) {
-            return fail(new TypeError('fetch failed', { cause: err }));
-          }
-          settled = true;
-          signal?.removeEventListener('abort', onAbort);
-          resolve({ res, bytes });
+          decode(Buffer.concat(chunks), res.headers['content-encoding'] ?? null).then(
+            (bytes) => {
+              if (settled) return;
+              settled = true;
+              signal?.removeEventListener('abort', onAbort);
+              resolve({ res, bytes });
+            },
+            (err: unknown) => fail(new TypeError('fetch failed', { cause: err })),
+          );
         });
       });
       req.end(body);
@@ -197,8 +200,8 @@ export function createNodeFetch(): NodeFetch {
   return {
     fetch: nodeFetch as typeof fetch,
     close() {
-      agents['http:'].destroy();
-      agents['https:'].destroy();
+      httpAgent.destroy();
+      secure?.agent.destroy();
     },
   };
 }

@@ -1,5 +1,6 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,22 +104,55 @@ describe('the actions\' own build', () => {
     expect(await run(args)).toEqual(await run(args, {}, FULL_CLI));
   });
 
-  it('a real run against GitHub (the simulator on loopback) does the work and prints the 2015 line', async () => {
+  /** The simulator on loopback, over TLS when given a key and certificate (as GitHub is). */
+  async function simulatedGithub(tls?: { key: string; cert: string }) {
     const sim = seededSimulator();
     sim.seed.repo('mitx', 'content-mit-801-2027_Spring');
     const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-      const s = serve({ fetch: (req) => sim.fetch(req), port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+      const s = serve({ fetch: (req) => sim.fetch(req), port: 0, hostname: '127.0.0.1', ...(tls ? { createServer: createHttpsServer, serverOptions: tls } : {}) }, () => resolve(s));
     });
+    const { port } = server.address() as { port: number };
+    const env = { ORC_GH_OAUTH2_TOKEN: TOKEN, ORC_GH_API_URL: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/api/v3/`, ORC_PRODUCTION_GITRELOAD: PRODUCTION };
+    const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+    return { sim, env, close };
+  }
+
+  it('a real run against GitHub (the simulator on loopback) does the work and prints the 2015 line', async () => {
+    const { sim, env, close } = await simulatedGithub();
+    // Node's built-ins the run loaded, written at exit by a preloaded script.
+    const dir = mkdtempSync(join(tmpdir(), 'orc-loaded-'));
+    const [preload, loaded] = [join(dir, 'preload.cjs'), join(dir, 'loaded.json')];
+    writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loaded)}, JSON.stringify(process.moduleLoadList)));`);
     try {
-      const { port } = server.address() as { port: number };
-      const env = { ORC_GH_OAUTH2_TOKEN: TOKEN, ORC_GH_API_URL: `http://127.0.0.1:${port}/api/v3/`, ORC_PRODUCTION_GITRELOAD: PRODUCTION };
-      const r = await run(['release_xml', '-c', '8.01', '-t', '2027_Spring'], env);
+      const r = await run(['release_xml', '-c', '8.01', '-t', '2027_Spring'], env, ['-r', preload, BIN]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('Added production Web hooks to course\n');
+      expect(sim.read.repo('mitx', 'content-mit-801-2027_Spring')?.hooks.map((h) => h.url)).toEqual([PRODUCTION]);
+      // Over http: no https (tls, crypto) or child_process compiled (each loaded on use). zlib is
+      // loaded, for the CRC-32 that keys the code cache (bin/code-cache.js), not for the answers.
+      const modules = JSON.parse(readFileSync(loaded, 'utf8')) as string[];
+      expect(modules).toContain('NativeModule http');
+      expect(modules.filter((m) => /^NativeModule (https|tls|crypto|child_process)$/.test(m))).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('over https (node:https loaded on use) does the same', async () => {
+    // A self-signed certificate for 127.0.0.1, trusted by the binary only through NODE_EXTRA_CA_CERTS.
+    const dir = mkdtempSync(join(tmpdir(), 'orc-tls-'));
+    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    const { sim, env, close } = await simulatedGithub({ key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') });
+    try {
+      const r = await run(['release_xml', '-c', '8.01', '-t', '2027_Spring'], { ...env, NODE_EXTRA_CA_CERTS: cert });
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(r.stdout).toBe('Added production Web hooks to course\n');
       expect(sim.read.repo('mitx', 'content-mit-801-2027_Spring')?.hooks.map((h) => h.url)).toEqual([PRODUCTION]);
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
     }
   });
 });

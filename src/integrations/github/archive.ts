@@ -1,4 +1,3 @@
-import { gunzipSync } from 'node:zlib';
 import type { GithubContext } from './context';
 import { fullName } from './context';
 import { TransientError } from '../../errors';
@@ -15,6 +14,8 @@ async function untar(gzipped: Uint8Array, keepText: (path: string) => boolean): 
   // Loaded at the first archive read: the client's other users (the CLI's one-shot actions) never read one.
   // Its default export: the bundle's chunk for this CommonJS module exports nothing else (a named import was undefined there).
   const { extract } = (await import('tar-stream')).default;
+  // node:zlib likewise: compiling it cost every action's start ~1 ms.
+  const { gunzipSync } = await import('node:zlib');
   const files: RepoFiles = new Map();
   const reader = extract();
   const decoder = new TextDecoder();
