@@ -25,6 +25,34 @@ describe('Zendesk adapter', () => {
     expect([...ticket.customFields.values()]).toContain('orc_type_new');
   });
 
+  it('reads the ticket and its requester in one request, the requester side-loaded', async () => {
+    world.sim.requests.length = 0;
+    const ticket = await world.adapter().getTicket(ticketId);
+    expect(ticket.requester).toMatchObject({ email: 'prof@mit.test' });
+    expect(world.sim.requests).toEqual([{ method: 'GET', path: `/api/v2/tickets/${ticketId}` }]);
+    // An update reads the ticket (side-loaded) and writes it: the requester comes from that read.
+    world.sim.requests.length = 0;
+    expect((await world.adapter().updateTicket(ticketId, { status: 'open' })).ticket.requester).toMatchObject({ email: 'prof@mit.test' });
+    expect(world.sim.requests.filter((r) => r.path.includes('/users/'))).toEqual([]);
+  });
+
+  it('reads the requester on its own when the side-load lacks a usable record of them', async () => {
+    // The docs call side-loaded users "partial": a record without the email key, or none at all, is not trusted.
+    const cases: Array<(users: Array<Record<string, unknown>>) => unknown> = [(users) => users.map(({ email: _email, ...rest }) => rest), () => [], () => undefined];
+    for (const rewrite of cases) {
+      const fetchRewriting: typeof fetch = async (input, init) => {
+        const res = await fetch(input, init);
+        if (!String(input).includes('include=users')) return res;
+        const body = (await res.json()) as { users?: Array<Record<string, unknown>> };
+        return Response.json({ ...body, users: rewrite(body.users ?? []) }, { status: res.status });
+      };
+      world.sim.requests.length = 0;
+      const ticket = await createZendeskAdapter({ config: world.env, logger: silentLogger, fetch: fetchRewriting }).getTicket(ticketId);
+      expect(ticket.requester).toMatchObject({ email: 'prof@mit.test' });
+      expect(world.sim.requests.map((r) => r.path)).toEqual([`/api/v2/tickets/${ticketId}`, expect.stringMatching(/^\/api\/v2\/users\/\d+$/)]);
+    }
+  });
+
   it('turns a 404 into a permanent TicketNotFound', async () => {
     const err = await world.adapter().getTicket(999_999).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TicketNotFound);

@@ -38,6 +38,20 @@ export type ZendeskComment = z.infer<typeof commentSchema>;
 
 export const userSchema = z.object({ id: z.number(), name: z.string().nullish(), email: z.string().nullish() });
 
+/**
+ * `GET /tickets/{id}.json?include=users` (developer.zendesk.com/documentation/ticketing/using-the-zendesk-api/side_loading/):
+ * the ticket and, beside it, the users it names. node-zendesk unwraps the ticket and attaches
+ * the requester's side-loaded record as `requester` (null when the list lacks it); the raw
+ * body is accepted too.
+ */
+export const sideloadedTicketSchema = z.union([
+  z.object({ ticket: ticketSchema, users: z.array(z.unknown()).optional() }).transform(({ ticket, users }) => ({
+    ticket,
+    requester: users?.find((u) => typeof u === 'object' && u !== null && 'id' in u && u.id === ticket.requester_id),
+  })),
+  ticketSchema.extend({ requester: z.unknown().optional() }).transform(({ requester, ...ticket }) => ({ ticket, requester })),
+]);
+
 const optionSchema = z.object({ id: z.number().optional(), name: z.string(), value: z.string() });
 
 export const ticketFieldSchema = z.object({

@@ -4,6 +4,7 @@ import { isNotFound, TicketClosed, TicketNotFound, ZendeskConflict, ZendeskReque
 import {
   commentSchema,
   type FieldValue,
+  sideloadedTicketSchema,
   ticketSchema,
   type TicketStatus,
   type ZendeskTicketBody,
@@ -64,19 +65,34 @@ const sameValue = (a: FieldValue | undefined, b: FieldValue) => JSON.stringify(a
 export function createTicketOperations(http: ZendeskHttp) {
   const { client, logger, scrub, sleep } = http;
 
-  async function readBody(ticketId: number): Promise<ZendeskTicketBody> {
+  /**
+   * The ticket with its requester side-loaded: one request where two were. The requester is
+   * undefined when the side-load did not carry a usable record of them (a deleted user, or a
+   * partial record without the email key): `requesterOf` then reads the user.
+   */
+  async function readBody(ticketId: number): Promise<{ body: ZendeskTicketBody; requester: Ticket['requester'] | undefined }> {
+    let read;
     try {
-      return await one(`GET ticket ${ticketId}`, wrapped('ticket', ticketSchema), client.tickets.show(ticketId));
+      read = await one(`GET ticket ${ticketId}`, sideloadedTicketSchema, client.tickets.get(['tickets', ticketId, { include: 'users' }]));
     } catch (err) {
       if (isNotFound(err)) throw new TicketNotFound(ticketId);
       throw err;
     }
+    const user = userSchema.safeParse(read.requester);
+    const usable = user.success && typeof read.requester === 'object' && read.requester !== null && 'email' in read.requester;
+    return { body: read.ticket, requester: usable ? requesterRecord(user.data) : undefined };
   }
 
-  async function requesterOf(body: ZendeskTicketBody): Promise<Ticket['requester']> {
+  const requesterRecord = (user: { id: number; email?: string | null; name?: string | null }): Ticket['requester'] => ({
+    id: user.id,
+    email: user.email ?? undefined,
+    name: user.name ?? undefined,
+  });
+
+  async function requesterOf(body: ZendeskTicketBody, known?: Ticket['requester']): Promise<Ticket['requester']> {
+    if (known && known.id === body.requester_id) return known;
     try {
-      const user = await one(`GET user ${body.requester_id}`, wrapped('user', userSchema), client.users.show(body.requester_id));
-      return { id: user.id, email: user.email ?? undefined, name: user.name ?? undefined };
+      return requesterRecord(await one(`GET user ${body.requester_id}`, wrapped('user', userSchema), client.users.show(body.requester_id)));
     } catch (err) {
       // A deleted requester leaves the ticket readable; intake reports the missing address.
       if (isNotFound(err)) return { id: body.requester_id };
@@ -97,8 +113,8 @@ export function createTicketOperations(http: ZendeskHttp) {
 
   /** The ticket with its custom field values and its requester's address. 404: TicketNotFound. */
   async function getTicket(ticketId: number): Promise<Ticket> {
-    const body = await readBody(ticketId);
-    return toTicket(body, await requesterOf(body));
+    const { body, requester } = await readBody(ticketId);
+    return toTicket(body, await requesterOf(body, requester));
   }
 
   async function listComments(ticketId: number): Promise<Comment[]> {
@@ -134,13 +150,13 @@ export function createTicketOperations(http: ZendeskHttp) {
       throw new Error(`comment marker ${JSON.stringify(change.comment.marker)} was not made by commentMarker()`);
     }
     for (let attempt = 0; ; attempt++) {
-      const current = await readBody(ticketId);
+      const { body: current, requester } = await readBody(ticketId);
       const values = new Map(current.custom_fields.map((f) => [f.id, f.value ?? null]));
       const fields = (change.customFields ?? []).filter((f) => !sameValue(values.get(f.id), f.value));
       const status = change.status !== undefined && change.status !== current.status ? change.status : undefined;
       const comment = change.comment && !(await markerPresent(ticketId, change.comment.marker)) ? change.comment : undefined;
       if (!comment && fields.length === 0 && status === undefined) {
-        return { ticket: toTicket(current, await requesterOf(current)), commentPosted: false, changed: false };
+        return { ticket: toTicket(current, await requesterOf(current, requester)), commentPosted: false, changed: false };
       }
       const payload = {
         ticket: {
@@ -154,7 +170,8 @@ export function createTicketOperations(http: ZendeskHttp) {
       try {
         // `put`, not `tickets.update`: node-zendesk's CustomField type forbids null, which clears a field.
         const updated = await one(`PUT ticket ${ticketId}`, wrapped('ticket', ticketSchema), client.tickets.put(['tickets', ticketId], payload));
-        return { ticket: toTicket(updated, await requesterOf(updated)), commentPosted: Boolean(comment), changed: true };
+        // The update sets no requester: the one side-loaded a moment ago is still theirs unless the id moved.
+        return { ticket: toTicket(updated, await requesterOf(updated, requester)), commentPosted: Boolean(comment), changed: true };
       } catch (err) {
         if (isNotFound(err)) throw new TicketNotFound(ticketId);
         // The read just before says why: Zendesk's 422 text for it is not a documented contract.

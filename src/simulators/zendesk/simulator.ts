@@ -703,9 +703,16 @@ export function createZendeskSimulator(options: ZendeskSimulatorOptions) {
     const found = [...tickets.values()].filter((t) => t.external_id === externalId).map(ticketJson);
     return c.json({ tickets: found, meta: { has_more: false, after_cursor: null, before_cursor: null }, links: { next: null, prev: null } });
   });
+  // Side-loading (developer.zendesk.com/documentation/ticketing/using-the-zendesk-api/side_loading/):
+  // `include=users` adds a top-level `users` array of the users the ticket names. Other
+  // side-loads are not simulated (nothing here asks for them), so they add nothing.
   app.get('/tickets/:id', (c) => {
     const ticket = tickets.get(Number(c.req.param('id')));
-    return ticket ? c.json({ ticket: ticketJson(ticket) }) : notFound(c);
+    if (!ticket) return notFound(c);
+    const include = (c.req.query('include') ?? '').split(',').map((s) => s.trim());
+    if (!include.includes('users')) return c.json({ ticket: ticketJson(ticket) });
+    const named = [...new Set([ticket.requester_id, ticket.submitter_id])].flatMap((id) => users.get(id) ?? []);
+    return c.json({ ticket: ticketJson(ticket), users: named });
   });
   app.get('/tickets/:id/comments', (c) => {
     const ticket = tickets.get(Number(c.req.param('id')));
