@@ -59,6 +59,8 @@ interface Round {
   target: Target;
   load: LoadResult;
   durable?: { acked: number; missing: number; rows: number };
+  /** Requests the engine made to Zendesk while the round's service ran (its ticket reads). */
+  zendeskRequests?: number;
   warnings?: number;
 }
 
@@ -102,6 +104,7 @@ async function realRound(n: number, target: 'real' | 'draining'): Promise<Round>
   const dir = mkdtempSync(join(tmpdir(), 'orc-bench-webhook-'));
   try {
     zendesk.setPace(target === 'real' ? 'held' : { ms: 100 });
+    const readsBefore = zendesk.reads();
     const { child, database } = await startReal(dir);
     let load: LoadResult;
     try {
@@ -115,7 +118,7 @@ async function realRound(n: number, target: 'real' | 'draining'): Promise<Round>
     try {
       const stored = new Set(db.prepare('SELECT invocation_id AS id FROM webhook_deliveries').pluck().all() as string[]);
       const missing = load.acked.filter((id) => !stored.has(id)).length;
-      return { round: n, target, load, durable: { acked: load.acked.length, missing, rows: stored.size }, warnings: child.lines.filter((l) => /"level":"(warn|error)"/.test(l)).length };
+      return { round: n, target, load, durable: { acked: load.acked.length, missing, rows: stored.size }, zendeskRequests: zendesk.reads() - readsBefore, warnings: child.lines.filter((l) => /"level":"(warn|error)"/.test(l)).length };
     } finally {
       db.close();
     }
@@ -173,7 +176,7 @@ for (let n = 1; n <= rounds; n++) {
   results.push(await bareRound(n));
   results.push(await realRound(n, 'real'));
   results.push(await realRound(n, 'draining'));
-  console.error(`round ${n}: ${results.filter((r) => r.round === n).map((r) => `${r.target} ${round(r.load.rps, 0)} req/s p99 ${r.load.p99} ms`).join('; ')}`);
+  console.error(`round ${n}: ${results.filter((r) => r.round === n).map((r) => `${r.target} ${round(r.load.rps, 0)} req/s p99 ${r.load.p99} ms${r.zendeskRequests === undefined ? '' : ` (${r.zendeskRequests} Zendesk requests)`}`).join('; ')}`);
 }
 const engineReads = zendesk.reads();
 const backlog = await backlogRound(backlogDeliveries, 100);
