@@ -1,6 +1,7 @@
 import { type FieldIds, type FieldKey, FIELDS } from '../courses/request-fields';
 import { PermanentError } from '../errors';
 import { zendeskObjects, type ZendeskObjectRow } from './schema';
+import { perDb } from './per-db';
 import type { Db } from './types';
 
 /**
@@ -15,8 +16,11 @@ export type StoredObject = Omit<ZendeskObjectRow, 'updatedAt'>;
 export const fieldObjectKey = (key: FieldKey) => `field:${key}`;
 
 export async function readStoredObjects(db: Db): Promise<ZendeskObjectRow[]> {
-  return await db.select().from(zendeskObjects);
+  return await storedObjectsQuery(db).all();
 }
+
+/** Every ticket read loads the stored ids: prepared once per connection. */
+const storedObjectsQuery = perDb((db) => db.select().from(zendeskObjects).prepare());
 
 /** Writes the rows that differ from what is stored; returns the keys written. */
 export async function storeObjects(db: Db, rows: StoredObject[], now: number): Promise<string[]> {

@@ -1,6 +1,7 @@
-import { and, eq, exists, inArray, isNull, lt, lte, notExists, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, exists, inArray, isNull, lt, lte, notExists, notInArray, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { deliveryLive, requests, steps, ticketNotes, webhookDeliveries, type DeliveryRow, type NoteRow, type StepRow } from '../db/schema';
+import { perDb } from '../db/per-db';
 import type { Db } from '../db/types';
 
 /**
@@ -15,7 +16,7 @@ const stepDue = (now: number) =>
     and(eq(steps.status, 'running'), lte(steps.leaseExpiresAt, now)),
   );
 
-const deliveryDue = (now: number) =>
+const deliveryDue = (now: number | Placeholder) =>
   and(
     deliveryLive(webhookDeliveries.status),
     or(
@@ -109,21 +110,28 @@ export async function claimStep(db: Db, now: number, workerId: string, leaseMs: 
  * all first: 29 ms a claim with 12,000 pending, on the HTTP server's event loop.
  */
 export async function claimDelivery(db: Db, now: number, workerId: string, leaseMs: number): Promise<DeliveryRow | undefined> {
+  const rows = await claimDeliveryQuery(db).all({ now, workerId, leaseMs });
+  return rows[0];
+}
+
+/** claimDelivery's statement, prepared once per connection: it runs for every delivery. */
+const claimDeliveryQuery = perDb((db) => {
+  const now = sql.placeholder('now');
   const abandoned = firstClaimableDelivery(db, and(deliveryLive(webhookDeliveries.status), eq(webhookDeliveries.status, 'running'), lte(webhookDeliveries.leaseExpiresAt, now)));
   const pending = firstClaimableDelivery(db, and(deliveryLive(webhookDeliveries.status), eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextRunAt, now)));
-  const rows = await db
+  return db
     .update(webhookDeliveries)
     .set({
       status: 'running',
-      leaseOwner: workerId,
-      leaseExpiresAt: now + leaseMs,
+      leaseOwner: sql`${sql.placeholder('workerId')}`,
+      leaseExpiresAt: sql`${now} + ${sql.placeholder('leaseMs')}`,
       attempts: sql`${webhookDeliveries.attempts} + 1`,
     })
     // COALESCE stops at its first non-null argument: the pending walk runs only when no lease ran out.
     .where(and(eq(webhookDeliveries.id, sql`coalesce((${abandoned}), (${pending}))`), deliveryDue(now)))
-    .returning();
-  return rows[0];
-}
+    .returning()
+    .prepare();
+});
 
 /**
  * The oldest delivery in `due` whose ticket has no earlier unfinished delivery, as a subquery.

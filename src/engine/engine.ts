@@ -2,6 +2,7 @@ import { and, asc, eq, gt, inArray, lte, max, notExists, or, sql, type SQL } fro
 import { alias } from 'drizzle-orm/sqlite-core';
 import { deliveryLive, requests, steps, ticketNotes, webhookDeliveries, type DeliveryRow, type NoteRow, type RequestRow, type RequestStatus, type StepRow } from '../db/schema';
 import { byRequest } from '../db/by-request';
+import { perDb } from '../db/per-db';
 import type { Db } from '../db/types';
 import { isTransient, messageOf, PermanentError, retryAfterOf } from '../errors';
 import type { Logger } from '../log';
@@ -346,10 +347,7 @@ export function createEngine(deps: EngineDeps): Engine {
   /** The newest delivery for this delivery's ticket waiting behind it, if any. */
   async function lastWaitingFor(delivery: DeliveryRow): Promise<number | undefined> {
     if (delivery.ticketId === null) return undefined;
-    const [row] = await db
-      .select({ last: max(webhookDeliveries.id) })
-      .from(webhookDeliveries)
-      .where(and(eq(webhookDeliveries.ticketId, delivery.ticketId), deliveryLive(webhookDeliveries.status), eq(webhookDeliveries.status, 'pending'), gt(webhookDeliveries.id, delivery.id)));
+    const [row] = await deliveryQueries(db).lastWaiting.all({ ticketId: delivery.ticketId, id: delivery.id });
     return row?.last ?? undefined;
   }
 
@@ -360,35 +358,28 @@ export function createEngine(deps: EngineDeps): Engine {
    * pending: each is then processed with a read of its own (intake is idempotent).
    */
   async function settleDone(delivery: DeliveryRow, upTo: number | undefined): Promise<void> {
-    const own = and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, 'running'), eq(webhookDeliveries.leaseOwner, options.workerId));
-    const ticketId = delivery.ticketId;
-    const covered = (after: number) =>
-      ticketId !== null && upTo !== undefined
-        ? and(eq(webhookDeliveries.ticketId, ticketId), deliveryLive(webhookDeliveries.status), eq(webhookDeliveries.status, 'pending'), gt(webhookDeliveries.id, after), lte(webhookDeliveries.id, upTo))
-        : undefined;
-    const markDone = (where: SQL | undefined) =>
-      writeTurn(() =>
-        db
-          .update(webhookDeliveries)
-          .set({ status: 'done', error: null, processedAt: clock(), leaseOwner: null, leaseExpiresAt: null })
-          .where(where)
-          .returning({ id: webhookDeliveries.id }),
-      );
+    const queries = deliveryQueries(db);
+    const own = { id: delivery.id, workerId: options.workerId };
     const report = (rows: { id: number }[]) => rows.forEach(({ id }) => deps.observer?.deliveryProcessed(id === delivery.id ? 'done' : 'coalesced'));
+    const markDone = (query: typeof queries.doneOwn, values: Record<string, unknown>) => writeTurn(async () => await query.all({ ...values, now: clock() }));
+    if (delivery.ticketId === null || upTo === undefined) {
+      report(await markDone(queries.doneOwn, own));
+      return;
+    }
+    const covered = { ticketId: delivery.ticketId, upTo };
     const chunk = options.settleChunkRows;
-    if (chunk === undefined || covered(delivery.id) === undefined) {
-      report(await markDone(covered(delivery.id) ? or(own, covered(delivery.id)) : own));
+    if (chunk === undefined) {
+      report(await markDone(queries.doneOwnAndCovered, { ...own, ...covered, after: delivery.id }));
       return;
     }
     // The covered ones a chunk at a time, its own row last: until then its ticket's later deliveries stay unclaimable.
     for (let after = delivery.id; ; ) {
-      const batch = db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(covered(after)).orderBy(webhookDeliveries.id).limit(chunk);
-      const rows = await markDone(inArray(webhookDeliveries.id, batch));
+      const rows = await markDone(queries.doneCoveredChunk, { ...covered, after, chunk });
       report(rows);
       if (rows.length < chunk) break;
       after = Math.max(...rows.map((r) => r.id));
     }
-    report(await markDone(own));
+    report(await markDone(queries.doneOwn, own));
   }
 
   /** One turn for the three claims: an idle engine's look costs the writer one gap, not three. */
@@ -427,6 +418,35 @@ export function createEngine(deps: EngineDeps): Engine {
     recoverStatuses,
   };
 }
+
+/**
+ * The statements every delivery runs, prepared once per connection (db/per-db.ts): the newest
+ * delivery waiting behind one, and settling it done with those its read answered.
+ */
+const deliveryQueries = perDb((db) => {
+  const p = (name: string) => sql.placeholder(name);
+  const d = webhookDeliveries;
+  const own = and(eq(d.id, p('id')), eq(d.status, 'running'), eq(d.leaseOwner, p('workerId')));
+  /** The ticket's pending deliveries after `after`, up to `upTo`. */
+  const covered = and(eq(d.ticketId, p('ticketId')), deliveryLive(d.status), eq(d.status, 'pending'), gt(d.id, p('after')), lte(d.id, p('upTo')));
+  const markDone = (where: SQL | undefined) =>
+    db
+      .update(d)
+      .set({ status: 'done', error: null, processedAt: sql`${p('now')}`, leaseOwner: null, leaseExpiresAt: null })
+      .where(where)
+      .returning({ id: d.id })
+      .prepare();
+  return {
+    lastWaiting: db
+      .select({ last: max(d.id) })
+      .from(d)
+      .where(and(eq(d.ticketId, p('ticketId')), deliveryLive(d.status), eq(d.status, 'pending'), gt(d.id, p('id'))))
+      .prepare(),
+    doneOwn: markDone(own),
+    doneOwnAndCovered: markDone(or(own, covered)),
+    doneCoveredChunk: markDone(inArray(d.id, db.select({ id: d.id }).from(d).where(covered).orderBy(d.id).limit(p('chunk')))),
+  };
+});
 
 /** Steps of a request in plan order. */
 export function stepsOf(db: Db, requestId: number): Promise<StepRow[]> {
