@@ -21,6 +21,9 @@ export const REQUEST_STATUSES = [
   'cancelled',
 ] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+/** A request in one of these has ended: nothing of it runs or changes any more. */
+export const FINISHED_STATUSES: RequestStatus[] = ['completed', 'rejected', 'cancelled'];
+export const isFinished = (status: RequestStatus) => FINISHED_STATUSES.includes(status);
 
 export const STEP_KINDS = ['auto', 'manual'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, lt, notExists, notInArray, sql } from 'drizzle-orm';
-import { requests, steps, ticketNotes, type RequestRow, type RequestStatus, type StepRow } from '../db/schema';
+import { FINISHED_STATUSES, isFinished, requests, steps, ticketNotes, type RequestRow, type RequestStatus, type StepRow } from '../db/schema';
 import type { Db } from '../db/types';
 import type { Engine } from '../engine/engine';
 import type { Clock, WorkflowResolver } from '../engine/types';
@@ -265,8 +265,6 @@ export async function rescheduleRequest(deps: RequestDeps, id: number, startAt: 
 }
 
 /** Statuses a request is never cancelled from: its story is over. */
-const FINISHED_STATUSES: RequestStatus[] = ['completed', 'rejected', 'cancelled'];
-export const isFinished = (status: RequestStatus) => FINISHED_STATUSES.includes(status);
 
 /**
  * Cancels a request that has not finished, at any stage. The request's status is written first

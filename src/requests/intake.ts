@@ -1,6 +1,6 @@
 import { and, eq, gt, inArray } from 'drizzle-orm';
 import type { Config } from '../config';
-import { requests, steps, type DeliveryRow, type RequestRow } from '../db/schema';
+import { isFinished, requests, steps, type DeliveryRow, type RequestRow } from '../db/schema';
 import { commentMarker } from '../integrations/zendesk/marker';
 import type { TicketStatus } from '../integrations/zendesk/schemas';
 import { isTransient, messageOf } from '../errors';
@@ -10,7 +10,7 @@ import { oweComment } from '../story/outbox';
 import { planOf } from '../workflows/plan';
 import { FINISH_STEP } from '../workflows/ticket-steps';
 import { cannotApproveNote, planNote, problemsReply, rejectionNeedsReasonNote, warningsNote, type PlanApproval } from '../story/messages';
-import { approveRequest, cancelRequest, isFinished, rejectRequest, type RequestDeps } from './actions';
+import { approveRequest, cancelRequest, rejectRequest, type RequestDeps } from './actions';
 import type { ApprovalRule } from './approval-rules';
 import { approvalRulesOf, approvingRule, ruleActor } from './approval';
 import { requesterOnCourseTeam, type CourseTeamDeps } from './course-team-requester';

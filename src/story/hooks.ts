@@ -28,7 +28,7 @@ export function storyHooks(desk: TicketDesk | undefined, outbox: { db: Db; clock
       await desk.post(ticketId, { html: stepWaitingNote(ctx.step.title, instructions), public: false, marker: commentMarker(ctx.request.id, `wait.${ctx.step.key}`), status: 'open' });
     },
     stepFailed: (ctx, error) => oweFailureNote(outbox.db, outbox.clock(), ctx.request, { ...ctx.step, error }),
-    postNote: notePoster(desk),
+    postNote: notePoster(desk, outbox.db),
   };
 }
 

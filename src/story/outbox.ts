@@ -1,6 +1,7 @@
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { PermanentError } from '../errors';
-import { ticketNotes, type NoteRow } from '../db/schema';
+import { isFinished, requests, ticketNotes, type NoteRow } from '../db/schema';
 import type { Db } from '../db/types';
 import { TICKET_STATUSES } from '../integrations/zendesk/schemas';
 import type { StoryComment, TicketDesk } from './desk';
@@ -39,12 +40,23 @@ export async function oweComment(db: Db, now: number, comment: OwedComment): Pro
 
 const ticketStatusSchema = z.enum(TICKET_STATUSES).nullable();
 
-/** Posts an owed comment through the desk (the engine's `postNote` hook). */
-export function notePoster(desk: TicketDesk): (note: NoteRow) => Promise<void> {
+/**
+ * Posts an owed comment through the desk (the engine's `postNote` hook). A note of a request
+ * that has finished since it was owed is posted without its ticket status: the request's last
+ * step set the ticket's final one (solved), and a note owed before it (the plan note, posted
+ * late after a conflict or an outage) must not reopen the ticket.
+ */
+export function notePoster(desk: TicketDesk, db: Db): (note: NoteRow) => Promise<void> {
   return async (note) => {
     // The column is free text in SQL: a value that is not a Zendesk status is a bug, and says which.
     const status = ticketStatusSchema.safeParse(note.ticketStatus);
     if (!status.success) throw new PermanentError(`ticket note ${note.id} has ticket_status ${JSON.stringify(note.ticketStatus)}; expected one of ${TICKET_STATUSES.join(', ')}`);
-    await desk.post(note.ticketId, { html: note.html, public: note.public, marker: note.marker, status: status.data ?? undefined });
+    const stale = status.data !== null && note.requestId !== null && (await requestFinished(db, note.requestId));
+    await desk.post(note.ticketId, { html: note.html, public: note.public, marker: note.marker, status: stale ? undefined : (status.data ?? undefined) });
   };
+}
+
+async function requestFinished(db: Db, requestId: number): Promise<boolean> {
+  const [request] = await db.select({ status: requests.status }).from(requests).where(eq(requests.id, requestId));
+  return request !== undefined && isFinished(request.status);
 }
