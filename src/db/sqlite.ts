@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { keepPerDb } from './per-db';
 import * as schema from './schema';
 import { cacheStatements } from './statement-cache';
 import type { Db } from './types';
@@ -33,6 +34,7 @@ export function openSqlite(path: string, options: { migrationsFolder?: string; s
   cacheStatements(sqlite);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: options.migrationsFolder ?? MIGRATIONS_FOLDER });
+  keepPerDb(db as unknown as Db);
   return { db: db as unknown as Db, sqlite, close: () => sqlite.close() };
 }
 

@@ -1,7 +1,10 @@
 import Database from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as schema from '../../src/db/schema';
 import { webhookDeliveries } from '../../src/db/schema';
+import type { Db } from '../../src/db/types';
 import { openSqlite } from '../../src/db/sqlite';
 import { cacheStatements } from '../../src/db/statement-cache';
 
@@ -67,3 +70,26 @@ describe('the statement cache of a connection', () => {
     }
   });
 });
+
+describe('values kept per connection (db/per-db.ts)', () => {
+  it('makes once for an in-process SQLite connection and at each use elsewhere (D1)', async () => {
+    const { perDb } = await import('../../src/db/per-db');
+    const made: unknown[] = [];
+    const get = perDb((db) => made.push(db));
+    const sqliteHandle = openSqlite(':memory:');
+    try {
+      get(sqliteHandle.db);
+      get(sqliteHandle.db);
+      expect(made).toHaveLength(1);
+      const other = drizzleOver(sqliteHandle);
+      get(other);
+      get(other);
+      expect(made).toHaveLength(3);
+    } finally {
+      sqliteHandle.close();
+    }
+  });
+});
+
+/** A Drizzle database not opened by openSqlite: like the Worker's D1 one, nothing marks it. */
+const drizzleOver = (handle: { sqlite: Database.Database }) => drizzle(handle.sqlite, { schema }) as unknown as Db;
