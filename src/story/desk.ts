@@ -9,6 +9,8 @@ export interface StoryComment {
   marker: string;
   /** Ticket status to set in the same update. */
   status?: TicketStatus;
+  /** A solved ticket keeps its status (the comment is still posted): see the outbox's notePoster. */
+  keepSolved?: boolean;
 }
 
 export interface TicketSnapshot {

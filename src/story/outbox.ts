@@ -41,10 +41,11 @@ export async function oweComment(db: Db, now: number, comment: OwedComment): Pro
 const ticketStatusSchema = z.enum(TICKET_STATUSES).nullable();
 
 /**
- * Posts an owed comment through the desk (the engine's `postNote` hook). A note of a request
- * that has finished since it was owed is posted without its ticket status: the request's last
- * step set the ticket's final one (solved), and a note owed before it (the plan note, posted
- * late after a conflict or an outage) must not reopen the ticket.
+ * Posts an owed comment through the desk (the engine's `postNote` hook). A note owed before its
+ * request's last step solved the ticket (the plan note, posted late after a conflict or an
+ * outage) must not reopen it: a note of a request that has finished is posted without its
+ * status, and one posted while the last step runs leaves a ticket solved at the moment of its
+ * write as it is (`keepSolved`, decided on the read its safe update is checked against).
  */
 export function notePoster(desk: TicketDesk, db: Db): (note: NoteRow) => Promise<void> {
   return async (note) => {
@@ -52,7 +53,7 @@ export function notePoster(desk: TicketDesk, db: Db): (note: NoteRow) => Promise
     const status = ticketStatusSchema.safeParse(note.ticketStatus);
     if (!status.success) throw new PermanentError(`ticket note ${note.id} has ticket_status ${JSON.stringify(note.ticketStatus)}; expected one of ${TICKET_STATUSES.join(', ')}`);
     const stale = status.data !== null && note.requestId !== null && (await requestFinished(db, note.requestId));
-    await desk.post(note.ticketId, { html: note.html, public: note.public, marker: note.marker, status: stale ? undefined : (status.data ?? undefined) });
+    await desk.post(note.ticketId, { html: note.html, public: note.public, marker: note.marker, status: stale ? undefined : (status.data ?? undefined), keepSolved: true });
   };
 }
 

@@ -53,6 +53,17 @@ describe('Zendesk adapter', () => {
     }
   });
 
+  it('leaves a solved ticket solved when a comment asks to keep it so, and posts the comment', async () => {
+    const zd = world.adapter();
+    await zd.updateTicket(ticketId, { status: 'solved' });
+    const late = { html: '<p>plan</p>', public: false, marker: commentMarker(7, 'plan.x') };
+    expect(await zd.addComment({ ticketId, ...late, status: 'open', keepSolved: true })).toEqual({ posted: true });
+    expect(world.sim.ticket(ticketId).status).toBe('solved');
+    // Without it the status applies (a step's own note on a ticket it is working on).
+    await zd.addComment({ ticketId, html: '<p>step</p>', public: false, marker: commentMarker(7, 'done.x'), status: 'open' });
+    expect(world.sim.ticket(ticketId).status).toBe('open');
+  });
+
   it('turns a 404 into a permanent TicketNotFound', async () => {
     const err = await world.adapter().getTicket(999_999).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TicketNotFound);

@@ -46,6 +46,8 @@ export interface NewComment {
 
 export interface TicketChange {
   status?: TicketStatus;
+  /** Leave `status` unapplied when the ticket is solved at the moment of the write. */
+  keepSolved?: boolean;
   customFields?: Array<{ id: number; value: FieldValue }>;
   comment?: NewComment;
 }
@@ -153,7 +155,9 @@ export function createTicketOperations(http: ZendeskHttp) {
       const { body: current, requester } = await readBody(ticketId);
       const values = new Map(current.custom_fields.map((f) => [f.id, f.value ?? null]));
       const fields = (change.customFields ?? []).filter((f) => !sameValue(values.get(f.id), f.value));
-      const status = change.status !== undefined && change.status !== current.status ? change.status : undefined;
+      // Decided on this read, which safe_update makes the one written over: a 409 re-decides.
+      const keep = change.keepSolved === true && current.status === 'solved';
+      const status = change.status !== undefined && change.status !== current.status && !keep ? change.status : undefined;
       const comment = change.comment && !(await markerPresent(ticketId, change.comment.marker)) ? change.comment : undefined;
       if (!comment && fields.length === 0 && status === undefined) {
         return { ticket: toTicket(current, await requesterOf(current, requester)), commentPosted: false, changed: false };
@@ -184,9 +188,9 @@ export function createTicketOperations(http: ZendeskHttp) {
   }
 
   /** Posts the comment unless its marker is already on the ticket; may set the status with it. */
-  async function addComment(input: { ticketId: number; status?: TicketStatus } & NewComment): Promise<{ posted: boolean }> {
-    const { ticketId, status, ...comment } = input;
-    const { commentPosted } = await updateTicket(ticketId, { status, comment });
+  async function addComment(input: { ticketId: number; status?: TicketStatus; keepSolved?: boolean } & NewComment): Promise<{ posted: boolean }> {
+    const { ticketId, status, keepSolved, ...comment } = input;
+    const { commentPosted } = await updateTicket(ticketId, { status, keepSolved, comment });
     return { posted: commentPosted };
   }
 
