@@ -1,7 +1,7 @@
 import { type FieldIds, type FieldKey, FIELDS } from '../courses/request-fields';
 import { PermanentError } from '../errors';
-import { zendeskObjects, type ZendeskObjectRow } from './schema';
 import { perDb } from './per-db';
+import { zendeskObjects, type ZendeskObjectRow } from './schema';
 import type { Db } from './types';
 
 /**

@@ -264,8 +264,6 @@ export async function rescheduleRequest(deps: RequestDeps, id: number, startAt: 
   return updated;
 }
 
-/** Statuses a request is never cancelled from: its story is over. */
-
 /**
  * Cancels a request that has not finished, at any stage. The request's status is written first
  * (one conditional UPDATE decides a race with an approval or the last step), so the engine

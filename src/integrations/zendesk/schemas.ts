@@ -37,6 +37,8 @@ export const commentSchema = z.object({
 export type ZendeskComment = z.infer<typeof commentSchema>;
 
 export const userSchema = z.object({ id: z.number(), name: z.string().nullish(), email: z.string().nullish() });
+/** A side-loaded user the adapter trusts: its `email` key is there (null for a user without one). */
+export const sideloadedUserSchema = userSchema.extend({ email: z.string().nullable() });
 
 /**
  * `GET /tickets/{id}.json?include=users` (developer.zendesk.com/documentation/ticketing/using-the-zendesk-api/side_loading/):

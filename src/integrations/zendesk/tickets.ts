@@ -5,6 +5,7 @@ import {
   commentSchema,
   type FieldValue,
   sideloadedTicketSchema,
+  sideloadedUserSchema,
   ticketSchema,
   type TicketStatus,
   type ZendeskTicketBody,
@@ -80,9 +81,8 @@ export function createTicketOperations(http: ZendeskHttp) {
       if (isNotFound(err)) throw new TicketNotFound(ticketId);
       throw err;
     }
-    const user = userSchema.safeParse(read.requester);
-    const usable = user.success && typeof read.requester === 'object' && read.requester !== null && 'email' in read.requester;
-    return { body: read.ticket, requester: usable ? requesterRecord(user.data) : undefined };
+    const user = sideloadedUserSchema.safeParse(read.requester);
+    return { body: read.ticket, requester: user.success ? requesterRecord(user.data) : undefined };
   }
 
   const requesterRecord = (user: { id: number; email?: string | null; name?: string | null }): Ticket['requester'] => ({
