@@ -17,6 +17,7 @@ import { simulatorTicketStore } from './sandbox/helpdesk/simulator-ticket-store'
 import { prepareSandbox } from './sandbox/prepare';
 import { SANDBOX_CREDENTIALS, startSimulators, type SandboxSimulators } from './sandbox/simulators';
 import { nodeFiles } from './node-files';
+import { closerFor } from './node-server-close';
 import { announceSandbox, withdrawSandbox } from './sandbox/running';
 import { createWorldStore, savingTicketStore } from './sandbox/world-store';
 import { appServices, createServices } from './services';
@@ -143,7 +144,7 @@ export async function startService(requested: Config, options: StartOptions = {}
     });
 
     const server = await listen(app.fetch, config);
-    opened.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    opened.push(closerFor(server));
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     const url = `http://${config.ORC_HOST === '0.0.0.0' ? '127.0.0.1' : config.ORC_HOST}:${port}`;

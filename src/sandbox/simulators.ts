@@ -1,6 +1,7 @@
-import { serve, type ServerType } from '@hono/node-server';
+import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { DEFAULT_GITRELOAD_BRANCHES } from '../config';
+import { closerFor } from '../node-server-close';
 import { createEdxSimulator, type EdxSimulator } from '../simulators/edx/simulator';
 import type { GitImportRecord } from '../simulators/edx/simulator-gitreload';
 import { createGithubSimulator, type GithubSimulator } from '../simulators/github/simulator';
@@ -36,14 +37,14 @@ export interface SandboxSimulators {
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-async function listen(app: Pick<Hono, 'fetch'>, changed: () => Promise<void>): Promise<{ server: ServerType; url: string }> {
+async function listen(app: Pick<Hono, 'fetch'>, changed: () => Promise<void>): Promise<{ close: () => Promise<void>; url: string }> {
   const fetch = async (request: Request) => {
     const response = await app.fetch(request);
     if (!READS.has(request.method)) await changed();
     return response;
   };
   return new Promise((resolve) => {
-    const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ server, url: `http://127.0.0.1:${info.port}` }));
+    const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ close: closerFor(server), url: `http://127.0.0.1:${info.port}` }));
   });
 }
 
@@ -107,7 +108,7 @@ export async function startSimulators(
       ORC_PRODUCTION_GITRELOAD_BRANCH: branches.production,
     },
     async close() {
-      await Promise.all([gh, zd, studio, lms, production].map(({ server }) => new Promise<void>((r) => server.close(() => r()))));
+      await Promise.all([gh, zd, studio, lms, production].map((s) => s.close()));
     },
   };
 }

@@ -13,6 +13,7 @@ import { createMemoryTicketStore } from '../../../src/sandbox/helpdesk/memory-ti
 import { SANDBOX_AGENT } from '../../../src/sandbox/agent';
 import { mountHelpdesk } from '../../../src/sandbox/helpdesk/routes';
 import { parseGithubConfig } from '../../../src/config';
+import { closerFor } from '../../../src/node-server-close';
 import { createGithubClient } from '../../../src/integrations/github/client';
 import { createGithubSimulator, type GithubSimulator } from '../../../src/simulators/github/simulator';
 import { checkRequestCourse } from '../../../src/requests/quality-check';
@@ -113,6 +114,7 @@ export async function startSidebarService(): Promise<SidebarService> {
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
+  const closeServer = closerFor(server);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const driver = startNodeDriver(engine, { concurrency: 2, clock, log, maxSleepMs: 200 });
@@ -125,7 +127,7 @@ export async function startSidebarService(): Promise<SidebarService> {
     tokens,
     github,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeServer();
       await driver.stop();
       handle.close();
       rmSync(dir, { recursive: true, force: true });
