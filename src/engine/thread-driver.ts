@@ -51,6 +51,8 @@ export interface ThreadDriverOptions {
   fatal?: (line: string) => void;
   /** First restart delay; doubled after each quick death. */
   restartBaseMs?: number;
+  /** How long stop() lets running items finish before it ends the thread anyway (default STOP_GRACE_MS). */
+  stopGraceMs?: number;
 }
 
 /** The thread failed before it was ready: the service cannot start. */
@@ -65,6 +67,12 @@ export class EngineThreadStartError extends Error {
 const QUICK_DEATH_MS = 60_000;
 const MAX_QUICK_DEATHS = 5;
 const MAX_RESTART_MS = 30_000;
+/**
+ * How long a stop waits for the thread's running items. An edX import is polled for up to 30
+ * minutes, and a Ctrl-C should not wait for it: an item cut off is resumed like one a crash cut
+ * off (its lease expires, the next start claims it, and every step is idempotent).
+ */
+export const STOP_GRACE_MS = 10_000;
 
 /**
  * Starts the engine's worker thread (Node): in the bundle on `engine-thread.js`, its own entry
@@ -171,7 +179,13 @@ export async function startThreadDriver(options: ThreadDriverOptions): Promise<E
       if (!running) return;
       // The thread's driver lets running items finish and closes its connections, then says so.
       running.worker.postMessage({ type: 'stop' } satisfies ToEngineThread);
-      await running.stopped;
+      const graceMs = options.stopGraceMs ?? STOP_GRACE_MS;
+      let grace: ReturnType<typeof setTimeout> | undefined;
+      const finished = await Promise.race([running.stopped.then(() => true), new Promise<false>((resolve) => (grace = setTimeout(() => resolve(false), graceMs)))]);
+      clearTimeout(grace);
+      if (!finished) {
+        options.log.warn('the engine thread was ended with work still running', { graceMs, resumed: 'once their leases expire (ORC_LEASE_SECONDS), by the next start' });
+      }
       await running.worker.terminate();
     },
   };

@@ -126,6 +126,20 @@ describe('the thread driver', () => {
     expect(threads.workers[1]!.threadId).toBe(-1); // ended
   }, 60_000);
 
+  it('ends a thread whose running work outlasts the stop grace, and says so', async () => {
+    // A thread that says it is ready, then never answers the stop: its work is still running.
+    const busy = () => new Worker("const { parentPort } = require('node:worker_threads'); parentPort.on('message', () => {}); parentPort.postMessage({ type: 'ready' });", { eval: true });
+    const threads = spawner(busy);
+    const lines: string[] = [];
+    const driver = await startThreadDriver({ data: dataFor(freshDb()), log: createLogger({ level: 'debug', write: (l) => lines.push(l) }), scrub: (t) => t, spawn: threads.spawn, stopGraceMs: 50 });
+    const exited = new Promise<number>((resolve) => threads.workers[0]!.once('exit', resolve));
+    await driver.stop();
+    await exited;
+    expect(threads.workers[0]!.threadId).toBe(-1); // ended
+    const warnings = lines.map((l) => JSON.parse(l)).filter((l) => l.level === 'warn');
+    expect(warnings).toEqual([expect.objectContaining({ msg: 'the engine thread was ended with work still running', graceMs: 50 })]);
+  }, 60_000);
+
   it('after five quick deaths in a row gives up with one line', async () => {
     // A thread that says it is ready, then is ended: the driver's counting is what is tested here, not the engine.
     const minimal = () => new Worker("const { parentPort } = require('node:worker_threads'); parentPort.on('message', () => {}); parentPort.postMessage({ type: 'ready' });", { eval: true });
