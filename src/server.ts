@@ -269,6 +269,8 @@ export async function runServer(env: Record<string, string | undefined>): Promis
       `  database:  ${config.ORC_DATABASE}\n  health:    ${service.url}/healthz\n`,
   );
   const stop = async () => {
+    // A stop can take seconds (closerFor's and the engine's graces): say so, and how not to wait.
+    process.stderr.write('Stopping: answering the requests under way, then letting running steps finish (up to 10 s each; a step cut off resumes at the next start). Press Ctrl-C again to quit at once.\n');
     await service.close();
     process.exit(0);
   };
