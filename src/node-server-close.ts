@@ -2,7 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { ServerType } from '@hono/node-server';
 
 /** How long a close waits for answers under way before it drops their connections. */
-const GRACE_MS = 10_000;
+export const CLOSE_GRACE_MS = 10_000;
 
 /**
  * A close for a Node HTTP server that ends even while clients keep their connections busy.
@@ -10,7 +10,7 @@ const GRACE_MS = 10_000;
  * answering then stays open for the client's next request: a help-desk page polling every few
  * seconds never lets it idle, so a Ctrl-C with the page open never ended the process. After the
  * close begins, each answer says `Connection: close` and its connection is dropped once it is
- * sent; answers still under way after GRACE_MS are cut (a webhook cut before its 2xx is retried
+ * sent; answers still under way after CLOSE_GRACE_MS are cut (a webhook cut before its 2xx is retried
  * by Zendesk).
  */
 export function closerFor(served: ServerType): () => Promise<void> {
@@ -29,7 +29,7 @@ export function closerFor(served: ServerType): () => Promise<void> {
   return () =>
     (closed ??= new Promise<void>((resolve) => {
       closing = true;
-      const cut = setTimeout(() => server.closeAllConnections(), GRACE_MS);
+      const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
       cut.unref();
       server.close(() => {
         clearTimeout(cut);

@@ -9,7 +9,7 @@ import { openServiceSqlite } from './db/sqlite';
 import { dueBacklog, outboxBacklog } from './engine/claim';
 import { createEngine } from './engine/engine';
 import { startNodeDriver, type EngineDriver } from './engine/node-driver';
-import { EngineThreadStartError, startThreadDriver, type ThreadDriverOptions } from './engine/thread-driver';
+import { EngineThreadStartError, startThreadDriver, STOP_GRACE_MS, type ThreadDriverOptions } from './engine/thread-driver';
 import { engineOptionsFrom, type Clock } from './engine/types';
 import { createLogger, createScrubber, type Logger } from './log';
 import { mountSandboxPages } from './sandbox/pages';
@@ -17,7 +17,7 @@ import { simulatorTicketStore } from './sandbox/helpdesk/simulator-ticket-store'
 import { prepareSandbox } from './sandbox/prepare';
 import { SANDBOX_CREDENTIALS, startSimulators, type SandboxSimulators } from './sandbox/simulators';
 import { nodeFiles } from './node-files';
-import { closerFor } from './node-server-close';
+import { CLOSE_GRACE_MS, closerFor } from './node-server-close';
 import { announceSandbox, withdrawSandbox } from './sandbox/running';
 import { createWorldStore, savingTicketStore } from './sandbox/world-store';
 import { appServices, createServices } from './services';
@@ -270,7 +270,9 @@ export async function runServer(env: Record<string, string | undefined>): Promis
   );
   const stop = async () => {
     // A stop can take seconds (closerFor's and the engine's graces): say so, and how not to wait.
-    process.stderr.write('Stopping: answering the requests under way, then letting running steps finish (up to 10 s each; a step cut off resumes at the next start). Press Ctrl-C again to quit at once.\n');
+    process.stderr.write(
+      `Stopping: answering the requests under way, then letting running steps finish (up to ${CLOSE_GRACE_MS / 1000} s and ${STOP_GRACE_MS / 1000} s; a step cut off resumes at the next start). Press Ctrl-C again to quit at once.\n`,
+    );
     await service.close();
     process.exit(0);
   };
