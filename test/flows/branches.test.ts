@@ -218,7 +218,9 @@ describe('flows and branches, end to end', () => {
     sb = await startSandbox({ ORC_EDX_API: 'all' });
     const { ticketId } = await sb.fileAndApprove({ ...base, request_type: 'new', course_kind: 'studio', term: '2027_Spring' });
     expect(await sb.followInstructions(ticketId)).toBe(0);
-    // The service's last ticket update fires the "updated" trigger; its delivery may still be in flight.
+    // The last notes are posted from the outbox after the request ends, and the service's last
+    // ticket update fires the "updated" trigger, whose delivery may still be in flight.
+    await sb.until("the ticket's notes posted", () => (sb!.notesOwed(ticketId) === 0 ? true : undefined));
     await sb.sims.zendesk.idle();
     const before = { comments: sb.sims.zendesk.comments(ticketId).length, view: (await sb.api(`/tickets/${ticketId}`)).body };
     const invocations = sb.sims.zendesk.invocations();

@@ -17,9 +17,10 @@ describe('the sandbox restarted on the same database continues its story', () =>
     const database = join(mkdtempSync(join(tmpdir(), 'orc-restart-')), 'orc.db');
     sb = await startSandbox({ ORC_DATABASE: database });
     const { ticketId } = await sb.fileAndApprove(PHYSICS);
-    const waiting = await sb.until('the first manual step', async () => {
+    // Counted once the ticket has every comment it is owed so far: a note still in the outbox would be posted after the count.
+    const waiting = await sb.until('the first manual step, its notes posted', async () => {
       const r = await sb!.api(`/tickets/${ticketId}`);
-      return r.body.request.status === 'waiting_on_agent' ? r.body : undefined;
+      return r.body.request.status === 'waiting_on_agent' && sb!.notesOwed(ticketId) === 0 ? r.body : undefined;
     });
     const before = { comments: sb.sims.zendesk.comments(ticketId).length, repo: sb.sims.github.read.repo('mitx', 'content-mit-801r-2027_Spring') };
     expect(before.repo).toBeDefined();

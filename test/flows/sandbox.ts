@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { parseConfig } from '../../src/config';
 import { managedTitle } from '../../src/courses/request-fields';
 import { createLogger } from '../../src/log';
@@ -16,6 +17,8 @@ export interface Sandbox {
   /** Polls until `check` returns a value (not undefined), or fails after `ms`. */
   until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, ms?: number): Promise<T>;
   close(): Promise<void>;
+  /** Comments the service still owes the ticket: its outbox (db/schema.ts ticketNotes), posted by the engine after what wrote them. */
+  notesOwed(ticketId: number): number;
   /** Files a course-request ticket as a requester and waits for intake to record it. */
   file(fields: Record<string, string | number>, status?: string): Promise<{ ticketId: number; view: any }>;
   /** Files a ticket, waits for it to await approval, approves it with the macro. */
@@ -53,6 +56,14 @@ export async function startSandbox(env: Record<string, string> = {}): Promise<Sa
       }
     },
     close: () => service.close(),
+    notesOwed(ticketId) {
+      const db = new Database(service.config.ORC_DATABASE, { readonly: true });
+      try {
+        return (db.prepare("SELECT count(*) AS n FROM ticket_notes WHERE ticket_id = ? AND status IN ('pending', 'running')").get(ticketId) as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    },
     async file(fields, status = 'pending_approval') {
       const ticketId = sims.zendesk.createTicketAsRequester({ email: 'prof@mit.test', name: 'Prof', fields });
       const view = await sb.until(`the request to be ${status}`, async () => {
