@@ -34,6 +34,15 @@ export async function startSandbox(env: Record<string, string> = {}): Promise<Sa
   const config = parseConfig({ ORC_SANDBOX: '1', ORC_DATABASE: join(dir, 'orc.db'), PORT: '0', ORC_APP_SHARED_SECRET: SHARED_SECRET, ORC_LEASE_SECONDS: '5', ...env });
   const service = await startService(config, { log: createLogger({ level: 'debug', write: (l) => logs.push(l), secrets: [SHARED_SECRET] }), spawnEngineThread: bundledEngineThread });
   const sims = service.sandbox!;
+  // One read-only connection for the test's polls, opened at the first; closed with the sandbox.
+  let notes: { database: Database.Database; owed: Database.Statement<[number], { n: number }> } | undefined;
+  const owedNotes = () => {
+    if (!notes) {
+      const database = new Database(service.config.ORC_DATABASE, { readonly: true });
+      notes = { database, owed: database.prepare("SELECT count(*) AS n FROM ticket_notes WHERE ticket_id = ? AND status IN ('pending', 'running')") };
+    }
+    return notes.owed;
+  };
   const sb: Sandbox = {
     service,
     sims,
@@ -55,15 +64,11 @@ export async function startSandbox(env: Record<string, string> = {}): Promise<Sa
         await new Promise((r) => setTimeout(r, 25));
       }
     },
-    close: () => service.close(),
-    notesOwed(ticketId) {
-      const db = new Database(service.config.ORC_DATABASE, { readonly: true });
-      try {
-        return (db.prepare("SELECT count(*) AS n FROM ticket_notes WHERE ticket_id = ? AND status IN ('pending', 'running')").get(ticketId) as { n: number }).n;
-      } finally {
-        db.close();
-      }
+    async close() {
+      notes?.database.close();
+      await service.close();
     },
+    notesOwed: (ticketId) => owedNotes().get(ticketId)!.n,
     async file(fields, status = 'pending_approval') {
       const ticketId = sims.zendesk.createTicketAsRequester({ email: 'prof@mit.test', name: 'Prof', fields });
       const view = await sb.until(`the request to be ${status}`, async () => {

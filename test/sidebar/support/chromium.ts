@@ -6,8 +6,11 @@ import { ensureAppBuilt } from './app-build';
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 const INSTALL = 'apt-get update && apt-get install -y chromium';
 
-/** Set by the sidebar tests' global setup when its install failed: the tests then say why instead of trying again. */
-export const INSTALL_FAILED_ENV = 'ORC_TEST_CHROMIUM_INSTALL_FAILED';
+/**
+ * Set by the sidebar tests' global setup when its install failed: the tests then say why instead
+ * of trying again. Named beside CHROMIUM_PATH, outside ORC_*, which holds only the service's settings.
+ */
+export const INSTALL_FAILED_ENV = 'CHROMIUM_INSTALL_FAILED';
 
 /**
  * Debian's chromium, never a downloaded browser: CHROMIUM_PATH, else /usr/bin/chromium, else
