@@ -30,7 +30,7 @@
  * Exits non-zero only when something crashed or a 2xx delivery is missing (a broken promise,
  * not a missed speed goal); missed goals are reported.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +59,8 @@ interface Round {
   target: Target;
   load: LoadResult;
   durable?: { acked: number; missing: number; rows: number };
+  /** The WAL file's size as the round's flood ended (the engine's checkpoints keep it from growing). */
+  walBytes?: number;
   /** Requests the engine made to Zendesk while the round's service ran (its ticket reads). */
   zendeskRequests?: number;
   warnings?: number;
@@ -107,8 +109,10 @@ async function realRound(n: number, target: 'real' | 'draining'): Promise<Round>
     const readsBefore = zendesk.reads();
     const { child, database } = await startReal(dir);
     let load: LoadResult;
+    let walBytes: number | undefined;
     try {
       load = await signedLoad({ url: child.url, secret: SECRET, connections, seconds, warmupSeconds: 2, ticketIds: zendesk.ticketIds, tag: `${target}${n}` });
+      walBytes = statSync(`${database}-wal`).size;
     } finally {
       // Held reads are answered first, so the engine's workers finish and the service stops.
       zendesk.release();
@@ -118,7 +122,7 @@ async function realRound(n: number, target: 'real' | 'draining'): Promise<Round>
     try {
       const stored = new Set(db.prepare('SELECT invocation_id AS id FROM webhook_deliveries').pluck().all() as string[]);
       const missing = load.acked.filter((id) => !stored.has(id)).length;
-      return { round: n, target, load, durable: { acked: load.acked.length, missing, rows: stored.size }, zendeskRequests: zendesk.reads() - readsBefore, warnings: child.lines.filter((l) => /"level":"(warn|error)"/.test(l)).length };
+      return { round: n, target, load, durable: { acked: load.acked.length, missing, rows: stored.size }, walBytes, zendeskRequests: zendesk.reads() - readsBefore, warnings: child.lines.filter((l) => /"level":"(warn|error)"/.test(l)).length };
     } finally {
       db.close();
     }
@@ -204,10 +208,10 @@ const missing = reals.reduce((s, r) => s + (r.durable?.missing ?? 0), 0);
 const failures = results.reduce((s, r) => s + r.load.errors + r.load.timeouts + r.load.non2xx, 0);
 
 const table = [
-  '| round | target | 2xx req/s | p50 ms | p99 ms | 2xx | non-2xx | errors | durable (acked / missing / rows) |',
-  '|---|---|---:|---:|---:|---:|---:|---:|---|',
+  '| round | target | 2xx req/s | p50 ms | p99 ms | 2xx | non-2xx | errors | durable (acked / missing / rows) | WAL at the end, MB |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---|---:|',
   ...results.map((r) =>
-    `| ${r.round} | ${r.target} | ${round(r.load.rps, 0)} | ${r.load.p50} | ${r.load.p99} | ${r.load.ok} | ${r.load.non2xx} | ${r.load.errors + r.load.timeouts} | ${r.durable ? `${r.durable.acked} / ${r.durable.missing} / ${r.durable.rows}` : '-'} |`,
+    `| ${r.round} | ${r.target} | ${round(r.load.rps, 0)} | ${r.load.p50} | ${r.load.p99} | ${r.load.ok} | ${r.load.non2xx} | ${r.load.errors + r.load.timeouts} | ${r.durable ? `${r.durable.acked} / ${r.durable.missing} / ${r.durable.rows}` : '-'} | ${r.walBytes === undefined ? '-' : round(r.walBytes / 2 ** 20, 1)} |`,
   ),
 ];
 const markdown = [

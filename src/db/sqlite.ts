@@ -31,6 +31,7 @@ export function openSqlite(path: string, options: { migrationsFolder?: string; s
   sqlite.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
   cacheStatements(sqlite);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: options.migrationsFolder ?? MIGRATIONS_FOLDER });
@@ -39,15 +40,41 @@ export function openSqlite(path: string, options: { migrationsFolder?: string; s
 }
 
 /**
+ * The most a WAL file keeps on disk once SQLite restarts it (PRAGMA journal_size_limit): a flood
+ * the checkpoints fell behind on does not leave a file of hundreds of megabytes behind it.
+ */
+export const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
+
+/** Runs a write when the webhook recorder is not committing (db/write-lock.ts engineWriteTurn). */
+type WriteTurn = (write: () => Promise<void>) => Promise<void>;
+
+/**
  * Takes checkpoints of the WAL on a timer instead of at commits (the connection's automatic
  * checkpoint is turned off): a checkpoint copies pages and fsyncs the file, and at a commit it
- * ran inside the engine's turn of the write lock the webhook writer waits on (db/write-lock.ts).
- * PASSIVE never waits for writers. The webhook writer never checkpoints; the app connections
+ * ran inside the engine's turn of the write lock the webhook recorder waits on (db/write-lock.ts).
+ * PASSIVE never waits for writers. The webhook recorder never checkpoints; the app connections
  * keep SQLite's automatic one (a backstop while this thread is down). Returns the stop.
+ *
+ * With `turn` (the engine's thread, which shares the file with the recorder), each checkpoint
+ * runs in a write turn, so no commit lands while it copies: it backfills every frame and the
+ * next commit restarts the WAL from its start. Without that, under a steady flood of commits a
+ * PASSIVE checkpoint never caught up, SQLite never restarted the log, and the WAL grew by ~30 MB
+ * a second (345 MB after the webhook bench's 12 s round), each commit's fsync also extending the
+ * file. A failed checkpoint is reported and the next tick tries again.
  */
-export function checkpointEvery(handle: SqliteHandle, ms: number): () => void {
+export function checkpointEvery(handle: SqliteHandle, ms: number, options: { turn?: WriteTurn; onError?: (err: unknown) => void } = {}): () => void {
   handle.sqlite.pragma('wal_autocheckpoint = 0');
-  const timer = setInterval(() => handle.sqlite.pragma('wal_checkpoint(PASSIVE)'), ms);
+  const checkpoint = async () => void handle.sqlite.pragma('wal_checkpoint(PASSIVE)');
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    (options.turn ? options.turn(checkpoint) : checkpoint())
+      .catch((err: unknown) => options.onError?.(err))
+      .finally(() => {
+        running = false;
+      });
+  }, ms);
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -21,8 +21,8 @@ import { engineOptionsFrom, type EngineObserver } from './types';
 /** A coalesced settle's rows per write: ~32 table pages, well under a millisecond of the lock intake waits on. */
 const SETTLE_CHUNK_ROWS = 32;
 
-/** How often the engine's thread checkpoints the WAL (a flood's second of deliveries is a few MB). */
-const CHECKPOINT_MS = 1_000;
+/** How often the engine's thread checkpoints the WAL, each in a write turn of a few ms: under a flood the WAL stays ~10 MB. */
+const CHECKPOINT_MS = 250;
 
 async function run(port: MessagePort, data: EngineThreadData): Promise<void> {
   const post = (message: FromEngineThread) => port.postMessage(message);
@@ -32,7 +32,9 @@ async function run(port: MessagePort, data: EngineThreadData): Promise<void> {
   // Every line says it came from the engine's thread.
   const log = createLogger({ level: data.logLevel, secrets, write: (line) => post({ type: 'log', line }) }, { thread: 'engine' });
   const databases = openServiceSqlite(data.databasePath);
-  const stopCheckpoints = checkpointEvery(databases.engine, CHECKPOINT_MS);
+  // Its bookkeeping writes and checkpoints take turns with the webhook recorder's commits through their shared lock.
+  const writeTurn = data.writeLock && engineWriteTurn(data.writeLock);
+  const stopCheckpoints = checkpointEvery(databases.engine, CHECKPOINT_MS, { turn: writeTurn, onError: (err) => log.warn('checkpoint failed', { error: scrub(messageOf(err)) }) });
   try {
     const clock = Date.now;
     const observer: EngineObserver | undefined = data.metrics
