@@ -1,17 +1,18 @@
 import Database from 'better-sqlite3';
 import { createWalSync } from '../db/wal-sync';
+import { JOURNAL_SIZE_LIMIT } from '../db/sqlite';
 import { createWriteLockBuffer, intakeLock, MAX_WAIT_MS, releaseIntakeHold } from '../db/write-lock';
-import { deliveryParams, insertDeliveriesSql, settleBatch, type DeliveryRecorder, type Inserted, type PendingDelivery as Pending } from './delivery-recorder';
+import { INSERT_DELIVERY_SQL, PENDING_OF_TICKET_SQL, type DeliveryRecorder, type PendingDelivery as Pending, type RecordOutcome } from './delivery-recorder';
 
 /**
  * Group commit for a database file (Node): the same contract as `createDeliveryRecorder` (answer
  * only once the delivery is durable, duplicates by invocation id), on a connection of its own.
  *
  * The deliveries read in one event-loop turn are inserted in one transaction at
- * synchronous=NORMAL (a fraction of a millisecond: nothing is synced) and answered after the
- * WAL file's next fdatasync (db/wal-sync.ts), which runs on libuv's threadpool while the loop
- * goes on reading and committing. So the fsync never holds the file's write lock nor the event
- * loop, and no delivery crosses a thread (a writer thread's messages cost more than the inserts).
+ * synchronous=NORMAL (a fraction of a millisecond: nothing is synced), the write lock is let go,
+ * and the batch is answered after an fdatasync of the WAL file (db/wal-sync.ts) in the same
+ * turn. So the fsync never holds the file's write lock, and no delivery crosses a thread (a
+ * writer thread's hand-offs cost more than the inserts; measured again in this round).
  *
  * The engine's thread writes the same file: the two take turns through the shared write lock
  * (db/write-lock.ts), intake first; a commit that finds the engine holding it waits for the
@@ -31,9 +32,18 @@ export function createSqliteDeliveryRecorder(
   sqlite.pragma('busy_timeout = 0');
   // Checkpoints are the engine's thread's (db/sqlite.ts checkpointEvery).
   sqlite.pragma('wal_autocheckpoint = 0');
-  // One row a statement, in one transaction: each sees the rows before it, so a burst for one ticket is coalesced within a batch too.
-  const insert = sqlite.prepare<unknown[], Inserted>(insertDeliveriesSql(1));
-  const write = sqlite.transaction((batch: Pending[]) => batch.flatMap(({ delivery }) => insert.get(...deliveryParams(delivery)) ?? []));
+  // A flood's WAL is kept small by the engine's checkpoints; one left large after it is cut back at its next restart.
+  sqlite.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
+  const pendingOfTicket = sqlite.prepare<[number], 1>(PENDING_OF_TICKET_SQL).pluck();
+  const insert = sqlite.prepare(INSERT_DELIVERY_SQL);
+  // Row by row in one transaction: each sees the rows before it, so a burst for one ticket is coalesced within a batch too.
+  const write = sqlite.transaction((batch: Pending[]): RecordOutcome[] =>
+    batch.map(({ delivery: d }) => {
+      const waiting = pendingOfTicket.get(d.ticketId) !== undefined;
+      const { changes } = insert.run(d.invocationId, d.webhookId, d.ticketId, d.event, d.body, d.receivedAt, waiting ? 'done' : 'pending', d.receivedAt, waiting ? d.receivedAt : null);
+      return changes === 0 ? 'duplicate' : waiting ? 'coalesced' : 'new';
+    }),
+  );
   // A read opens (creates) the WAL file the sync needs.
   sqlite.prepare('SELECT 1 FROM webhook_deliveries LIMIT 1').get();
   const wal = createWalSync(path, () => sqlite.pragma('wal_checkpoint(FULL)'));
@@ -69,9 +79,10 @@ export function createSqliteDeliveryRecorder(
     if (!held && !waitedTooLong) return retry(lock.released());
     const batch = queue;
     queue = [];
-    let inserted: Inserted[];
+    let outcomes: RecordOutcome[];
     try {
-      inserted = write(batch);
+      // IMMEDIATE: the look and the insert are one write, so no claim comes between them.
+      outcomes = write.immediate(batch);
     } catch (err) {
       if (held) lock.unlock();
       if (isBusy(err) && !waitedTooLong) {
@@ -86,18 +97,21 @@ export function createSqliteDeliveryRecorder(
     if (held) lock.unlock();
     refusedSince = undefined;
     lock.busy(queue.length > 0);
-    wal.sync().then(
-      () => settleBatch(batch, inserted),
-      (err: unknown) => batch.forEach((item) => item.reject(err)),
-    );
+    try {
+      wal.sync();
+    } catch (err) {
+      for (const item of batch) item.reject(err);
+      return;
+    }
+    batch.forEach((item, i) => item.resolve(outcomes[i]!));
   }
 
   return {
     record(delivery) {
       if (closed) return Promise.reject(new Error('the webhook recorder is closed'));
       return new Promise((resolve, reject) => {
-        queue.push({ delivery, resolve, reject });
-        lock.busy(true);
+        // The lock hears of the first only: the flush says when the queue is empty again.
+        if (queue.push({ delivery, resolve, reject }) === 1) lock.busy(true);
         schedule();
       });
     },

@@ -7,7 +7,7 @@ import type { Db } from '../../src/db/types';
 import { dueBacklog } from '../../src/engine/claim';
 import { createEngine } from '../../src/engine/engine';
 import { silentLogger } from '../../src/log';
-import { insertDeliveriesSql } from '../../src/webhooks/delivery-recorder';
+import { insertDeliveriesSql, PENDING_OF_TICKET_SQL } from '../../src/webhooks/delivery-recorder';
 
 /**
  * webhook_deliveries keeps every delivery ever received, and its three indexes are partial (the
@@ -62,6 +62,9 @@ describe('the delivery backlog indexes', () => {
     const intake = (handle.sqlite.prepare(`EXPLAIN QUERY PLAN ${insertDeliveriesSql(1)}`).all('inv-x', null, 101, 'updated', '{}', now) as { detail: string }[]).map((r) => r.detail);
     expect(intake.join('\n')).toMatch(/SEARCH w USING (COVERING )?INDEX webhook_deliveries_ticket \(ticket_id=\? AND status=\?\)/);
     expect(intake.filter((d) => /^SCAN (webhook_deliveries|w)\b/.test(d))).toEqual([]);
+    // The Node recorder's look, a statement of its own, is the same search.
+    const look = (handle.sqlite.prepare(`EXPLAIN QUERY PLAN ${PENDING_OF_TICKET_SQL}`).all(101) as { detail: string }[]).map((r) => r.detail);
+    expect(look.join('\n')).toMatch(/SEARCH w USING (COVERING )?INDEX webhook_deliveries_ticket \(ticket_id=\? AND status=\?\)/);
     // The indexes hold the live rows only: none are left once the backlog is drained.
     for (const index of ['webhook_deliveries_due', 'webhook_deliveries_ticket', 'webhook_deliveries_queue']) {
       const entries = handle.sqlite.prepare(`SELECT count(*) AS n FROM webhook_deliveries INDEXED BY ${index} WHERE status IN ('pending', 'running')`).get() as { n: number };
