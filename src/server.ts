@@ -261,21 +261,33 @@ function listen(fetch: (request: Request) => Response | Promise<Response>, confi
 /** `orcoursetrion serve` / `npm start`. */
 export async function runServer(env: Record<string, string | undefined>): Promise<void> {
   const config = parseConfig(env, nodeFiles);
-  const service = await startService(config);
+  let service: RunningService | undefined;
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    // A stop can take seconds (closerFor's and the engine's graces): say so, and how not to wait.
+    process.stderr.write(
+      `Stopping: answering the requests under way, then letting running steps finish (up to ${CLOSE_GRACE_MS / 1000} s and ${STOP_GRACE_MS / 1000} s; a step cut off resumes at the next start). Press Ctrl-C again to quit at once.\n`,
+    );
+    // Still starting: the start's end closes it.
+    if (!service) return;
+    await service.close();
+    process.exit(0);
+  };
+  // Handled from the start: the service answers /healthz before startService resolves (the
+  // engine's thread is still starting); a signal then stops it, with its stop, once it has started.
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  service = await startService(config);
+  if (stopping) {
+    await service.close();
+    process.exit(0);
+  }
   process.stdout.write(
     `Orcoursetrion is running at ${service.url}${config.sandbox ? ' (sandbox mode: GitHub, Zendesk and edX are simulated)' : ''}\n` +
       (config.sandbox ? `  help desk: ${service.url}/helpdesk  (file a course request, approve it, follow the steps)\n` : '') +
       (config.sandbox ? `  course staff: ${service.url}/helpdesk/course-staff  (push a course image or about page, then request Publish)\n` : '') +
       `  database:  ${config.ORC_DATABASE}\n  health:    ${service.url}/healthz\n`,
   );
-  const stop = async () => {
-    // A stop can take seconds (closerFor's and the engine's graces): say so, and how not to wait.
-    process.stderr.write(
-      `Stopping: answering the requests under way, then letting running steps finish (up to ${CLOSE_GRACE_MS / 1000} s and ${STOP_GRACE_MS / 1000} s; a step cut off resumes at the next start). Press Ctrl-C again to quit at once.\n`,
-    );
-    await service.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
 }

@@ -1,7 +1,8 @@
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startChild, type ChildService } from './support/child-service';
 import { expectNewXmlCourseOnce, type XmlCourse } from './support/invariants';
-import { createWorld, driveTicket, type World } from './support/world';
+import { createWorld, driveTicket, sleep, type World } from './support/world';
 
 /**
  * `orcoursetrion serve` stopped by a Ctrl-C (SIGINT) while the engine's thread is in the middle of
@@ -60,4 +61,40 @@ describe('a Ctrl-C while a step waits on GitHub', () => {
     const view = await driving;
     expectNewXmlCourseOnce(world.sims, view, ticketId, course);
   }, 150_000);
+});
+
+/**
+ * The service answers /healthz before its start has finished (the engine's thread recovers
+ * statuses after the server listens). A Ctrl-C in that window used to end the process by Node's
+ * default (exit 130, no stop); it is now the same stop as later, once the start is done.
+ */
+describe('a Ctrl-C while the service is still starting', () => {
+  let world: World | undefined;
+  let child: ChildService | undefined;
+  let lock: Database.Database | undefined;
+  afterAll(async () => {
+    lock?.close();
+    await child?.kill();
+    await world?.close();
+  });
+
+  it('stops the service once started, with exit code 0 and the stop line, and never says it is running', async () => {
+    world = await createWorld();
+    // The test holds the file's write lock: the engine thread's recovery (a write) waits on it (busy_timeout 5 s), so the start cannot finish.
+    lock = new Database(world.dbPath);
+    lock.exec('BEGIN IMMEDIATE');
+    const output: string[] = [];
+    child = await startChild(world.env, { url: world.url, output });
+    child.process.kill('SIGINT');
+    // The signal was handled (its line is out) while the start still waits on the lock; then the start may finish.
+    while (!output.join('').includes('Stopping: ')) {
+      if (child.process.exitCode !== null || child.process.signalCode !== null) break;
+      await sleep(10);
+    }
+    lock.exec('ROLLBACK');
+    expect(await child.exited).toBe(0);
+    const said = output.join('');
+    expect(said).toContain('Stopping: answering the requests under way');
+    expect(said).not.toContain('Orcoursetrion is running at');
+  }, 60_000);
 });
