@@ -12,7 +12,7 @@ import { INSERT_DELIVERY_SQL, PENDING_OF_TICKET_SQL, type DeliveryRecorder, type
  * synchronous=NORMAL (a fraction of a millisecond: nothing is synced), the write lock is let go,
  * and the batch is answered after an fdatasync of the WAL file (db/wal-sync.ts) in the same
  * turn. So the fsync never holds the file's write lock, and no delivery crosses a thread (a
- * writer thread's hand-offs cost more than the inserts; measured again in this round).
+ * writer thread's hand-offs cost more than the inserts: measured twice, no faster).
  *
  * The engine's thread writes the same file: the two take turns through the shared write lock
  * (db/write-lock.ts), intake first; a commit that finds the engine holding it waits for the
