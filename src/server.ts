@@ -263,6 +263,10 @@ export async function runServer(env: Record<string, string | undefined>): Promis
   const config = parseConfig(env, nodeFiles);
   let service: RunningService | undefined;
   let stopping = false;
+  const closeAndExit = async (started: RunningService) => {
+    await started.close();
+    process.exit(0);
+  };
   const stop = async () => {
     if (stopping) return;
     stopping = true;
@@ -271,19 +275,14 @@ export async function runServer(env: Record<string, string | undefined>): Promis
       `Stopping: answering the requests under way, then letting running steps finish (up to ${CLOSE_GRACE_MS / 1000} s and ${STOP_GRACE_MS / 1000} s; a step cut off resumes at the next start). Press Ctrl-C again to quit at once.\n`,
     );
     // Still starting: the start's end closes it.
-    if (!service) return;
-    await service.close();
-    process.exit(0);
+    if (service) await closeAndExit(service);
   };
   // Handled from the start: the service answers /healthz before startService resolves (the
   // engine's thread is still starting); a signal then stops it, with its stop, once it has started.
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
   service = await startService(config);
-  if (stopping) {
-    await service.close();
-    process.exit(0);
-  }
+  if (stopping) return closeAndExit(service);
   process.stdout.write(
     `Orcoursetrion is running at ${service.url}${config.sandbox ? ' (sandbox mode: GitHub, Zendesk and edX are simulated)' : ''}\n` +
       (config.sandbox ? `  help desk: ${service.url}/helpdesk  (file a course request, approve it, follow the steps)\n` : '') +

@@ -34,7 +34,7 @@ async function run(port: MessagePort, data: EngineThreadData): Promise<void> {
   const databases = openServiceSqlite(data.databasePath);
   // Its bookkeeping writes and checkpoints take turns with the webhook recorder's commits through their shared lock.
   const writeTurn = data.writeLock && engineWriteTurn(data.writeLock);
-  const stopCheckpoints = checkpointEvery(databases.engine, CHECKPOINT_MS, { turn: writeTurn, onError: (err) => log.warn('checkpoint failed', { error: scrub(messageOf(err)) }) });
+  const stopCheckpoints = checkpointEvery(databases.engine, CHECKPOINT_MS, { turn: writeTurn, onError: (err) => log.warn('checkpoint failed', { error: messageOf(err) }) });
   try {
     const clock = Date.now;
     const observer: EngineObserver | undefined = data.metrics

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkpointEvery, JOURNAL_SIZE_LIMIT, openSqlite } from '../../src/db/sqlite';
 
 /** A promise and its resolve, to wait for an event instead of a time. */
@@ -13,13 +13,9 @@ function signal<T = void>() {
 }
 
 describe("the engine thread's checkpoints", () => {
-  const dirs: string[] = [];
-  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
-
+  // Under the run's temp folder, which the global setup removes (test/support/temp-dir.ts).
   function open() {
-    const dir = mkdtempSync(join(tmpdir(), 'orc-checkpoints-'));
-    dirs.push(dir);
-    const path = join(dir, 'orc.db');
+    const path = join(mkdtempSync(join(tmpdir(), 'orc-checkpoints-')), 'orc.db');
     const handle = openSqlite(path, { synchronous: 'NORMAL' });
     // A writer like the webhook recorder: NORMAL, never checkpoints.
     const writer = new Database(path);

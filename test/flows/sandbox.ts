@@ -1,13 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { parseConfig } from '../../src/config';
 import { managedTitle } from '../../src/courses/request-fields';
 import { createLogger } from '../../src/log';
 import { startService, type RunningService } from '../../src/server';
 import { bundledEngineThread } from '../support/engine-thread';
 import { agentToken, SHARED_SECRET } from '../support/harness';
+import { openNotesOwed } from '../support/notes-owed';
 
 export interface Sandbox {
   service: RunningService;
@@ -35,14 +35,7 @@ export async function startSandbox(env: Record<string, string> = {}): Promise<Sa
   const service = await startService(config, { log: createLogger({ level: 'debug', write: (l) => logs.push(l), secrets: [SHARED_SECRET] }), spawnEngineThread: bundledEngineThread });
   const sims = service.sandbox!;
   // One read-only connection for the test's polls, opened at the first; closed with the sandbox.
-  let notes: { database: Database.Database; owed: Database.Statement<[number], { n: number }> } | undefined;
-  const owedNotes = () => {
-    if (!notes) {
-      const database = new Database(service.config.ORC_DATABASE, { readonly: true });
-      notes = { database, owed: database.prepare("SELECT count(*) AS n FROM ticket_notes WHERE ticket_id = ? AND status IN ('pending', 'running')") };
-    }
-    return notes.owed;
-  };
+  let notes: ReturnType<typeof openNotesOwed> | undefined;
   const sb: Sandbox = {
     service,
     sims,
@@ -65,10 +58,10 @@ export async function startSandbox(env: Record<string, string> = {}): Promise<Sa
       }
     },
     async close() {
-      notes?.database.close();
+      notes?.close();
       await service.close();
     },
-    notesOwed: (ticketId) => owedNotes().get(ticketId)!.n,
+    notesOwed: (ticketId) => (notes ??= openNotesOwed(service.config.ORC_DATABASE)).owed(ticketId),
     async file(fields, status = 'pending_approval') {
       const ticketId = sims.zendesk.createTicketAsRequester({ email: 'prof@mit.test', name: 'Prof', fields });
       const view = await sb.until(`the request to be ${status}`, async () => {

@@ -13,6 +13,7 @@ import { createLogger, silentLogger } from '../../../src/log';
 import { startService, type RunningService } from '../../../src/server';
 import { bundledEngineThread } from '../../support/engine-thread';
 import { agentToken, SHARED_SECRET } from '../../support/harness';
+import { openNotesOwed } from '../../support/notes-owed';
 import { startSimulatorServers, type Credentials, type Handler, type SimulatorName, type SimulatorServers } from '../../support/simulator-servers';
 
 /**
@@ -151,12 +152,11 @@ const serviceUp = (world: Pick<World, 'url'>) =>
 
 /** How many notes the service still owes the ticket (its outbox rows not posted yet, nor given up). */
 export function notesOwed(world: Pick<World, 'dbPath'>, ticketId: number): number {
-  const db = new Database(world.dbPath, { readonly: true });
+  const notes = openNotesOwed(world.dbPath);
   try {
-    const row = db.prepare("SELECT count(*) AS n FROM ticket_notes WHERE ticket_id = ? AND status IN ('pending', 'running')").get(ticketId) as { n: number };
-    return row.n;
+    return notes.owed(ticketId);
   } finally {
-    db.close();
+    notes.close();
   }
 }
 
