@@ -46,8 +46,6 @@ async function run(port: MessagePort, data: EngineThreadData): Promise<void> {
       : undefined;
     const calls: CallObserver | undefined = data.metrics ? { externalCall: (call) => post({ type: 'call', call }) } : undefined;
     const services = await createServices({ config, db: databases.app.db, clock, log, importPollMs: data.importPollMs, calls });
-    // Its bookkeeping writes take turns with the webhook writer's commits through their shared lock.
-    const writeTurn = data.writeLock && engineWriteTurn(data.writeLock);
     const engine = createEngine({ db: databases.engine.db, clock, log, scrub, workflows: services.workflows, hooks: services.hooks, options: { ...engineOptionsFrom(config, data.engineId), settleChunkRows: SETTLE_CHUNK_ROWS }, observer, writeTurn });
     const driver = startNodeDriver(engine, { concurrency: config.ORC_ENGINE_CONCURRENCY, clock, log });
     services.bind({ engine, wake: driver.wake });
