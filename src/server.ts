@@ -11,6 +11,7 @@ import { createEngine } from './engine/engine';
 import { startNodeDriver, type EngineDriver } from './engine/node-driver';
 import { EngineThreadStartError, startThreadDriver, STOP_GRACE_MS, type ThreadDriverOptions } from './engine/thread-driver';
 import { engineOptionsFrom, type Clock } from './engine/types';
+import { messageOf } from './errors';
 import { createLogger, createScrubber, type Logger } from './log';
 import { mountSandboxPages } from './sandbox/pages';
 import { simulatorTicketStore } from './sandbox/helpdesk/simulator-ticket-store';
@@ -80,7 +81,9 @@ export async function startService(requested: Config, options: StartOptions = {}
     const handle = databases.app;
     // A file database takes deliveries on a connection of their own; an in-memory one has a single connection.
     const writeLock = config.ORC_DATABASE === ':memory:' ? undefined : createWriteLockBuffer();
-    const fileRecorder = writeLock && createSqliteDeliveryRecorder(config.ORC_DATABASE, writeLock);
+    const fileRecorder = writeLock && createSqliteDeliveryRecorder(config.ORC_DATABASE, writeLock, {
+      onSyncThreadError: (err) => log.warn('the WAL sync thread failed; deliveries are synced on the HTTP thread until the next start', { error: messageOf(err) }),
+    });
     if (fileRecorder) opened.push(() => fileRecorder.close());
     // The sandbox's world is saved with the database (a restart continues the story).
     const world = sims && createWorldStore(handle.db, sims, clock);

@@ -8,10 +8,11 @@ import { dirname } from 'node:path';
  * of any connection) is on disk (POSIX fdatasync; SQLite's recovery keeps the WAL's frames up to
  * the first bad checksum: sqlite.org/wal.html). Node only.
  *
- * Synchronous on purpose: the call blocks its thread for the sync (~0.3 ms under the webhook
- * bench's flood). On libuv's threadpool the same sync cost more: on a machine with as many
- * runnable threads as cores, handing it over and back waited on the scheduler, and the webhook
- * bench's draining intake measured 7-9% more throughput with the sync inline (bench/RESULTS.md).
+ * Synchronous: the call blocks its thread for the sync (~0.3 ms under the webhook bench's
+ * flood). The webhook recorder syncs on a thread of its own (db/wal-sync-thread.ts) and uses
+ * this one when that thread cannot run. Not libuv's threadpool: on a machine with as many
+ * runnable threads as cores, handing each sync over and back through it waited on the
+ * scheduler, and the bench's draining intake measured 7-9% less than with the sync inline.
  */
 export interface WalSync {
   sync(): void;

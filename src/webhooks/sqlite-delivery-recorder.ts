@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { createWalSync } from '../db/wal-sync';
+import { startWalSyncThread } from '../db/wal-sync-thread';
 import { JOURNAL_SIZE_LIMIT } from '../db/sqlite';
 import { createWriteLockBuffer, intakeLock, MAX_WAIT_MS, releaseIntakeHold } from '../db/write-lock';
 import { INSERT_DELIVERY_SQL, PENDING_OF_TICKET_SQL, type DeliveryRecorder, type PendingDelivery as Pending, type RecordOutcome } from './delivery-recorder';
@@ -10,9 +11,10 @@ import { INSERT_DELIVERY_SQL, PENDING_OF_TICKET_SQL, type DeliveryRecorder, type
  *
  * The deliveries read in one event-loop turn are inserted in one transaction at
  * synchronous=NORMAL (a fraction of a millisecond: nothing is synced), the write lock is let go,
- * and the batch is answered after an fdatasync of the WAL file (db/wal-sync.ts) in the same
- * turn. So the fsync never holds the file's write lock, and no delivery crosses a thread (a
- * writer thread's hand-offs cost more than the inserts: measured twice, no faster).
+ * and the batch is answered after an fdatasync of the WAL file made on a thread of its own
+ * (db/wal-sync-thread.ts) while this loop takes the next ones. So the fsync never holds the
+ * file's write lock, and no delivery crosses a thread (a writer thread that also inserted cost
+ * more in hand-offs than it saved: measured twice, no faster).
  *
  * The engine's thread writes the same file: the two take turns through the shared write lock
  * (db/write-lock.ts), intake first; a commit that finds the engine holding it waits for the
@@ -23,6 +25,7 @@ export function createSqliteDeliveryRecorder(
   path: string,
   /** The write lock it shares with the engine's thread. */
   writeLock: SharedArrayBuffer = createWriteLockBuffer(),
+  options: { onSyncThreadError?: (err: Error) => void } = {},
 ): DeliveryRecorder & { close(): Promise<void> } {
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
@@ -46,7 +49,8 @@ export function createSqliteDeliveryRecorder(
   );
   // A read opens (creates) the WAL file the sync needs.
   sqlite.prepare('SELECT 1 FROM webhook_deliveries LIMIT 1').get();
-  const wal = createWalSync(path, () => sqlite.pragma('wal_checkpoint(FULL)'));
+  const inlineSync = createWalSync(path, () => sqlite.pragma('wal_checkpoint(FULL)'));
+  const wal = startWalSyncThread(`${path}-wal`, { fallback: inlineSync, onThreadError: options.onSyncThreadError });
   const lock = intakeLock(writeLock);
 
   let queue: Pending[] = [];
@@ -97,17 +101,16 @@ export function createSqliteDeliveryRecorder(
     if (held) lock.unlock();
     refusedSince = undefined;
     lock.busy(queue.length > 0);
-    try {
-      wal.sync();
-    } catch (err) {
-      for (const item of batch) item.reject(err);
-      return;
-    }
-    batch.forEach((item, i) => item.resolve(outcomes[i]!));
+    wal.sync((err) => {
+      if (err) for (const item of batch) item.reject(err);
+      else batch.forEach((item, i) => item.resolve(outcomes[i]!));
+    });
   }
 
   return {
     record(delivery) {
+      // Answers the batches whose sync has finished since the loop last looked.
+      wal.poll();
       if (closed) return Promise.reject(new Error('the webhook recorder is closed'));
       return new Promise((resolve, reject) => {
         // The lock hears of the first only: the flush says when the queue is empty again.
@@ -120,7 +123,9 @@ export function createSqliteDeliveryRecorder(
       closed = true;
       // Nothing will answer them now: refused, so the sender redelivers.
       for (const item of queue.splice(0)) item.reject(new Error('the webhook recorder is closed'));
-      wal.close();
+      // The batches committed are answered once their sync ends.
+      await wal.close();
+      inlineSync.close();
       sqlite.close();
       releaseIntakeHold(writeLock);
     },
