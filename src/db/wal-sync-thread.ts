@@ -16,8 +16,8 @@ import type { WalSync } from './wal-sync';
  * each sync wakes an idle one.
  *
  * Measured side by side against the same fdatasync made inline on the HTTP thread
- * (bench/webhook, engine draining, 8 pairs in alternating order): 3.6% more deliveries a
- * second on average, more in every pair (0.6% to 7.2%).
+ * (bench/webhook, engine draining, 6 pairs in alternating order): 4.1% more deliveries a
+ * second on average, more in every pair (1.0% to 7.1%).
  *
  * If the thread cannot start or dies, `fallback` (the inline sync) covers what waits on it and
  * every later sync; `onThreadError` hears why.
