@@ -5,7 +5,7 @@ import type { WalSync } from './wal-sync';
 /**
  * The WAL's fdatasync on a thread of its own (Node), so the HTTP thread goes on reading and
  * committing the next deliveries while the disk flushes the last ones, and a stalled disk
- * stalls only the answers that wait for it, never /readyz or the sidebar API.
+ * stalls only the answers that wait for it, not /readyz or the sidebar API's reads.
  *
  * `sync(done)` takes a ticket; the thread syncs whenever tickets were taken since its last
  * sync, so one fdatasync covers every commit made before it began. `done` runs once a sync
