@@ -45,9 +45,6 @@ export function openSqlite(path: string, options: { migrationsFolder?: string; s
  */
 export const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
 
-/** Runs a write when the webhook recorder is not committing (db/write-lock.ts engineWriteTurn). */
-type WriteTurn = (write: () => Promise<void>) => Promise<void>;
-
 /**
  * Takes checkpoints of the WAL on a timer instead of at commits (the connection's automatic
  * checkpoint is turned off): a checkpoint copies pages and fsyncs the file, and at a commit it
@@ -62,7 +59,7 @@ type WriteTurn = (write: () => Promise<void>) => Promise<void>;
  * a second (345 MB after the webhook bench's 12 s round), each commit's fsync also extending the
  * file. A failed checkpoint is reported and the next tick tries again.
  */
-export function checkpointEvery(handle: SqliteHandle, ms: number, options: { turn?: WriteTurn; onError?: (err: unknown) => void } = {}): () => void {
+export function checkpointEvery(handle: SqliteHandle, ms: number, options: { turn?: (checkpoint: () => Promise<void>) => Promise<void>; onError?: (err: unknown) => void } = {}): () => void {
   handle.sqlite.pragma('wal_autocheckpoint = 0');
   const checkpoint = async () => void handle.sqlite.pragma('wal_checkpoint(PASSIVE)');
   let running = false;

@@ -30,12 +30,15 @@ export const ENGINE = 2;
 export const MAX_WAIT_MS = 5_000;
 export const ENGINE_PATIENCE_MS = 200;
 
+/** Runs a write when it is its side's turn to write the file (the engine's thread: engineWriteTurn). */
+export type WriteTurn = <T>(write: () => Promise<T>) => Promise<T>;
+
 export function createWriteLockBuffer(): SharedArrayBuffer {
   return new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT);
 }
 
 /** The engine's side: waits without blocking its event loop. */
-export function engineWriteTurn(buffer: SharedArrayBuffer, options: { patienceMs?: number; maxWaitMs?: number } = {}): <T>(write: () => Promise<T>) => Promise<T> {
+export function engineWriteTurn(buffer: SharedArrayBuffer, options: { patienceMs?: number; maxWaitMs?: number } = {}): WriteTurn {
   const cells = new Int32Array(buffer);
   const patienceMs = options.patienceMs ?? ENGINE_PATIENCE_MS;
   const maxWaitMs = options.maxWaitMs ?? MAX_WAIT_MS;

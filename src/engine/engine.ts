@@ -4,6 +4,7 @@ import { deliveryLive, requests, steps, ticketNotes, webhookDeliveries, type Del
 import { byRequest } from '../db/by-request';
 import { perDb } from '../db/per-db';
 import type { Db } from '../db/types';
+import type { WriteTurn } from '../db/write-lock';
 import { isTransient, messageOf, PermanentError, retryAfterOf } from '../errors';
 import type { Logger } from '../log';
 import { backoffDelay } from './backoff';
@@ -27,7 +28,7 @@ export interface EngineDeps {
    * thread takes turns with the webhook recorder through a shared lock (db/write-lock.ts)
    * instead of SQLite's sleeping busy handler; elsewhere a write runs at once.
    */
-  writeTurn?: <T>(write: () => Promise<T>) => Promise<T>;
+  writeTurn?: WriteTurn;
 }
 
 /** A claimed item: this worker holds its lease until `run` settles it. */
@@ -78,7 +79,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const random = options.random ?? Math.random;
   const baseMs = options.backoffBaseMs ?? 1_000;
   const maxMs = options.backoffMaxMs ?? 5 * 60_000;
-  const writeTurn = deps.writeTurn ?? (<T>(write: () => Promise<T>) => write());
+  const writeTurn: WriteTurn = deps.writeTurn ?? ((write) => write());
 
   async function refreshRequestStatus(requestId: number): Promise<RequestStatus | undefined> {
     const [request] = await db.select().from(requests).where(eq(requests.id, requestId));

@@ -22,19 +22,16 @@ export interface DeliveryRecorder {
   record(delivery: IncomingDelivery): Promise<RecordOutcome>;
 }
 
-/** Runs a write on another connection to the deliveries' database file when it will not wait on their writer's lock. */
-export type WriteTurn = <T>(write: () => Promise<T>) => Promise<T>;
-
 export type PendingDelivery = { delivery: IncomingDelivery; resolve: (r: RecordOutcome) => void; reject: (e: unknown) => void };
 
 /** A row the insert made: its invocation id and the status it was recorded with. */
-export interface Inserted {
+interface Inserted {
   invocation_id: string;
   status: string;
 }
 
 /** Answers a committed batch's callers; the same invocation twice in one batch: only the first is recorded. */
-export function settleBatch(batch: PendingDelivery[], inserted: readonly Inserted[]): void {
+function settleBatch(batch: PendingDelivery[], inserted: readonly Inserted[]): void {
   const fresh = new Map(inserted.map((r) => [r.invocation_id, r.status]));
   for (const item of batch) {
     const status = fresh.get(item.delivery.invocationId);
